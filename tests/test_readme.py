@@ -1,0 +1,23 @@
+"""The README's API example runs as written, and its lesson table matches the course."""
+
+import re
+from pathlib import Path
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_api_example_runs(tmp_path, monkeypatch):
+    text = README.read_text(encoding="utf-8")
+    [example] = re.findall(r"## The API\n\n```python\n(.*?)```", text, re.S)
+    monkeypatch.chdir(tmp_path)
+    namespace = {}
+    exec(compile(example, "README.md", "exec"), namespace)  # noqa: S102
+    assert namespace["check"].passed
+    assert (tmp_path / "tanh.png").stat().st_size > 10_000
+
+
+def test_lesson_table_lists_the_course():
+    from tfbasics.lessons import COURSE
+
+    text = README.read_text(encoding="utf-8")
+    assert re.findall(r"^\| `(\w+)` \| \[", text, re.M) == list(COURSE)

@@ -1,0 +1,35 @@
+"""tfbasics: learn TensorFlow's fundamentals by running them, every result verified."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# Public name -> module. Loaded on first use, so `import tfbasics` does not import TensorFlow.
+_EXPORTS = {
+    "gradient": "gradients",
+    "sweep": "gradients",
+    "Check": "checks",
+    "check_close": "checks",
+    "check_raises": "checks",
+    "check_gradient": "checks",
+    "plot_sensitivity": "plots",
+    "choose_device": "devices",
+    "visible_devices": "devices",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public helper from its module on first use."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'tfbasics' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"tfbasics.{_EXPORTS[name]}"), name)
+
+
+def __dir__() -> list[str]:
+    """List the public helpers with the module's own names."""
+    return sorted([*globals(), *__all__])

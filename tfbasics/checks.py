@@ -1,0 +1,158 @@
+"""Check records: a computed value beside an independent expected value."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+# Default (rtol, atol) per dtype: a few ulps of accumulated rounding in each format.
+TOLERANCES = {
+    "float16": (1e-3, 1e-3),
+    "bfloat16": (1e-2, 1e-2),
+    "float32": (1e-5, 1e-6),
+    "float64": (1e-10, 1e-12),
+}
+
+
+@dataclass
+class Check:
+    """One verified result: what TF computed, what it was compared with, and the verdict."""
+
+    name: str
+    computed: Any
+    expected: Any
+    passed: bool
+    max_abs_error: float | None = None
+    device: str = ""
+    note: str = ""
+
+    def __str__(self) -> str:
+        verdict = "PASS" if self.passed else "FAIL"
+        text = f"{verdict}  {self.name}\n      computed {show(self.computed)}"
+        text += f"   expected {show(self.expected)}"
+        if self.max_abs_error is not None:
+            text += f"   max abs error {self.max_abs_error:.2g}"
+        if self.note:
+            text += f"\n      {self.note}"
+        return text
+
+
+def to_numpy(value: Any) -> Any:
+    """Return a TF value as NumPy (None, strings and exception types are kept as they are)."""
+    if value is None or isinstance(value, (str, type)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return type(value)(to_numpy(v) for v in value)
+    if hasattr(value, "numpy"):
+        return value.numpy()
+    return np.asarray(value)
+
+
+def show(value: Any) -> str:
+    """Format a value the way a student reads it: short, rounded, None and errors by name."""
+    if value is None:
+        return "None"
+    if isinstance(value, type):
+        return value.__name__
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(show(v) for v in value) + "]"
+    array = to_numpy(value)
+    if array.dtype.kind not in "fc":
+        return repr(array.tolist())
+    items = [f"{x:.6g}" for x in array.ravel()]
+    if array.ndim == 0:
+        return items[0]
+    if array.ndim == 1 and array.size <= 8:
+        return "[" + ", ".join(items) + "]"
+    if array.size <= 8:
+        return np.array2string(array, separator=", ", formatter={"all": lambda x: f"{x:.6g}"})
+    shape = "×".join(map(str, array.shape))
+    return f"[{', '.join(items[:3])}, …, {', '.join(items[-3:])}] ({shape} values)"
+
+
+def device_of(value: Any) -> str:
+    """Return the device a TF value lives on, or '' for None and non-TF values."""
+    if isinstance(value, (list, tuple)):
+        return next((d for d in map(device_of, value) if d), "")
+    return getattr(value, "device", "") or ""
+
+
+def tolerances(dtype: Any, rtol: float | None = None, atol: float | None = None) -> tuple:
+    """Return (rtol, atol): the given ones, else the default for the dtype's name."""
+    name = getattr(dtype, "name", str(dtype))
+    default_rtol, default_atol = TOLERANCES.get(name, (0.0, 0.0))
+    return (default_rtol if rtol is None else rtol, default_atol if atol is None else atol)
+
+
+def compare(computed: Any, expected: Any, rtol: float | None = None,
+            atol: float | None = None) -> tuple[bool, float | None, str]:
+    """Compare two values with dtype tolerances: (passed, max abs error, note)."""
+    if isinstance(computed, (list, tuple)) or isinstance(expected, (list, tuple)):
+        if not isinstance(computed, (list, tuple)) or not isinstance(expected, (list, tuple)):
+            return False, None, "one value is a list, the other is not"
+        if len(computed) != len(expected):
+            return False, None, f"{len(computed)} values computed, {len(expected)} expected"
+        results = [compare(c, e, rtol, atol) for c, e in zip(computed, expected, strict=True)]
+        errors = [err for _, err, _ in results if err is not None]
+        notes = [f"[{i}] {note}" for i, (_, _, note) in enumerate(results) if note]
+        return all(ok for ok, _, _ in results), max(errors, default=None), "; ".join(notes)
+    if computed is None or expected is None:
+        if computed is None and expected is None:
+            return True, None, ""
+        return False, None, "computed is None" if computed is None else "expected None"
+    got, want = to_numpy(computed), to_numpy(expected)
+    if np.shape(got) != np.shape(want):
+        return False, None, f"shape {np.shape(got)} computed, {np.shape(want)} expected"
+    if got.dtype.kind not in "fc" and np.asarray(want).dtype.kind not in "fc":
+        return bool(np.array_equal(got, want)), None, ""
+    rtol, atol = tolerances(got.dtype, rtol, atol)
+    got64, want64 = got.astype(np.complex128 if got.dtype.kind == "c" else np.float64), want
+    error = float(np.max(np.abs(got64 - want64), initial=0.0))
+    ok = bool(np.allclose(got64, want64, rtol=rtol, atol=atol, equal_nan=False))
+    return ok, error, ""
+
+
+def check_close(name: str, computed: Any, expected: Any, rtol: float | None = None,
+                atol: float | None = None, note: str = "") -> Check:
+    """Check a computed TF value against an expected one within dtype tolerances."""
+    passed, error, why = compare(computed, expected, rtol, atol)
+    return Check(name, computed, expected, passed, error, device_of(computed),
+                 "; ".join(n for n in (note, why) if n))
+
+
+def check_raises(name: str, action: Callable[[], Any], expected: type[BaseException],
+                 note: str = "") -> Check:
+    """Check that calling `action` raises `expected`; the error type is the value."""
+    try:
+        action()
+    except expected as error:
+        message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        return Check(name, type(error), expected, True, note=note or message)
+    except Exception as error:  # noqa: BLE001 - a different error is the failure we report
+        return Check(name, type(error), expected, False, note=f"{type(error).__name__}: {error}")
+    return Check(name, "no error", expected, False, note=note)
+
+
+def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any, rtol: float | None = None,
+                   atol: float | None = None, name: str | None = None) -> Check:
+    """Check the tape's gradient of `f` at `args` against an analytic gradient."""
+    from tfbasics.gradients import as_source, gradient
+
+    sources = [as_source(arg, i) for i, arg in enumerate(args)]
+    computed = gradient(f, *sources)
+    if callable(analytic):
+        analytic = analytic(*(to_numpy(s) for s in sources))
+    if len(sources) > 1:
+        computed = list(computed)
+        analytic = list(analytic) if isinstance(analytic, (list, tuple)) else analytic
+    label = name or f"gradient of {getattr(f, '__name__', 'f')}"
+    note = ""
+    if any(g is None for g in (computed if isinstance(computed, list) else [computed])):
+        note = ("a gradient is None: the target does not depend on that argument through "
+                "TF ops the tape recorded")
+    return check_close(label, computed, analytic, rtol, atol, note)
