@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -61,18 +62,24 @@ def show(value: Any) -> str:
         return repr(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(show(v) for v in value) + "]"
-    array = to_numpy(value)
-    if array.dtype.kind not in "fc":
-        return repr(array.tolist())
-    items = [f"{x:.6g}" for x in array.ravel()]
+    array = np.asarray(to_numpy(value))
     if array.ndim == 0:
-        return items[0]
-    if array.ndim == 1 and array.size <= 8:
-        return "[" + ", ".join(items) + "]"
-    if array.size <= 8:
-        return np.array2string(array, separator=", ", formatter={"all": lambda x: f"{x:.6g}"})
-    shape = "×".join(map(str, array.shape))
-    return f"[{', '.join(items[:3])}, …, {', '.join(items[-3:])}] ({shape} values)"
+        return show_item(array.item())
+    if array.size > 12:  # long arrays: the first and last three, and the shape
+        items = [show_item(x) for x in array.ravel().tolist()]
+        shape = "×".join(map(str, array.shape))
+        return f"[{', '.join(items[:3])}, …, {', '.join(items[-3:])}] ({shape} values)"
+    return "[" + ", ".join(show(row) for row in array) + "]"
+
+
+def show_item(item: Any) -> str:
+    """Format one element: floats to six significant digits, bytes and strings quoted."""
+    if isinstance(item, float):
+        text = f"{item:.6g}"  # keep a float looking like one: 7.0, not 7
+        return text if any(c in text for c in ".enia") else text + ".0"
+    if isinstance(item, complex):
+        return f"{item:.6g}"
+    return repr(item) if isinstance(item, (bytes, str)) else str(item)
 
 
 def device_of(value: Any) -> str:
@@ -92,9 +99,9 @@ def tolerances(dtype: Any, rtol: float | None = None, atol: float | None = None)
 def compare(computed: Any, expected: Any, rtol: float | None = None,
             atol: float | None = None) -> tuple[bool, float | None, str]:
     """Compare two values with dtype tolerances: (passed, max abs error, note)."""
-    if isinstance(computed, (list, tuple)) or isinstance(expected, (list, tuple)):
-        if not isinstance(computed, (list, tuple)) or not isinstance(expected, (list, tuple)):
-            return False, None, "one value is a list, the other is not"
+    if isinstance(computed, (list, tuple)):  # several values, each compared on its own
+        if not isinstance(expected, (list, tuple)):
+            return False, None, "a list was computed, a single value expected"
         if len(computed) != len(expected):
             return False, None, f"{len(computed)} values computed, {len(expected)} expected"
         results = [compare(c, e, rtol, atol) for c, e in zip(computed, expected, strict=True)]
@@ -105,15 +112,15 @@ def compare(computed: Any, expected: Any, rtol: float | None = None,
         if computed is None and expected is None:
             return True, None, ""
         return False, None, "computed is None" if computed is None else "expected None"
-    got, want = to_numpy(computed), to_numpy(expected)
+    got, want = np.asarray(to_numpy(computed)), np.asarray(to_numpy(expected))
     if np.shape(got) != np.shape(want):
         return False, None, f"shape {np.shape(got)} computed, {np.shape(want)} expected"
-    if got.dtype.kind not in "fc" and np.asarray(want).dtype.kind not in "fc":
+    if got.dtype.kind not in "fc" and want.dtype.kind not in "fc":
         return bool(np.array_equal(got, want)), None, ""
     rtol, atol = tolerances(got.dtype, rtol, atol)
-    got64, want64 = got.astype(np.complex128 if got.dtype.kind == "c" else np.float64), want
-    error = float(np.max(np.abs(got64 - want64), initial=0.0))
-    ok = bool(np.allclose(got64, want64, rtol=rtol, atol=atol, equal_nan=False))
+    got = got.astype(np.complex128 if got.dtype.kind == "c" else np.float64)
+    error = float(np.max(np.abs(got - want), initial=0.0))
+    ok = bool(np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=False))
     return ok, error, ""
 
 
@@ -125,14 +132,19 @@ def check_close(name: str, computed: Any, expected: Any, rtol: float | None = No
                  "; ".join(n for n in (note, why) if n))
 
 
+def error_message(error: BaseException) -> str:
+    """Return the first line of an error's message, without TF's `{{function_node ...}}`."""
+    text = re.sub(r"\{\{function_node [^}]*\}\}\s*", "", str(error)).strip()
+    return re.sub(r"\s*\[Op:\w+\].*$", "", text.splitlines()[0]) if text else ""
+
+
 def check_raises(name: str, action: Callable[[], Any], expected: type[BaseException],
                  note: str = "") -> Check:
     """Check that calling `action` raises `expected`; the error type is the value."""
     try:
         action()
     except expected as error:
-        message = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        return Check(name, type(error), expected, True, note=note or message)
+        return Check(name, type(error), expected, True, note=note or error_message(error))
     except Exception as error:  # noqa: BLE001 - a different error is the failure we report
         return Check(name, type(error), expected, False, note=f"{type(error).__name__}: {error}")
     return Check(name, "no error", expected, False, note=note)

@@ -65,13 +65,17 @@ def start_tensorflow(device: str) -> tuple[str, dict]:
     """Import TF (quietly unless TF_CPP_MIN_LOG_LEVEL is set), pick the device, describe both."""
     quiet = "TF_CPP_MIN_LOG_LEVEL" not in os.environ
     if quiet:
-        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
+        # 3 hides C++ INFO, WARNING and ERROR lines (e.g. oneDNN's notes on int32 kernels);
+        # real failures still reach the student as Python exceptions.
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
     with quiet_stderr() if quiet else contextlib.nullcontext():
         import numpy as np
         import tensorflow as tf
 
         from tfbasics.devices import choose_device, visible_devices
 
+        if device == "cpu":  # hide GPUs, so even an explicit tf.device("GPU:0") runs on CPU
+            tf.config.set_visible_devices(tf.config.list_physical_devices("CPU"))
         try:
             chosen = choose_device(device)
         except RuntimeError as error:
