@@ -2,8 +2,10 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -98,11 +100,20 @@ def test_text_run_hides_tf_startup_lines(text_run):
     assert "oneDNN" not in process.stderr and "absl" not in process.stderr, process.stderr
 
 
-def test_list_is_instant_and_names_lessons():
+def test_list_names_lessons_in_course_order():
     process = run("--list")
     assert process.returncode == 0
-    assert process.stdout.splitlines()[0].split()[0] in {"tensors", "autodiff"}
-    assert any(line.startswith("autodiff  ") for line in process.stdout.splitlines())
+    names = [line.split()[0] for line in process.stdout.splitlines()]
+    assert names[:3] == ["tensors", "variables", "autodiff"]
+    assert "autodiff  Automatic differentiation with tf.GradientTape" in process.stdout
+
+
+def test_text_run_walks_the_course_in_order(text_run):
+    process, _ = text_run
+    titles = [line.split(" — ")[0] for line in process.stdout.splitlines() if " — " in line]
+    assert titles[:3] == ["tensors", "variables", "autodiff"]
+    passed = int(process.stdout.strip().splitlines()[-1].split()[0])
+    assert passed >= 18 + 55
 
 
 def test_list_and_help_do_not_import_tensorflow():
@@ -134,3 +145,17 @@ def test_gpu_without_a_gpu_exits_2(json_run):
     assert process.returncode == 2
     [line] = process.stderr.strip().splitlines()
     assert "sees no GPU" in line and "--device cpu" in line
+
+
+def test_readme_lesson_table_counts_are_true(text_run):
+    process, _ = text_run
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = {name: int(count) for name, count in
+             re.findall(r"^\| `(\w+)` \| \[.*?\]\(.*?\) \| (\d+) \|$", readme, re.M)}
+    counts, lesson = {}, None
+    for line in process.stdout.splitlines():
+        if " — " in line and not line.startswith(" "):
+            lesson = line.split(" — ")[0]
+        elif line.startswith(("  PASS  ", "  FAIL  ")):
+            counts[lesson] = counts.get(lesson, 0) + 1
+    assert table == counts
