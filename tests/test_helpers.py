@@ -59,7 +59,7 @@ def test_unconnected_gradient_stays_none():
 
 @pytest.mark.parametrize("bad", [1, [1, 2], True, "one", np.array([1, 2])])
 def test_non_float_arguments_get_a_clear_error(bad):
-    with pytest.raises(TypeError, match="argument 0"):
+    with pytest.raises(TypeError, match="^w (is|has)"):
         gradient(lambda w: w * 2.0, bad)
 
 

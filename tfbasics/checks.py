@@ -149,22 +149,3 @@ def check_raises(name: str, action: Callable[[], Any], expected: type[BaseExcept
         return Check(name, type(error), expected, False, note=f"{type(error).__name__}: {error}")
     return Check(name, "no error", expected, False, note=note)
 
-
-def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any, rtol: float | None = None,
-                   atol: float | None = None, name: str | None = None) -> Check:
-    """Check the tape's gradient of `f` at `args` against an analytic gradient."""
-    from tfbasics.gradients import as_source, gradient
-
-    sources = [as_source(arg, i) for i, arg in enumerate(args)]
-    computed = gradient(f, *sources)
-    if callable(analytic):
-        analytic = analytic(*(to_numpy(s) for s in sources))
-    if len(sources) > 1:
-        computed = list(computed)
-        analytic = list(analytic) if isinstance(analytic, (list, tuple)) else analytic
-    label = name or f"gradient of {getattr(f, '__name__', 'f')}"
-    note = ""
-    if any(g is None for g in (computed if isinstance(computed, list) else [computed])):
-        note = ("a gradient is None: the target does not depend on that argument through "
-                "TF ops the tape recorded")
-    return check_close(label, computed, analytic, rtol, atol, note)

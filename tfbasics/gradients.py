@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -9,42 +10,94 @@ import numpy as np
 import tensorflow as tf
 
 
-def as_source(value: Any, position: int = 0) -> tf.Variable | tf.Tensor:
-    """Return `value` as something a tape can differentiate with respect to."""
-    if isinstance(value, tf.Variable):
-        return value
-    if tf.is_tensor(value):
-        if not value.dtype.is_floating:
-            raise TypeError(f"argument {position} is a {value.dtype.name} tensor: gradients need "
-                            f"floats; use tf.cast(x, tf.float32)")
-        return value
+def as_source(value: Any, name: str = "w", variable: bool = True) -> tf.Variable | tf.Tensor:
+    """Return `value` as a tape source: a float tf.Variable (or tensor), checked for sense."""
     if isinstance(value, (str, bytes)):
-        raise TypeError(f"argument {position} is a string ({value!r}): pass a number, "
-                        f"e.g. 1.0")
-    array = np.asarray(value)
-    if array.dtype.kind == "b" or array.dtype.kind not in "iuf":
-        raise TypeError(f"argument {position} has dtype {array.dtype}: gradients need floats; "
-                        f"pass numbers such as 1.0")
-    if array.dtype.kind in "iu":
-        raise TypeError(f"argument {position} is an integer ({value!r}): TF gives no gradient "
-                        f"for integers; write it as a float, e.g. {array.astype(float).tolist()}")
+        raise TypeError(f"{name} is a string ({value!r}): pass a number, e.g. 1.0")
+    if isinstance(value, tf.Variable) or tf.is_tensor(value):
+        if not (value.dtype.is_floating or value.dtype.is_complex):
+            raise TypeError(f"{name} is a {value.dtype.name} tensor: TF gives no gradient for "
+                            f"it; use tf.cast({name}, tf.float32)")
+        array = value.numpy()
+    else:
+        array = np.asarray(value)
+        if array.dtype.kind == "b" or array.dtype.kind not in "iuf":
+            raise TypeError(f"{name} has dtype {array.dtype}: gradients need floats; pass "
+                            f"numbers such as 1.0")
+        if array.dtype.kind in "iu":
+            raise TypeError(f"{name} is an integer ({value!r}): TF gives no gradient for "
+                            f"integers; write it as a float, e.g. {array.astype(float).tolist()}")
+    if array.size == 0:
+        raise ValueError(f"{name} is empty (shape {array.shape}): pass at least one number")
+    if not np.all(np.isfinite(array)):
+        where = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+        at = f"{name}[{', '.join(map(str, where))}]" if where else name
+        raise ValueError(f"{name} holds {array[where]} at {at}: gradients there are "
+                         f"meaningless; pass finite numbers")
+    if isinstance(value, tf.Variable) or tf.is_tensor(value):
+        return value
     # Python numbers and lists default to float32 like TF; NumPy float64 stays float64.
     is_numpy = isinstance(value, (np.ndarray, np.generic))
     dtype = tf.float64 if is_numpy and array.dtype == np.float64 else tf.float32
-    return tf.Variable(array, dtype=dtype)
+    return tf.Variable(array, dtype=dtype) if variable else tf.constant(array, dtype=dtype)
+
+
+def takes_arguments(f: Callable[..., Any]) -> bool:
+    """Tell whether f takes arguments (a function of none uses the variables it captures)."""
+    try:
+        return bool(inspect.signature(f).parameters)
+    except (TypeError, ValueError):  # some builtins have no signature: assume they do
+        return True
+
+
+def source_names(f: Callable[..., Any], count: int) -> list[str]:
+    """Return a name for each source: f's parameter names, else w0, w1, ..."""
+    try:
+        names = [p.name for p in inspect.signature(f).parameters.values()
+                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        names = []
+    if len(names) >= count:
+        return names[:count]
+    return ["w"] if count == 1 else [f"w{i}" for i in range(count)]
+
+
+def call(f: Callable[..., Any], sources: list) -> Any:
+    """Call f on the sources, or with no arguments when f uses variables it captures."""
+    return f(*sources) if takes_arguments(f) else f()
+
+
+def total(L: Any) -> tf.Tensor:
+    """Return the sum of a target the way the tape sums it: every element of every part."""
+    if isinstance(L, (list, tuple)):
+        return tf.add_n([tf.reduce_sum(part) for part in L])
+    return tf.reduce_sum(L)
+
+
+def sources_of(f: Callable[..., Any], args: tuple, variables: bool = True) -> list:
+    """Check f and return the arguments as tape sources (new tf.Variables, or tensors)."""
+    if not callable(f):
+        raise TypeError(f"f must be a function, got {type(f).__name__}: pass e.g. "
+                        f"lambda w: w ** 2")
+    if not args:
+        raise TypeError("no arguments to differentiate with respect to: pass a value, e.g. "
+                        "gradient(f, 1.0), or the tf.Variables f uses")
+    names = source_names(f, len(args))
+    sources = [as_source(arg, name, variables) for arg, name in zip(args, names, strict=True)]
+    if not takes_arguments(f) and not all(isinstance(s, tf.Variable) for s in sources):
+        raise TypeError("f takes no arguments, so it can only use variables it captures: "
+                        "pass those tf.Variables")
+    return sources
 
 
 def gradient(f: Callable[..., Any], *args: Any) -> Any:
     """Return d f(*args) / d arg for each argument, as `tape.gradient` computes it."""
-    if not callable(f):
-        raise TypeError(f"f must be a function, got {type(f).__name__}: pass e.g. "
-                        f"lambda w: w ** 2")
-    sources = [as_source(arg, i) for i, arg in enumerate(args)]
+    sources = sources_of(f, args)
     with tf.GradientTape() as tape:
         for source in sources:
             if not isinstance(source, tf.Variable):
                 tape.watch(source)
-        L = f(*sources)
+        L = call(f, sources)
     dL_dargs = tape.gradient(L, sources)
     return dL_dargs[0] if len(sources) == 1 else tuple(dL_dargs)
 

@@ -1,0 +1,331 @@
+"""check_gradient: your formula, the tape, forward mode and finite differences, compared."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import tensorflow as tf
+
+from tfbasics.checks import Check, device_of, show_item, to_numpy
+from tfbasics.doctor import explain_none
+from tfbasics.gradients import (
+    call,
+    gradient,
+    source_names,
+    sources_of,
+    takes_arguments,
+    total,
+)
+
+LEGS = {
+    "analytic": "your analytic formula",
+    "reverse": "the tape",
+    "forward": "forward mode",
+    "finite_difference": "finite differences",
+}
+# Default (rtol, atol) for the legs TF computes, per dtype: accumulated rounding, not ulps.
+AUTODIFF_TOLERANCES = {"float16": (1e-2, 1e-3), "float32": (1e-4, 1e-5), "float64": (1e-9, 1e-11)}
+BATCH_FROM = 16  # from this many elements on, batch evaluations with tf.vectorized_map
+
+
+@dataclass
+class GradientCheck(Check):
+    """A gradient check: each leg's value, their pairwise errors, and who is to blame."""
+
+    legs: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, tuple[float, float]] = field(default_factory=dict)
+    worst: str = ""
+    blame: str = ""
+    kinks: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        return text + (f"\n      {self.blame}" if self.blame and self.blame != self.note else "")
+
+
+def element_labels(names: list[str], shapes: list[tuple]) -> list[str]:
+    """Return a label per element in the sources' own coordinates: w, w[1], w[0, 2]."""
+    labels = []
+    for name, shape in zip(names, shapes, strict=True):
+        for index in np.ndindex(*shape):
+            labels.append(f"{name}[{', '.join(map(str, index))}]" if shape else name)
+    return labels
+
+
+def run_batched(function: Callable[[tf.Tensor], tf.Tensor], batch: tf.Tensor) -> np.ndarray:
+    """Apply `function` to each row of `batch`: one vectorised call when the batch is large."""
+    if len(batch) >= BATCH_FROM:
+        try:
+            return tf.vectorized_map(function, batch).numpy()
+        except Exception:  # noqa: BLE001 - an op without a vectorised rule: loop instead
+            pass
+    return np.array([function(row).numpy() for row in batch])
+
+
+def forward_leg(f: Callable[..., Any], sources: list) -> np.ndarray:
+    """Return d total(f)/d each element, one forward-mode JVP per basis tangent."""
+    sizes = [int(np.prod(s.shape)) for s in sources]
+
+    def jvp(tangent: tf.Tensor) -> tf.Tensor:
+        parts = tf.split(tangent, sizes) if len(sizes) > 1 else [tangent]
+        tangents = [tf.reshape(p, s.shape) for p, s in zip(parts, sources, strict=True)]
+        with tf.autodiff.ForwardAccumulator(sources, tangents) as accumulator:
+            L = total(call(f, sources))
+        dL = accumulator.jvp(L)
+        return tf.zeros([], L.dtype) if dL is None else dL
+
+    return run_batched(jvp, tf.eye(sum(sizes), dtype=sources[0].dtype))
+
+
+def fd_dtype(f: Callable[..., Any], sources: list) -> tf.DType:
+    """Return float64 when f runs in float64 on copies of the sources, else their dtype."""
+    if all(s.dtype == tf.float64 for s in sources) or any(
+            isinstance(s, tf.Variable) for s in sources):
+        return sources[0].dtype
+    try:
+        L = total(call(f, [tf.cast(s, tf.float64) for s in sources]))
+    except Exception:  # noqa: BLE001 - f pins float32 somewhere: differentiate in its dtype
+        return sources[0].dtype
+    return L.dtype if L.dtype == tf.float64 else sources[0].dtype
+
+
+def finite_difference_leg(f: Callable[..., Any], sources: list) -> tuple[np.ndarray, ...]:
+    """Return (central, left, right) slopes per element by finite differences."""
+    dtype = fd_dtype(f, sources)
+    # Central differences err by h²·f'''/6 (truncation) plus eps·|f|/h (rounding): the sum is
+    # smallest near h = eps^(1/3), about 5e-3 in float32 and 6e-6 in float64.
+    eps = np.finfo(dtype.as_numpy_dtype).eps
+    base = [np.asarray(to_numpy(s), dtype=dtype.as_numpy_dtype) for s in sources]
+    flat = np.concatenate([b.ravel() for b in base])
+    step = np.cbrt(eps) * np.maximum(1.0, np.abs(flat))
+    plus, minus = (flat + step).astype(flat.dtype), (flat - step).astype(flat.dtype)
+
+    def unflatten(vector: Any) -> list:
+        return [tf.reshape(p, b.shape) for p, b in
+                zip(tf.split(vector, [b.size for b in base]) if len(base) > 1 else [vector],
+                    base, strict=True)]
+
+    if any(isinstance(s, tf.Variable) for s in sources):
+        L0, L_plus, L_minus = perturb_variables(f, sources, flat, plus, minus, unflatten)
+    else:
+        evaluate = lambda vector: total(call(f, unflatten(vector)))  # noqa: E731
+        L0 = float(evaluate(tf.constant(flat)))
+        rows = np.repeat(flat[None, :], 2 * flat.size, axis=0)
+        index = np.arange(flat.size)
+        rows[index, index], rows[flat.size + index, index] = plus, minus
+        values = run_batched(evaluate, tf.constant(rows))
+        L_plus, L_minus = values[:flat.size], values[flat.size:]
+    h_plus, h_minus = plus - flat, flat - minus  # the steps the dtype could represent
+    central = (L_plus - L_minus) / (h_plus + h_minus)
+    return central, (L0 - L_minus) / h_minus, (L_plus - L0) / h_plus, dtype
+
+
+def perturb_variables(f: Callable[..., Any], sources: list, flat: np.ndarray, plus: np.ndarray,
+                      minus: np.ndarray, unflatten: Callable) -> tuple:
+    """Evaluate f with one element at a time moved by ±h via `assign`; restore exactly."""
+    saved = [tf.identity(s) for s in sources]
+    try:
+        def evaluate(vector: np.ndarray) -> float:
+            values = unflatten(tf.constant(vector))
+            for i, source in enumerate(sources):
+                if isinstance(source, tf.Variable):
+                    source.assign(values[i])
+                    values[i] = source
+            return float(total(call(f, values)))
+
+        L0 = evaluate(flat)
+        L_plus, L_minus = np.empty(flat.size), np.empty(flat.size)
+        for i in range(flat.size):
+            moved = flat.copy()
+            moved[i] = plus[i]
+            L_plus[i] = evaluate(moved)
+            moved[i] = minus[i]
+            L_minus[i] = evaluate(moved)
+    finally:
+        for source, value in zip(sources, saved, strict=True):
+            if isinstance(source, tf.Variable):
+                source.assign(value)
+    return L0, L_plus, L_minus
+
+
+def leg_tolerance(leg: str, dtype: tf.DType, scale: float, rtol: float | None,
+                  atol: float | None) -> tuple[float, float]:
+    """Return (rtol, atol) for one leg's values (the formula's is the dtype's, like the tape's)."""
+    if leg == "finite_difference":
+        # A central difference errs by about eps^(2/3)·|L|: allow a wide multiple of that.
+        floor = np.cbrt(np.finfo(dtype.as_numpy_dtype).eps) ** 2
+        return 1000 * floor, 100 * floor * max(1.0, scale)
+    default_rtol, default_atol = AUTODIFF_TOLERANCES.get(dtype.name, (1e-4, 1e-5))
+    return (default_rtol if rtol is None else rtol), (default_atol if atol is None else atol)
+
+
+def agree(a: np.ndarray, b: np.ndarray, ta: tuple, tb: tuple) -> np.ndarray:
+    """Return, per element, whether two legs agree within the looser of their tolerances."""
+    rtol, atol = max(ta[0], tb[0]), max(ta[1], tb[1])
+    return np.abs(a - b) <= atol + rtol * np.maximum(np.abs(a), np.abs(b))
+
+
+def blame_for(legs: dict, oks: dict) -> tuple[str | None, list[str]]:
+    """Return (the leg that disagrees with all the others while they agree, the others)."""
+    names = list(legs)
+    for leg in names:
+        others = [o for o in names if o != leg]
+        if len(others) < 2:
+            continue
+        if all(oks[pair_key(a, b)].all() for a in others for b in others if a < b) and all(
+                not oks[pair_key(leg, o)].all() for o in others):
+            return leg, others
+    return None, names
+
+
+def pair_key(a: str, b: str) -> str:
+    """Return the key of a pair of legs, in a fixed order."""
+    return "/".join(sorted((a, b)))
+
+
+HINTS = {
+    "analytic": "check the formula",
+    "reverse": "check the gradient function of any tf.custom_gradient in f",
+    "forward": "check any custom forward-mode rule in f",
+    "finite_difference": "f may jump here, or be too noisy in its dtype; try float64",
+}
+
+
+def verdict(legs: dict, oks: dict, labels: list[str]) -> tuple[str, str]:
+    """Return (worst element, a one-line verdict) for legs that do not all agree."""
+    culprit, others = blame_for(legs, oks)
+    if culprit is not None:
+        reference = np.mean([legs[o] for o in others], axis=0)
+        worst = int(np.argmax(np.abs(legs[culprit] - reference)))
+        named = ", ".join(LEGS[o] for o in others[:-1]) + f" and {LEGS[others[-1]]}"
+        return labels[worst], (
+            f"{LEGS[culprit]} disagrees with {named} at {labels[worst]}: "
+            f"{show_item(float(legs[culprit][worst]))} vs {show_item(float(reference[worst]))}"
+            f" — {HINTS[culprit]}")
+    bad = np.zeros(len(labels), dtype=bool)
+    for ok in oks.values():
+        bad |= ~ok
+    worst = int(np.argmax(bad))
+    values = ", ".join(f"{LEGS[leg]} {show_item(float(v[worst]))}" for leg, v in legs.items())
+    return labels[worst], f"the legs disagree at {labels[worst]}: {values}"
+
+
+def kink_elements(left: np.ndarray, right: np.ndarray, dtype: tf.DType) -> np.ndarray:
+    """Return where the one-sided slopes differ by far more than a smooth f allows."""
+    # Smooth f: right - left ≈ h·f'', with h ≈ eps^(1/3)·max(1, |w|). A jump of a few percent
+    # of the slope is a kink (relu, abs at 0), not curvature.
+    share = 0.01 if dtype == tf.float64 else 0.1
+    return np.abs(right - left) > share * np.maximum(1.0, np.maximum(np.abs(left), np.abs(right)))
+
+
+def check_shapes(expected: list, shapes: list[tuple], names: list[str]) -> None:
+    """Raise ValueError when an analytic gradient's shape is not its source's shape."""
+    if len(expected) != len(shapes):
+        raise ValueError(f"analytic gives {len(expected)} gradients for {len(shapes)} "
+                         f"arguments: return one per argument")
+    for value, shape, name in zip(expected, shapes, names, strict=True):
+        if value is not None and np.shape(to_numpy(value)) != shape:
+            raise ValueError(f"analytic gradient for {name} has shape "
+                             f"{np.shape(to_numpy(value))}, but {name} has shape {shape}: "
+                             f"return one value per element of {name}")
+
+
+def unflatten_like(vector: np.ndarray, shapes: list[tuple], count: int) -> Any:
+    """Return a flat vector as per-source arrays (one array for one source)."""
+    parts = np.split(vector, np.cumsum([int(np.prod(s)) for s in shapes])[:-1])
+    arrays = [p.reshape(s) for p, s in zip(parts, shapes, strict=True)]
+    return arrays[0] if count == 1 else arrays
+
+
+def flatten(values: list) -> np.ndarray:
+    """Return per-source values as one float64 vector (None sources as NaN)."""
+    return np.concatenate([np.asarray(to_numpy(v), dtype=np.float64).ravel() for v in values])
+
+
+def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
+                   rtol: float | None = None, atol: float | None = None, name: str | None = None,
+                   strict: bool = False) -> GradientCheck:
+    """Compare the tape's gradient with forward mode, finite differences and `analytic`."""
+    sources = sources_of(f, args, variables=False)  # tensors: finite differences can batch
+    if len({s.dtype for s in sources}) > 1:
+        raise TypeError("the arguments have different dtypes ("
+                        + ", ".join(s.dtype.name for s in sources) + "): cast them to one")
+    dtype = sources[0].dtype
+    names = (source_names(f, len(sources)) if takes_arguments(f)
+             else [s.name.split(":")[0] for s in sources])
+    shapes = [tuple(s.shape) for s in sources]
+    labels = element_labels(names, shapes)
+    reverse = gradient(f, *sources)
+    reverse = list(reverse) if len(sources) > 1 else [reverse]
+    if callable(analytic):
+        analytic = analytic(*(to_numpy(s) for s in sources))
+    expected = None if analytic is None else (list(analytic) if len(sources) > 1 else [analytic])
+    label = name or f"gradient of {getattr(f, '__name__', 'f')}"
+    computed_out = reverse if len(sources) > 1 else reverse[0]
+    expected_out = expected if expected is None or len(sources) > 1 else expected[0]
+    if expected is not None:
+        check_shapes(expected, shapes, names)
+
+    none = [i for i, g in enumerate(reverse) if g is None]
+    if none:
+        reasons = explain_none(f, *sources)
+        note = "; ".join(f"d/d{names[i]} is None: {reasons[i]}" for i in none)
+        passed = expected is not None and all((expected[i] is None) == (i in none)
+                                              for i in range(len(sources)))
+        if strict and not passed:
+            raise AssertionError(f"{label}: {note}")
+        return GradientCheck(label, computed_out, expected_out, passed, None,
+                             device_of(reverse), note, blame=note)
+
+    central, left, right, fd_dtype_ = finite_difference_leg(f, sources)
+    scale = float(np.max(np.abs(to_numpy(total(call(f, sources))))))
+    legs = {}
+    if expected is not None:
+        legs["analytic"] = flatten(expected)
+    legs["reverse"] = flatten(reverse)
+    legs["forward"] = forward_leg(f, sources).astype(np.float64)
+    legs["finite_difference"] = central
+    tolerance = {leg: leg_tolerance(leg, fd_dtype_ if leg == "finite_difference" else dtype,
+                                    scale, rtol, atol) for leg in legs}
+    kinks = kink_elements(left, right, fd_dtype_)
+    low, high = np.minimum(left, right), np.maximum(left, right)
+    oks, errors = {}, {}
+    for a in legs:
+        for b in legs:
+            if a >= b:
+                continue
+            ok = agree(legs[a], legs[b], tolerance[a], tolerance[b])
+            if "finite_difference" in (a, b):
+                other = b if a == "finite_difference" else a
+                t = tolerance[other]
+                inside = (legs[other] >= low - t[1] - t[0] * np.abs(low)) & (
+                    legs[other] <= high + t[1] + t[0] * np.abs(high))
+                ok = np.where(kinks, inside, ok)  # at a kink, any one-sided slope will do
+            difference = np.abs(legs[a] - legs[b])
+            scale_ab = np.maximum(np.maximum(np.abs(legs[a]), np.abs(legs[b])), 1e-30)
+            oks[pair_key(a, b)] = ok
+            errors[pair_key(a, b)] = (float(difference.max(initial=0.0)),
+                                      float((difference / scale_ab).max(initial=0.0)))
+    passed = all(ok.all() for ok in oks.values())
+    worst, blame = ("", "") if passed else verdict(legs, oks, labels)
+    kink_labels = [labels[i] for i in np.flatnonzero(kinks)]
+    note = blame
+    if kink_labels:
+        note = (f"f is not differentiable at {', '.join(kink_labels)} (one-sided slopes "
+                + ", ".join(f"{show_item(float(left[i]))} and {show_item(float(right[i]))}"
+                            for i in np.flatnonzero(kinks))
+                + "): the tape gives one valid choice, finite differences are left out there"
+                + (f"; {blame}" if blame else ""))
+    if strict and not passed:
+        raise AssertionError(f"{label}: {blame}")
+    # The headline error is the comparison the record shows: tape vs formula, else vs FD.
+    max_abs = errors[pair_key("reverse", "analytic" if expected is not None
+                              else "finite_difference")][0]
+    return GradientCheck(label, computed_out, expected_out if expected is not None else
+                         unflatten_like(central, shapes, len(sources)), passed, max_abs,
+                         device_of(reverse), note,
+                         legs={k: v.tolist() for k, v in legs.items()}, errors=errors,
+                         worst=worst, blame=blame, kinks=kink_labels)
