@@ -15,6 +15,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfbasics.checks import Check, check_close, check_raises
+from tfbasics.doctor import explain_none
 from tfbasics.plots import plot_sensitivity
 
 
@@ -49,16 +50,16 @@ def what_the_tape_watches() -> list[Check]:
     with tf.GradientTape() as tape:
         L = (w1 + c1) ** 2 + c2**3 + 4 * c3
     grads = tape.gradient(L, [w1, c1, c2, c3, alpha])  # dL/dw1 = 2(w1 + c1) = -2
+    # explain_none reads what the tape watched and says why each None is None.
+    why = explain_none(tape, L, {"c1": c1, "c2": c2, "c3": c3, "alpha": alpha})
     return [
         check_close("dL/dw1 of L = (w1 + c1)² + c2³ + 4·c3", grads[0], 2 * (1.0 - 2.0)),
-        check_close("dL/dc1 is None", grads[1], None,
-                    note="c1 is a tf.constant: the tape does not watch it"),
-        check_close("dL/dc2 is None", grads[2], None,
-                    note="c2 is a Variable with trainable=False: the tape does not watch it"),
-        check_close("dL/dc3 is None", grads[3], None,
-                    note="c3 = Variable + 1.0 is a Tensor, and the tape does not watch Tensors"),
-        check_close("dL/dalpha is None", grads[4], None,
-                    note="alpha is watched, but L does not use it"),
+        check_close("dL/dc1 is None: a constant", grads[1], None, note=why["c1"]),
+        check_close("dL/dc2 is None: trainable=False", grads[2], None, note=why["c2"]),
+        check_close("dL/dc3 is None: Variable + 1.0 is a Tensor", grads[3], None,
+                    note=why["c3"]),
+        check_close("dL/dalpha is None: L does not use it", grads[4], None,
+                    note=why["alpha"]),
     ]
 
 

@@ -1,0 +1,138 @@
+"""explain_none: each cause of a None gradient, made for real, diagnosed correctly."""
+
+import numpy as np
+import tensorflow as tf
+
+from tfbasics import explain_none
+
+
+def none_gradient(tape, L, source):
+    """Assert the tape really gives None (the premise of each case)."""
+    assert tape.gradient(L, source) is None
+
+
+# --- from a tape, after the fact -------------------------------------------------------------
+
+def test_a_constant_the_tape_did_not_watch():
+    c = tf.constant(2.0)
+    with tf.GradientTape(persistent=True) as tape:
+        L = c**2
+    none_gradient(tape, L, c)
+    reason = explain_none(tape, L, {"c": c})["c"]
+    assert "tape.watch(c)" in reason and "not a tf.Variable" in reason
+
+
+def test_a_variable_replaced_by_a_tensor():
+    x = tf.Variable(1.0)
+    x = x + 1  # now a Tensor
+    with tf.GradientTape(persistent=True) as tape:
+        L = x * 3
+    none_gradient(tape, L, x)
+    reason = explain_none(tape, L, {"x": x})["x"]
+    assert "x = x + 1" in reason and "x.assign_add(1)" in reason
+
+
+def test_a_non_trainable_variable():
+    c = tf.Variable(2.0, trainable=False)
+    with tf.GradientTape(persistent=True) as tape:
+        L = c**2
+    none_gradient(tape, L, c)
+    assert "trainable=False" in explain_none(tape, L, {"c": c})["c"]
+
+
+def test_a_source_not_used_by_the_target():
+    w, alpha = tf.Variable(1.0), tf.Variable(0.0)
+    with tf.GradientTape(persistent=True) as tape:
+        L = w * 2
+    none_gradient(tape, L, alpha)
+    assert explain_none(tape, L, {"alpha": alpha})["alpha"].startswith(
+        "the target does not use alpha")
+
+
+def test_an_integer_source():
+    n = tf.Variable(3)
+    with tf.GradientTape(persistent=True) as tape:
+        L = n * 2
+    none_gradient(tape, L, n)
+    assert explain_none(tape, L, {"n": n})["n"].startswith("n is int32")
+
+
+def test_the_target_computed_outside_the_with_block():
+    w = tf.Variable(1.0)
+    with tf.GradientTape(persistent=True) as tape:
+        pass
+    L = w**2
+    none_gradient(tape, L, w)
+    assert "inside the `with tf.GradientTape() as tape:` block" in explain_none(tape, L, w)
+
+
+def test_stop_recording():
+    w = tf.Variable(1.0)
+    with tf.GradientTape(persistent=True) as tape:
+        with tape.stop_recording():
+            L = w**2
+    none_gradient(tape, L, w)
+    assert "tape.stop_recording()" in explain_none(tape, L, w)
+
+
+def test_a_list_of_sources_gives_a_list():
+    w, c = tf.Variable(1.0), tf.constant(1.0)
+    with tf.GradientTape(persistent=True) as tape:
+        L = w * c
+    reasons = explain_none(tape, L, [w, c])
+    assert len(reasons) == 2 and "sources[1]" in reasons[1]
+
+
+# --- from a function, traced into a graph --------------------------------------------------
+
+def test_numpy_inside_the_computation():
+    w = tf.Variable(2.0)
+    f = lambda w: tf.constant(np.square(w.numpy()))  # noqa: E731
+    with tf.GradientTape() as tape:
+        L = f(w)
+    none_gradient(tape, L, w)
+    assert explain_none(f, w).startswith("the path left TensorFlow")
+
+
+def test_an_assign_breaks_the_path():
+    w, stored = tf.Variable(2.0), tf.Variable(0.0)
+
+    def f(w):
+        stored.assign(w * 2)
+        return stored * 3.0
+
+    with tf.GradientTape() as tape:
+        L = f(w)
+    none_gradient(tape, L, w)
+    assert "stateful assign" in explain_none(f, w)
+
+
+def test_stop_gradient():
+    f = lambda w: tf.stop_gradient(w) * 2.0  # noqa: E731
+    w = tf.Variable(1.0)
+    with tf.GradientTape() as tape:
+        L = f(w)
+    none_gradient(tape, L, w)
+    assert explain_none(f, w).startswith("tf.stop_gradient blocks every path from w")
+
+
+def test_an_integer_cast_on_the_path():
+    f = lambda w: tf.cast(tf.cast(w, tf.int32), tf.float32) * 2.0  # noqa: E731
+    w = tf.Variable(1.7)
+    with tf.GradientTape() as tape:
+        L = f(w)
+    none_gradient(tape, L, w)
+    assert "goes through an integer" in explain_none(f, w)
+
+
+def test_an_unconnected_argument_and_a_connected_one():
+    f = lambda w, u: u * 2.0  # noqa: E731
+    reasons = explain_none(f, tf.Variable(1.0), tf.Variable(1.0))
+    assert reasons[0].startswith("f's result does not depend on w")
+    assert reasons[1] is None
+
+
+def test_function_form_knows_non_trainable_and_integer_variables():
+    assert "trainable=False" in explain_none(lambda w: w * 2.0,
+                                             tf.Variable(1.0, trainable=False))
+    assert explain_none(lambda w: w * 2, tf.Variable(1)).startswith("w is int32")

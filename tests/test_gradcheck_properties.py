@@ -1,0 +1,113 @@
+"""check_gradient on random expressions, with SymPy deriving every gradient independently."""
+
+import numpy as np
+import sympy
+import tensorflow as tf
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tfbasics import check_gradient
+
+SYMBOLS = sympy.symbols("x0 x1 x2")
+CONSTANTS = [0.5, 1.5, 2.0, -1.25]
+
+# Each node builds the same expression twice: once with TF ops, once with SymPy.
+UNARY = {
+    "sin": (tf.sin, sympy.sin),
+    "cos": (tf.cos, sympy.cos),
+    "tanh": (tf.tanh, sympy.tanh),
+    "exp": (lambda a: tf.exp(tf.tanh(a)), lambda a: sympy.exp(sympy.tanh(a))),  # bounded
+    "log": (lambda a: tf.math.log(1.0 + a * a), lambda a: sympy.log(1 + a * a)),  # safe domain
+    "square": (lambda a: a * a, lambda a: a * a),
+}
+BINARY = {
+    "add": (lambda a, b: a + b, lambda a, b: a + b),
+    "sub": (lambda a, b: a - b, lambda a, b: a - b),
+    "mul": (lambda a, b: a * b, lambda a, b: a * b),
+}
+
+
+def trees(count):
+    """Expression trees over `count` variables: ("var", i), ("const", c), (op, child, ...)."""
+    leaves = st.one_of(st.tuples(st.just("var"), st.integers(0, count - 1)),
+                       st.tuples(st.just("const"), st.sampled_from(CONSTANTS)))
+    return st.recursive(
+        leaves,
+        lambda children: st.one_of(
+            st.tuples(st.sampled_from(sorted(UNARY)), children),
+            st.tuples(st.sampled_from(sorted(BINARY)), children, children)),
+        max_leaves=6)
+
+
+def build(tree, variables, kind):
+    """Build a tree as TF (kind 0) or SymPy (kind 1) from the given variables."""
+    head = tree[0]
+    if head == "var":
+        return variables[tree[1]]
+    if head == "const":
+        return tf.constant(tree[1], variables[0].dtype) if kind == 0 else sympy.Float(tree[1])
+    if head in UNARY:
+        return UNARY[head][kind](build(tree[1], variables, kind))
+    return BINARY[head][kind](build(tree[1], variables, kind), build(tree[2], variables, kind))
+
+
+@st.composite
+def problems(draw):
+    """A random expression in one to three variables, a point, and a float dtype."""
+    count = draw(st.integers(1, 3))
+    tree = draw(trees(count))
+    point = draw(st.lists(st.floats(-1.5, 1.5, allow_nan=False).map(lambda v: round(v, 3)),
+                          min_size=count, max_size=count))
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    return count, tree, np.array(point, dtype=dtype), dtype
+
+
+def sympy_gradient(tree, count, point):
+    """Return the gradient SymPy derives, evaluated in float64 at the point."""
+    expression = build(tree, SYMBOLS[:count], 1)
+    values = dict(zip(SYMBOLS[:count], map(float, point), strict=True))
+    return [float(sympy.diff(expression, s).subs(values)) for s in SYMBOLS[:count]]
+
+
+def tf_function(tree):
+    """Return f(*xs) built from TF ops; every variable is connected (0·x where unused)."""
+    def f(*xs):
+        return build(tree, xs, 0) + sum(0.0 * x for x in xs)
+    return f
+
+
+def label(i, count):
+    """Return check_gradient's name for argument i of a function of *xs."""
+    return "w" if count == 1 else f"w{i}"
+
+
+SETTINGS = settings(max_examples=300, derandomize=True, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(problems())
+def test_every_leg_agrees_with_sympy(problem):
+    count, tree, point, dtype = problem
+    expected = sympy_gradient(tree, count, point)
+    args = [dtype(v) for v in point]
+    analytic = expected[0] if count == 1 else expected
+    check = check_gradient(tf_function(tree), *args, analytic=analytic)
+    assert check.passed, f"{tree} at {point} ({dtype.__name__}): {check}"
+    assert set(check.legs) == {"analytic", "reverse", "forward", "finite_difference"}
+
+
+@settings(max_examples=40, derandomize=True, deadline=None, database=None)
+@given(problems(), st.data())
+def test_a_wrong_formula_is_blamed_on_the_formula(problem, data):
+    count, tree, point, dtype = problem
+    expected = sympy_gradient(tree, count, point)
+    wrong = data.draw(st.integers(0, count - 1))
+    expected[wrong] += 1.0  # off by one in one element: far beyond any tolerance
+    args = [dtype(v) for v in point]
+    check = check_gradient(tf_function(tree), *args,
+                           analytic=expected[0] if count == 1 else expected)
+    assert not check.passed
+    assert check.blame.startswith("your analytic formula disagrees with the tape"), check.blame
+    assert check.worst == label(wrong, count)
+    assert "check the formula" in check.blame
