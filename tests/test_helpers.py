@@ -157,3 +157,32 @@ def test_public_names():
                                      "choose_device"}
     with pytest.raises(AttributeError):
         tfbasics.no_such_helper  # noqa: B018
+
+
+def test_derivatives_of_sin_up_to_third_order():
+    from tfbasics import derivatives
+
+    x, (y, d1, d2, d3) = derivatives(tf.sin, -3.0, 3.0, num=31, order=3)
+    grid = np.linspace(-3.0, 3.0, 31)
+    np.testing.assert_allclose(x, grid, rtol=1e-6, atol=1e-6)
+    for got, want in ((y, np.sin(grid)), (d1, np.cos(grid)), (d2, -np.sin(grid)),
+                      (d3, -np.cos(grid))):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_derivatives_of_a_non_elementwise_f_is_a_clear_error():
+    from tfbasics import derivatives
+
+    with pytest.raises(ValueError, match="elementwise"):
+        derivatives(tf.reduce_sum, 0.0, 1.0)
+
+
+def test_plot_matrix_and_derivatives(tmp_path):
+    from tfbasics import plot_derivatives, plot_matrix
+
+    for path in (plot_matrix(np.array([[2.0, 1.0], [1.0, 3.0]]), path=tmp_path / "m.png"),
+                 plot_derivatives(tf.sin, -3.0, 3.0, path=tmp_path / "d.png")):
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(ValueError, match="2-D"):
+        plot_matrix(np.zeros(3), path=tmp_path / "bad.png")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.png", "m.png"]

@@ -13,6 +13,7 @@ def test_api_example_runs(tmp_path, monkeypatch):
     namespace = {}
     exec(compile(example, "README.md", "exec"), namespace)  # noqa: S102
     assert namespace["check"].passed
+    assert namespace["wrong"].culprit == "analytic" and namespace["wrong"].worst == "w[1]"
     assert (tmp_path / "tanh.png").stat().st_size > 10_000
 
 

@@ -98,6 +98,7 @@ def test_text_run_reads_as_a_report(text_run):
 def test_text_run_hides_tf_startup_lines(text_run):
     process, _ = text_run
     assert "oneDNN" not in process.stderr and "absl" not in process.stderr, process.stderr
+    assert "WARNING:tensorflow" not in process.stderr, process.stderr
 
 
 def test_list_names_lessons_in_course_order():

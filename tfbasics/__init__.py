@@ -11,6 +11,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "gradient": "gradients",
     "sweep": "gradients",
+    "derivatives": "gradients",
     "Check": "checks",
     "check_close": "checks",
     "check_raises": "checks",
@@ -18,6 +19,8 @@ _EXPORTS = {
     "GradientCheck": "gradcheck",
     "explain_none": "doctor",
     "plot_sensitivity": "plots",
+    "plot_derivatives": "plots",
+    "plot_matrix": "plots",
     "choose_device": "devices",
     "visible_devices": "devices",
 }

@@ -39,6 +39,7 @@ class GradientCheck(Check):
     errors: dict[str, tuple[float, float]] = field(default_factory=dict)
     worst: str = ""
     blame: str = ""
+    culprit: str = ""
     kinks: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
@@ -194,8 +195,8 @@ HINTS = {
 }
 
 
-def verdict(legs: dict, oks: dict, labels: list[str]) -> tuple[str, str]:
-    """Return (worst element, a one-line verdict) for legs that do not all agree."""
+def verdict(legs: dict, oks: dict, labels: list[str]) -> tuple[str, str, str]:
+    """Return (worst element, a one-line verdict, the leg to blame or '') for disagreeing legs."""
     culprit, others = blame_for(legs, oks)
     if culprit is not None:
         reference = np.mean([legs[o] for o in others], axis=0)
@@ -204,13 +205,13 @@ def verdict(legs: dict, oks: dict, labels: list[str]) -> tuple[str, str]:
         return labels[worst], (
             f"{LEGS[culprit]} disagrees with {named} at {labels[worst]}: "
             f"{show_item(float(legs[culprit][worst]))} vs {show_item(float(reference[worst]))}"
-            f" — {HINTS[culprit]}")
+            f" — {HINTS[culprit]}"), culprit
     bad = np.zeros(len(labels), dtype=bool)
     for ok in oks.values():
         bad |= ~ok
     worst = int(np.argmax(bad))
     values = ", ".join(f"{LEGS[leg]} {show_item(float(v[worst]))}" for leg, v in legs.items())
-    return labels[worst], f"the legs disagree at {labels[worst]}: {values}"
+    return labels[worst], f"the legs disagree at {labels[worst]}: {values}", ""
 
 
 def kink_elements(left: np.ndarray, right: np.ndarray, dtype: tf.DType) -> np.ndarray:
@@ -310,7 +311,7 @@ def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
             errors[pair_key(a, b)] = (float(difference.max(initial=0.0)),
                                       float((difference / scale_ab).max(initial=0.0)))
     passed = all(ok.all() for ok in oks.values())
-    worst, blame = ("", "") if passed else verdict(legs, oks, labels)
+    worst, blame, culprit = ("", "", "") if passed else verdict(legs, oks, labels)
     kink_labels = [labels[i] for i in np.flatnonzero(kinks)]
     note = blame
     if kink_labels:
@@ -328,4 +329,4 @@ def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
                          unflatten_like(central, shapes, len(sources)), passed, max_abs,
                          device_of(reverse), note,
                          legs={k: v.tolist() for k, v in legs.items()}, errors=errors,
-                         worst=worst, blame=blame, kinks=kink_labels)
+                         worst=worst, blame=blame, culprit=culprit, kinks=kink_labels)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -102,22 +103,38 @@ def gradient(f: Callable[..., Any], *args: Any) -> Any:
     return dL_dargs[0] if len(sources) == 1 else tuple(dL_dargs)
 
 
-def sweep(f: Callable[[tf.Tensor], Any], start: float, stop: float,
-          num: int = 129, dtype: Any = tf.float32) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return (x, y, dy/dx) over `linspace(start, stop, num)`, from one tape over the grid."""
+def derivatives(f: Callable[[tf.Tensor], Any], start: float, stop: float, num: int = 129,
+                order: int = 2, dtype: Any = tf.float32) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Return (x, [y, dy/dx, d²y/dx², ...]) over `linspace(start, stop, num)`, nested tapes."""
     if num < 2:
         raise ValueError(f"sweep needs num >= 2 points, got {num}")
     if not start < stop:
         raise ValueError(f"sweep needs start < stop, got start={start}, stop={stop}")
+    if order < 1:
+        raise ValueError(f"order must be at least 1, got {order}")
     x = tf.linspace(tf.constant(start, dtype), tf.constant(stop, dtype), num)
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        y = f(x)
-    if y.shape != x.shape:
-        raise ValueError(f"sweep needs an elementwise f: f(x) has shape {y.shape} for x of "
-                         f"shape {x.shape}")
-    # f is elementwise, so d(sum y)/dx[i] = dy[i]/dx[i]: one backward pass gives every slope.
-    dy_dx = tape.gradient(y, x)
-    if dy_dx is None:
-        raise ValueError("f(x) does not depend on x through TF ops, so its gradient is None")
-    return x.numpy(), y.numpy(), dy_dx.numpy()
+    # f is elementwise, so d(sum y)/dx[i] = dy[i]/dx[i]: one backward pass per order gives
+    # every point's slope. Each order needs one more tape around the ones inside it; the
+    # innermost answers first, while the outer tapes record its work.
+    with contextlib.ExitStack() as stack:
+        tapes = [stack.enter_context(tf.GradientTape()) for _ in range(order)]
+        for tape in tapes:
+            tape.watch(x)
+        values = [f(x)]
+        if values[0].shape != x.shape:
+            raise ValueError(f"sweep needs an elementwise f: f(x) has shape "
+                             f"{values[0].shape} for x of shape {x.shape}")
+        for n, tape in enumerate(reversed(tapes), start=1):
+            d = tape.gradient(values[-1], x)
+            if d is None:
+                raise ValueError(f"derivative {n} of f is None: f(x) does not depend on x "
+                                 f"through TF ops")
+            values.append(d)
+    return x.numpy(), [v.numpy() for v in values]
+
+
+def sweep(f: Callable[[tf.Tensor], Any], start: float, stop: float,
+          num: int = 129, dtype: Any = tf.float32) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (x, y, dy/dx) over `linspace(start, stop, num)`, from one tape over the grid."""
+    x, (y, dy_dx) = derivatives(f, start, stop, num, order=1, dtype=dtype)
+    return x, y, dy_dx

@@ -74,6 +74,9 @@ def start_tensorflow(device: str) -> tuple[str, dict]:
 
         from tfbasics.devices import choose_device, visible_devices
 
+        if quiet:  # TF's Python warnings too, e.g. the retracing notes tape.jacobian causes
+            tf.get_logger().setLevel("ERROR")
+
         if device == "cpu":  # hide GPUs, so even an explicit tf.device("GPU:0") runs on CPU
             tf.config.set_visible_devices(tf.config.list_physical_devices("CPU"))
         try:
