@@ -21,6 +21,8 @@ _EXPORTS = {
     "plot_sensitivity": "plots",
     "plot_derivatives": "plots",
     "plot_matrix": "plots",
+    "plot_fit": "plots",
+    "plot_series": "plots",
     "choose_device": "devices",
     "visible_devices": "devices",
 }

@@ -108,3 +108,34 @@ def plot_matrix(matrix: Any, path: str | os.PathLike = "figures/matrix.png",
     axes.set_title(title)
     figure.tight_layout()
     return save_figure(figure, path)
+
+
+def plot_fit(x: Any, y: Any, curves: dict[str, Any], path: str | os.PathLike = "figures/fit.png",
+             title: str = "") -> Path:
+    """Scatter the data (x, y) and draw each fitted curve over it."""
+    figure, axes = new_axes()
+    axes.scatter(x, y, s=8, alpha=0.5, color="tab:gray", label="data")
+    for (label, values), style in zip(curves.items(), ["-", "--", ":", "-."], strict=False):
+        axes.plot(x, values, style, linewidth=2, label=label)
+    axes.grid(True, alpha=0.3)
+    axes.set_xlabel("x")
+    axes.set_ylabel("y")
+    axes.set_title(title)
+    axes.legend(loc="best")
+    figure.tight_layout()
+    return save_figure(figure, path)
+
+
+def plot_series(values: Any, path: str | os.PathLike = "figures/series.png", title: str = "",
+                xlabel: str = "step", ylabel: str = "loss", log: bool = True) -> Path:
+    """Draw one value per step, e.g. the loss while training (log scale by default)."""
+    figure, axes = new_axes()
+    axes.plot(range(len(values)), values, linewidth=2)
+    if log:
+        axes.set_yscale("log")
+    axes.grid(True, alpha=0.3)
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.set_title(title)
+    figure.tight_layout()
+    return save_figure(figure, path)

@@ -12,7 +12,7 @@ from types import ModuleType
 from tfbasics.report import LessonResult
 
 # Course order: each lesson builds on the ones before it.
-COURSE = ("tensors", "variables", "autodiff", "advanced_autodiff")
+COURSE = ("tensors", "variables", "autodiff", "advanced_autodiff", "graphs", "modules")
 
 
 def docstring(name: str) -> str:
