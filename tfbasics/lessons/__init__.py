@@ -12,7 +12,7 @@ from types import ModuleType
 from tfbasics.report import LessonResult
 
 # Course order: each lesson builds on the ones before it.
-COURSE = ("tensors", "variables", "autodiff", "advanced_autodiff", "graphs", "modules")
+COURSE = ("tensors", "variables", "autodiff", "advanced_autodiff", "graphs", "modules", "devices")
 
 
 def docstring(name: str) -> str:
@@ -34,6 +34,14 @@ def load(name: str) -> ModuleType:
     if name not in COURSE:
         raise LookupError(f"no lesson named {name!r}; lessons: {', '.join(COURSE)}")
     return importlib.import_module(f"{__name__}.{name}")
+
+
+def configure(names: list[str]) -> None:
+    """Let each lesson set up devices (e.g. logical CPUs) before TF initialises them."""
+    for name in names:
+        setup = getattr(load(name), "configure", None)
+        if setup is not None:
+            setup()
 
 
 def is_figure_example(example: object) -> bool:

@@ -61,7 +61,7 @@ def quiet_stderr() -> Iterator[None]:
             os.close(saved)
 
 
-def start_tensorflow(device: str) -> tuple[str, dict]:
+def start_tensorflow(device: str, names: list[str]) -> tuple[str, dict]:
     """Import TF (quietly unless TF_CPP_MIN_LOG_LEVEL is set), pick the device, describe both."""
     quiet = "TF_CPP_MIN_LOG_LEVEL" not in os.environ
     if quiet:
@@ -79,6 +79,7 @@ def start_tensorflow(device: str) -> tuple[str, dict]:
 
         if device == "cpu":  # hide GPUs, so even an explicit tf.device("GPU:0") runs on CPU
             tf.config.set_visible_devices(tf.config.list_physical_devices("CPU"))
+        lessons.configure(names)  # e.g. two logical CPUs: only possible before devices start
         try:
             chosen = choose_device(device)
         except RuntimeError as error:
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         parser.error(str(error))
     try:
-        device, header = start_tensorflow(args.device)
+        device, header = start_tensorflow(args.device, names)
     except RuntimeError as error:
         parser.error(str(error))
     if figures_dir is not None:
