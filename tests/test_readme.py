@@ -22,3 +22,10 @@ def test_lesson_table_lists_the_course():
 
     text = README.read_text(encoding="utf-8")
     assert re.findall(r"^\| `(\w+)` \| \[", text, re.M) == list(COURSE)
+
+
+def test_gallery_shows_every_figure_with_a_caption():
+    text = README.read_text(encoding="utf-8")
+    embedded = re.findall(r"^!\[[^\]]+\]\(figures/([\w.]+)\)\n\n\*`\w+`: .+", text, re.M)
+    committed = sorted(p.name for p in (README.parent / "figures").glob("*.png"))
+    assert sorted(embedded) == committed
