@@ -29,6 +29,7 @@ class Check:
     max_abs_error: float | None = None
     device: str = ""
     note: str = ""
+    timing: str = ""  # a measurement that varies run to run, kept apart from the verdict
 
     def __str__(self) -> str:
         verdict = "PASS" if self.passed else "FAIL"
@@ -36,8 +37,9 @@ class Check:
         text += f"   expected {show(self.expected)}"
         if self.max_abs_error is not None:
             text += f"   max abs error {self.max_abs_error:.2g}"
-        if self.note:
-            text += f"\n      {self.note}"
+        for extra in (self.note, self.timing):
+            if extra:
+                text += f"\n      {extra}"
         return text
 
 
@@ -125,11 +127,11 @@ def compare(computed: Any, expected: Any, rtol: float | None = None,
 
 
 def check_close(name: str, computed: Any, expected: Any, rtol: float | None = None,
-                atol: float | None = None, note: str = "") -> Check:
+                atol: float | None = None, note: str = "", timing: str = "") -> Check:
     """Check a computed TF value against an expected one within dtype tolerances."""
     passed, error, why = compare(computed, expected, rtol, atol)
     return Check(name, computed, expected, passed, error, device_of(computed),
-                 "; ".join(n for n in (note, why) if n))
+                 "; ".join(n for n in (note, why) if n), timing)
 
 
 def error_message(error: BaseException) -> str:

@@ -14,14 +14,34 @@ from tfbasics.checks import Check, to_numpy
 
 
 @dataclass
+class Section:
+    """One example's part of a lesson: its name, prose, source, checks and figure."""
+
+    example: str
+    prose: str = ""
+    source: str = ""
+    checks: list[Check] = field(default_factory=list)
+    figure: Path | None = None
+
+
+@dataclass
 class LessonResult:
-    """What one lesson gave: its checks, the figures it wrote, and its error if it raised."""
+    """What one lesson gave: a section per example run, and its error if it raised."""
 
     name: str
     title: str
-    checks: list[Check] = field(default_factory=list)
-    figures: list[Path] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
     error: str | None = None
+
+    @property
+    def checks(self) -> list[Check]:
+        """Return every check, in order."""
+        return [check for section in self.sections for check in section.checks]
+
+    @property
+    def figures(self) -> list[Path]:
+        """Return the figures written, in order."""
+        return [section.figure for section in self.sections if section.figure is not None]
 
     @property
     def passed(self) -> int:
@@ -55,7 +75,7 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def check_to_json(check: Check) -> dict:
+def check_to_json(check: Check, example: str = "") -> dict:
     """Return one check as a JSON object."""
     return {
         "name": check.name,
@@ -65,6 +85,8 @@ def check_to_json(check: Check) -> dict:
         "max_abs_error": check.max_abs_error,
         "device": check.device,
         "note": check.note,
+        "timing": check.timing,
+        "example": example,
     }
 
 
@@ -76,7 +98,8 @@ def to_json(results: list[LessonResult], header: dict) -> dict:
             {
                 "name": result.name,
                 "title": result.title,
-                "checks": [check_to_json(check) for check in result.checks],
+                "checks": [check_to_json(check, section.example)
+                           for section in result.sections for check in section.checks],
                 "figures": [str(path) for path in result.figures],
                 "error": result.error,
             }
@@ -88,11 +111,22 @@ def to_json(results: list[LessonResult], header: dict) -> dict:
     }
 
 
-def format_lesson(result: LessonResult) -> str:
-    """Return a lesson's result as text: title, a block per check, figures, error."""
+def format_lesson(result: LessonResult, show_code: bool = False) -> str:
+    """Return a lesson's result as text: title, then per example its checks and figure."""
     lines = [f"{result.name} — {result.title}"]
-    lines += [textwrap.indent(str(check), "  ") for check in result.checks]
-    lines += [f"  figure: {path}" for path in result.figures]
+    for section in result.sections:
+        if show_code:
+            lines.append(f"\n  ▸ {section.example}: {section.prose}")
+            lines.append(textwrap.indent(section.source.rstrip(), "  │ "))
+        lines += [textwrap.indent(str(check), "  ") for check in section.checks]
+        if section.figure is not None:
+            lines.append(f"  figure: {section.figure}")
     if result.error is not None:
         lines.append(f"  ERROR  {result.error}")
     return "\n".join(lines)
+
+
+def print_checks(checks: list[Check]) -> None:
+    """Print each check as the runner does: verdict, name, computed vs expected."""
+    for check in checks:
+        print(check)

@@ -6,22 +6,27 @@ import ast
 import importlib
 import importlib.util
 import inspect
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
-from tfbasics.report import LessonResult
+from tfbasics.report import LessonResult, Section
 
 # Course order: each lesson builds on the ones before it.
 COURSE = ("tensors", "variables", "autodiff", "advanced_autodiff", "graphs", "modules", "devices")
 
 
-def docstring(name: str) -> str:
-    """Return a lesson's module docstring, read from its source without importing it."""
+def source(name: str) -> str:
+    """Return a lesson module's source text, found without importing it."""
     spec = importlib.util.find_spec(f"{__name__}.{name}")
     if spec is None or spec.origin is None:
         raise LookupError(f"no lesson named {name!r}")
-    with open(spec.origin, encoding="utf-8") as source:
-        return ast.get_docstring(ast.parse(source.read())) or ""
+    return Path(spec.origin).read_text(encoding="utf-8")
+
+
+def docstring(name: str) -> str:
+    """Return a lesson's module docstring, read from its source without importing it."""
+    return ast.get_docstring(ast.parse(source(name))) or ""
 
 
 def title(name: str) -> str:
@@ -49,20 +54,32 @@ def is_figure_example(example: object) -> bool:
     return "figures_dir" in inspect.signature(example).parameters
 
 
-def run(name: str, figures_dir: Path | None = None, device: str = "") -> LessonResult:
+def run(name: str, figures_dir: Path | None = None, device: str = "",
+        progress: Callable[[int, int, str], None] | None = None) -> LessonResult:
     """Run one lesson's examples in order on `device`; a lesson that raises is reported."""
     import tensorflow as tf
 
     result = LessonResult(name, title(name))
+    current = ""  # the example running, for the error message
     try:
+        examples = load(name).EXAMPLES
         with tf.device(device or None):
-            for example in load(name).EXAMPLES:
+            for number, example in enumerate(examples, start=1):
+                current = example.__name__
+                if progress is not None:
+                    progress(number, len(examples), example.__name__)
+                section = Section(example.__name__, inspect.getdoc(example) or "",
+                                  inspect.getsource(example))
                 if not is_figure_example(example):
-                    result.checks.extend(example())
+                    section.checks = list(example())
                 elif figures_dir is not None:
-                    result.figures.append(example(figures_dir=figures_dir))
+                    section.figure = example(figures_dir=figures_dir)
+                else:
+                    continue
+                result.sections.append(section)
     except Exception as error:  # noqa: BLE001 - one broken lesson must not stop the course
-        result.error = f"{type(error).__name__}: {error}"
+        where = f" in {current}" if current else ""
+        result.error = f"{type(error).__name__}{where}: {error}"
     for check in result.checks:
         check.device = check.device or device  # a None result ran there too
     return result

@@ -8,7 +8,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tfbasics import lessons
@@ -39,7 +39,45 @@ def build_parser() -> Parser:
                         help="where TF runs: auto (a GPU if TF sees one), cpu or gpu")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON document instead of text")
+    parser.add_argument("--show-code", action="store_true",
+                        help="print each example's source above its results")
+    parser.add_argument("--export-notebooks", type=Path, metavar="DIR",
+                        help="write one Jupyter notebook per lesson into DIR and stop")
     return parser
+
+
+def progress_line(lesson: str) -> Callable[[int, int, str], None] | None:
+    """Return a callback that shows the running example on a terminal, else None."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(number: int, total: int, example: str) -> None:
+        sys.stderr.write(f"\r\033[K  {lesson} [{number}/{total}] {example} …")
+        sys.stderr.flush()
+
+    return show
+
+
+def clear_progress() -> None:
+    """Erase the progress line, so only the report stays on the screen."""
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+
+
+def export_notebooks(parser: Parser, folder: Path, names: list[str]) -> int:
+    """Write the notebooks, or answer a usage mistake with one line and exit 2."""
+    try:
+        from tfbasics.lessons import notebooks
+
+        figures_folder(folder)  # a folder, not a file
+        for path in notebooks.export(folder, names):
+            print(f"wrote {path}")
+    except ImportError:
+        parser.error("--export-notebooks needs nbformat: pip install 'tfbasics[notebooks]'")
+    except (ValueError, OSError) as error:
+        parser.error(f"--export-notebooks {folder}: {error}")
+    return 0
 
 
 @contextlib.contextmanager
@@ -94,11 +132,10 @@ def start_tensorflow(device: str, names: list[str]) -> tuple[str, dict]:
 
 
 def figures_folder(path: Path) -> Path:
-    """Return the figures folder; raise ValueError if it or a parent is a file."""
+    """Return a folder to write into; raise ValueError if it or a parent is a file."""
     for parent in (path, *path.parents):
         if parent.exists() and not parent.is_dir():
-            raise ValueError(f"--figures {path}: {parent} is a file, not a folder; "
-                             f"choose a folder")
+            raise ValueError(f"{parent} is a file, not a folder; choose a folder")
     return path
 
 
@@ -115,10 +152,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown lesson {', '.join(map(repr, unknown))}; "
                      f"lessons: {', '.join(lessons.COURSE)}")
     names = [name for name in lessons.COURSE if name in args.names] or list(lessons.COURSE)
+    if args.export_notebooks is not None:
+        return export_notebooks(parser, args.export_notebooks, names)
     try:
         figures_dir = None if args.no_figures else figures_folder(args.figures)
     except ValueError as error:
-        parser.error(str(error))
+        parser.error(f"--figures {args.figures}: {error}")
     try:
         device, header = start_tensorflow(args.device, names)
     except RuntimeError as error:
@@ -128,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
             figures_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             parser.error(f"--figures {figures_dir}: cannot create it ({error.strerror})")
+        if not os.access(figures_dir, os.W_OK):
+            parser.error(f"--figures {figures_dir}: the folder is not writable; choose another")
 
     from tfbasics import report
 
@@ -136,10 +177,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"device: {device} (TF sees: {', '.join(header['devices'])})\n", flush=True)
     results = []
     for name in names:
-        result = lessons.run(name, figures_dir, device)
+        result = lessons.run(name, figures_dir, device,
+                             progress=None if args.json else progress_line(name))
         results.append(result)
         if not args.json:
-            print(report.format_lesson(result) + "\n", flush=True)
+            clear_progress()
+            print(report.format_lesson(result, show_code=args.show_code) + "\n", flush=True)
     document = report.to_json(results, header)
     if args.json:
         print(json.dumps(document, indent=2))
@@ -152,4 +195,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # e.g. piped into `head`: stop quietly, as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
