@@ -14,6 +14,8 @@ from tfbasics.doctor import explain_none
 from tfbasics.gradients import (
     call,
     gradient,
+    label,
+    non_finite_index,
     source_names,
     sources_of,
     takes_arguments,
@@ -49,11 +51,8 @@ class GradientCheck(Check):
 
 def element_labels(names: list[str], shapes: list[tuple]) -> list[str]:
     """Return a label per element in the sources' own coordinates: w, w[1], w[0, 2]."""
-    labels = []
-    for name, shape in zip(names, shapes, strict=True):
-        for index in np.ndindex(*shape):
-            labels.append(f"{name}[{', '.join(map(str, index))}]" if shape else name)
-    return labels
+    return [label(name, index) for name, shape in zip(names, shapes, strict=True)
+            for index in np.ndindex(*shape)]
 
 
 def run_batched(function: Callable[[tf.Tensor], tf.Tensor], batch: tf.Tensor) -> np.ndarray:
@@ -261,10 +260,16 @@ def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
     labels = element_labels(names, shapes)
     reverse = gradient(f, *sources)
     reverse = list(reverse) if len(sources) > 1 else [reverse]
+    for source_name, g in zip(names, reverse, strict=True):
+        index = None if g is None else non_finite_index(np.asarray(g.numpy()))
+        if index is not None:
+            raise ValueError(f"the tape's gradient is {np.asarray(g.numpy())[index]} at "
+                             f"{label(source_name, index)}: f is not differentiable there "
+                             f"(e.g. sqrt at 0); check another point")
     if callable(analytic):
         analytic = analytic(*(to_numpy(s) for s in sources))
     expected = None if analytic is None else (list(analytic) if len(sources) > 1 else [analytic])
-    label = name or f"gradient of {getattr(f, '__name__', 'f')}"
+    title = name or f"gradient of {getattr(f, '__name__', 'f')}"
     computed_out = reverse if len(sources) > 1 else reverse[0]
     expected_out = expected if expected is None or len(sources) > 1 else expected[0]
     if expected is not None:
@@ -277,8 +282,8 @@ def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
         passed = expected is not None and all((expected[i] is None) == (i in none)
                                               for i in range(len(sources)))
         if strict and not passed:
-            raise AssertionError(f"{label}: {note}")
-        return GradientCheck(label, computed_out, expected_out, passed, None,
+            raise AssertionError(f"{title}: {note}")
+        return GradientCheck(title, computed_out, expected_out, passed, None,
                              device_of(reverse), note, blame=note)
 
     central, left, right, fd_dtype_ = finite_difference_leg(f, sources)
@@ -321,11 +326,11 @@ def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
                 + "): the tape gives one valid choice, finite differences are left out there"
                 + (f"; {blame}" if blame else ""))
     if strict and not passed:
-        raise AssertionError(f"{label}: {blame}")
+        raise AssertionError(f"{title}: {blame}")
     # The headline error is the comparison the record shows: tape vs formula, else vs FD.
     max_abs = errors[pair_key("reverse", "analytic" if expected is not None
                               else "finite_difference")][0]
-    return GradientCheck(label, computed_out, expected_out if expected is not None else
+    return GradientCheck(title, computed_out, expected_out if expected is not None else
                          unflatten_like(central, shapes, len(sources)), passed, max_abs,
                          device_of(reverse), note,
                          legs={k: v.tolist() for k, v in legs.items()}, errors=errors,

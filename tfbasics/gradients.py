@@ -30,11 +30,10 @@ def as_source(value: Any, name: str = "w", variable: bool = True) -> tf.Variable
                             f"integers; write it as a float, e.g. {array.astype(float).tolist()}")
     if array.size == 0:
         raise ValueError(f"{name} is empty (shape {array.shape}): pass at least one number")
-    if not np.all(np.isfinite(array)):
-        where = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
-        at = f"{name}[{', '.join(map(str, where))}]" if where else name
-        raise ValueError(f"{name} holds {array[where]} at {at}: gradients there are "
-                         f"meaningless; pass finite numbers")
+    index = non_finite_index(array)
+    if index is not None:
+        raise ValueError(f"{name} holds {array[index]} at {label(name, index)}: gradients "
+                         f"there are meaningless; pass finite numbers")
     if isinstance(value, tf.Variable) or tf.is_tensor(value):
         return value
     # Python numbers and lists default to float32 like TF; NumPy float64 stays float64.
@@ -91,6 +90,47 @@ def sources_of(f: Callable[..., Any], args: tuple, variables: bool = True) -> li
     return sources
 
 
+def non_finite_index(array: np.ndarray) -> tuple[int, ...] | None:
+    """Return the index of the first NaN or ±Inf in an array, or None when all are finite."""
+    bad = ~np.isfinite(array)
+    return tuple(int(i) for i in np.argwhere(bad)[0]) if bad.any() else None
+
+
+def label(name: str, index: tuple[int, ...]) -> str:
+    """Return an element's label: w for a scalar, w[1] or w[0, 2] inside an array."""
+    return f"{name}[{', '.join(map(str, index))}]" if index else name
+
+
+def check_target(L: Any, at: str) -> None:
+    """Raise a clear error when f's result cannot be differentiated: not a float tensor."""
+    for part in L if isinstance(L, (list, tuple)) else [L]:
+        if part is None:
+            raise TypeError("f returned None: end f with `return` and the value to "
+                            "differentiate, e.g. return w ** 2")
+        if isinstance(part, (str, bytes)) or (tf.is_tensor(part) and part.dtype == tf.string):
+            raise TypeError(f"f returned a string ({part!r}): return a number computed with "
+                            f"TF ops from its arguments, e.g. w ** 2")
+        if not tf.is_tensor(part):
+            raise TypeError(f"f returned {part!r}, a {type(part).__name__}, not a tensor: "
+                            f"compute it with TF ops on the arguments (e.g. w ** 2) so the "
+                            f"tape can record it")
+        if not (part.dtype.is_floating or part.dtype.is_complex):
+            raise TypeError(f"f returned a {part.dtype.name} tensor: integers have no "
+                            f"gradient; keep the computation in floats")
+        values = np.asarray(part.numpy())
+        index = non_finite_index(values)
+        if index is not None:
+            where = f" at {label('f', index)}" if index else ""
+            raise ValueError(f"f returned {values[index]}{where} for {at}: check f's domain "
+                             f"there (log of ≤ 0, sqrt of < 0, division by 0)")
+
+
+def describe(names: list[str], sources: list) -> str:
+    """Return 'w = 1.0' or 'w1 = 1.0, w2 = [2.0, 3.0]' for error messages."""
+    return ", ".join(f"{name} = {np.asarray(s.numpy()).tolist()}"
+                     for name, s in zip(names, sources, strict=True))
+
+
 def gradient(f: Callable[..., Any], *args: Any) -> Any:
     """Return d f(*args) / d arg for each argument, as `tape.gradient` computes it."""
     sources = sources_of(f, args)
@@ -99,6 +139,7 @@ def gradient(f: Callable[..., Any], *args: Any) -> Any:
             if not isinstance(source, tf.Variable):
                 tape.watch(source)
         L = call(f, sources)
+    check_target(L, describe(source_names(f, len(sources)), sources))
     dL_dargs = tape.gradient(L, sources)
     return dL_dargs[0] if len(sources) == 1 else tuple(dL_dargs)
 
@@ -106,6 +147,8 @@ def gradient(f: Callable[..., Any], *args: Any) -> Any:
 def derivatives(f: Callable[[tf.Tensor], Any], start: float, stop: float, num: int = 129,
                 order: int = 2, dtype: Any = tf.float32) -> tuple[np.ndarray, list[np.ndarray]]:
     """Return (x, [y, dy/dx, d²y/dx², ...]) over `linspace(start, stop, num)`, nested tapes."""
+    if not callable(f):
+        raise TypeError(f"f must be a function, got {type(f).__name__}: pass e.g. tf.tanh")
     if num < 2:
         raise ValueError(f"sweep needs num >= 2 points, got {num}")
     if not start < stop:
@@ -121,6 +164,7 @@ def derivatives(f: Callable[[tf.Tensor], Any], start: float, stop: float, num: i
         for tape in tapes:
             tape.watch(x)
         values = [f(x)]
+        check_target(values[0], f"x in [{start}, {stop}]")
         if values[0].shape != x.shape:
             raise ValueError(f"sweep needs an elementwise f: f(x) has shape "
                              f"{values[0].shape} for x of shape {x.shape}")

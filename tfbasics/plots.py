@@ -2,35 +2,26 @@
 
 from __future__ import annotations
 
+import io
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from tfbasics.gradients import derivatives, sweep
+from tfbasics.report import write_atomically
 
 
 def save_figure(figure: Any, path: str | os.PathLike) -> Path:
-    """Write a matplotlib figure to `path` as PNG, via a temporary file and a rename."""
+    """Write a matplotlib figure to `path` as PNG, atomically (a temporary file, renamed)."""
     path = Path(path)
-    if not path.parent.is_dir():
+    if not path.parent.is_dir():  # say so before drawing anything
         raise FileNotFoundError(f"cannot write {path}: folder {path.parent} does not exist; "
                                 f"create it first")
-    if not os.access(path.parent, os.W_OK):
-        raise PermissionError(f"cannot write {path}: folder {path.parent} is not writable; "
-                              f"choose another folder")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".png", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            # No Software/date metadata, so the same figure gives the same bytes on every run.
-            figure.savefig(out, format="png", dpi=100, metadata={"Software": None})
-        os.chmod(temporary, 0o644)  # mkstemp makes 0600; a figure is for everyone to read
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-    return path
+    png = io.BytesIO()
+    # No Software/date metadata, so the same figure gives the same bytes on every run.
+    figure.savefig(png, format="png", dpi=100, metadata={"Software": None})
+    return write_atomically(path, png.getvalue())
 
 
 def new_axes(size: tuple[float, float] = (7, 4.5)) -> tuple[Any, Any]:

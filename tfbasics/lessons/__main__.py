@@ -167,7 +167,9 @@ def main(argv: list[str] | None = None) -> int:
             figures_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             parser.error(f"--figures {figures_dir}: cannot create it ({error.strerror})")
-        if not os.access(figures_dir, os.W_OK):
+        try:
+            tempfile.TemporaryFile(dir=figures_dir).close()  # root ignores permission bits
+        except OSError:
             parser.error(f"--figures {figures_dir}: the folder is not writable; choose another")
 
     from tfbasics import report

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import ast
-import os
-import tempfile
 from pathlib import Path
 
 from tfbasics import lessons
+from tfbasics.report import write_atomically
 
 SETUP_FIGURES = '''from IPython.display import Image
 
@@ -93,20 +92,6 @@ def build(name: str) -> object:
     return notebook
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write text to a temporary file beside `path`, then rename it into place."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix,
-                                         dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-
-
 def export(folder: Path, names: list[str]) -> list[Path]:
     """Write one notebook per lesson into `folder`, named in course order; return the paths."""
     import nbformat
@@ -115,6 +100,6 @@ def export(folder: Path, names: list[str]) -> list[Path]:
     paths = []
     for name in names:
         path = folder / f"{lessons.COURSE.index(name) + 1:02d}_{name}.ipynb"
-        write_atomically(path, nbformat.writes(build(name)) + "\n")
+        write_atomically(path, (nbformat.writes(build(name)) + "\n").encode("utf-8"))
         paths.append(path)
     return paths
