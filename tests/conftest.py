@@ -1,34 +1,119 @@
-"""Shared fixtures: the runner run once as a student runs it, for every test that reads it."""
+"""Shared fixtures: the slow runs a student would do, started once, in the background.
+
+Importing TensorFlow costs seconds per process, so the whole-course runs and the notebook
+executions start as soon as pytest knows they are needed and run beside the in-process tests.
+"""
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).resolve().parent.parent
 RUNNER = [sys.executable, "-m", "tfbasics.lessons"]
+EXECUTE = """
+import sys, nbformat, nbclient
+notebook = nbformat.read(sys.argv[1], as_version=4)
+nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3",
+                        resources={"metadata": {"path": sys.argv[2]}}).execute()
+nbformat.write(notebook, sys.argv[3])
+"""
+JOBS: dict[str, tuple[subprocess.Popen, Path]] = {}
+SCRATCH = Path(tempfile.mkdtemp(prefix="tfbasics-tests-"))
+
+
+def student_env():
+    """The environment a student has: without a TF_CPP_MIN_LOG_LEVEL of their own."""
+    return {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
 
 
 def run_cli(*args, cwd=None, env=None):
-    """Run `python -m tfbasics.lessons ARGS` as a subprocess, without the user's log level."""
-    environment = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
-    environment.update(env or {})
+    """Run `python -m tfbasics.lessons ARGS` as a subprocess, as a student would."""
     return subprocess.run([*RUNNER, *args], capture_output=True, text=True, cwd=cwd,
-                          env=environment, timeout=600)
+                          env={**student_env(), **(env or {})}, timeout=600)
+
+
+def start(key, command, folder):
+    """Start a background job writing into `folder`, once."""
+    if key not in JOBS:
+        folder.mkdir(parents=True, exist_ok=True)
+        JOBS[key] = (subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True, cwd=folder, env=student_env()), folder)
+
+
+def finish(key):
+    """Wait for a background job; return (stdout, stderr, return code, its folder)."""
+    process, folder = JOBS[key]
+    out, err = process.communicate(timeout=900)
+    JOBS[key] = (process, folder)
+    return out, err, process.returncode, folder
+
+
+def notebooks():
+    """The committed lesson notebooks, in course order."""
+    return sorted((ROOT / "lessons").glob("*.ipynb"))
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Start the slow runs the selected tests need, before any test runs."""
+    needed = {name for item in items for name in getattr(item, "fixturenames", [])}
+    for key in ("course", "second_course"):
+        if key in needed or (key == "course" and "lesson_checks" in needed):
+            folder = SCRATCH / key
+            start(key, [*RUNNER, "--json", "--figures", str(folder / "figures")], folder)
+    if "executed_notebooks" in needed:
+        for path in notebooks():
+            folder = SCRATCH / "notebooks" / path.stem
+            start(path.stem, [sys.executable, "-c", EXECUTE, str(path), str(folder),
+                              str(folder / path.name)], folder)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Stop anything still running and remove the scratch folder."""
+    for process, _ in JOBS.values():
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    shutil.rmtree(SCRATCH, ignore_errors=True)
+
+
+def course_run(key):
+    """Return (JSON document, figures folder, stderr, stdout) of a finished course run."""
+    out, err, code, folder = finish(key)
+    assert code == 0, err[-3000:]
+    return json.loads(out), folder / "figures", err, out
 
 
 @pytest.fixture(scope="session")
-def course(tmp_path_factory):
-    """The whole course, once, as JSON with figures into a temporary folder."""
-    figures = tmp_path_factory.mktemp("course_figures")
-    process = run_cli("--json", "--figures", str(figures))
-    assert process.returncode == 0, process.stderr[-3000:]
-    return json.loads(process.stdout), figures, process
+def course():
+    """The whole course, once, as JSON with figures into a scratch folder."""
+    return course_run("course")
+
+
+@pytest.fixture(scope="session")
+def second_course():
+    """The whole course a second time, for the reproducibility test."""
+    return course_run("second_course")
 
 
 @pytest.fixture(scope="session")
 def lesson_checks(course):
     """Return {lesson name: [check dicts]} from the course run."""
-    document = course[0]
-    return {lesson["name"]: lesson["checks"] for lesson in document["lessons"]}
+    return {lesson["name"]: lesson["checks"] for lesson in course[0]["lessons"]}
+
+
+@pytest.fixture(scope="session")
+def executed_notebooks():
+    """Return {notebook name: (executed notebook JSON or None, error tail)}."""
+    results = {}
+    for path in notebooks():
+        _, err, code, folder = finish(path.stem)
+        executed = folder / path.name
+        results[path.name] = (json.loads(executed.read_text(encoding="utf-8"))
+                              if code == 0 else None, err.strip().splitlines()[-1:], folder)
+    return results

@@ -45,8 +45,11 @@ def configure(names: list[str]) -> None:
     """Let each lesson set up devices (e.g. logical CPUs) before TF initialises them."""
     for name in names:
         setup = getattr(load(name), "configure", None)
-        if setup is not None:
-            setup()
+        try:
+            if setup is not None:
+                setup()
+        except RuntimeError:  # TF already started its devices (an in-process run): go on
+            pass  # with the devices it has; the lesson's own checks say what is missing
 
 
 def is_figure_example(example: object) -> bool:
