@@ -27,6 +27,28 @@ JOBS: dict[str, tuple[subprocess.Popen, Path]] = {}
 SCRATCH = Path(tempfile.mkdtemp(prefix="tfbasics-tests-"))
 
 
+CHECKS: dict = {}
+
+
+def checks_of(example):
+    """Run a lesson example once per session; return its checks, each of which must pass."""
+    if example not in CHECKS:
+        CHECKS[example] = list(example())
+    for check in CHECKS[example]:
+        assert check.passed, str(check)
+    return CHECKS[example]
+
+
+def computed(example):
+    """Return the computed values of an example's checks, in order."""
+    return [check.computed for check in checks_of(example)]
+
+
+def computed_by_name(example):
+    """Return {check name: computed value} for an example's checks."""
+    return {check.name: check.computed for check in checks_of(example)}
+
+
 def student_env():
     """The environment a student has: without a TF_CPP_MIN_LOG_LEVEL of their own."""
     return {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
@@ -66,6 +88,8 @@ def pytest_collection_modifyitems(session, config, items):
         if key in needed or (key == "course" and "lesson_checks" in needed):
             folder = SCRATCH / key
             start(key, [*RUNNER, "--json", "--figures", str(folder / "figures")], folder)
+    if "text_run" in needed:  # a student's first command, from a fresh folder
+        start("text_run", [*RUNNER, "autodiff"], SCRATCH / "student")
     if "executed_notebooks" in needed:
         for path in notebooks():
             folder = SCRATCH / "notebooks" / path.stem
@@ -99,6 +123,12 @@ def course():
 def second_course():
     """The whole course a second time, for the reproducibility test."""
     return course_run("second_course")
+
+
+@pytest.fixture(scope="session")
+def text_run():
+    """The autodiff lesson as text, run from a fresh folder: (stdout, stderr, code, folder)."""
+    return finish("text_run")
 
 
 @pytest.fixture(scope="session")

@@ -2,16 +2,9 @@
 
 import numpy as np
 import pytest
+from conftest import computed
 
 from tfbasics.lessons import advanced_autodiff as lesson
-
-
-def computed(example):
-    """Return the computed values of an example's checks, all of which must pass."""
-    checks = example()
-    for check in checks:
-        assert check.passed, str(check)
-    return [check.computed for check in checks]
 
 
 @pytest.mark.parametrize("example", [lesson.stop_recording, lesson.reset_the_tape,

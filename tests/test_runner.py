@@ -15,13 +15,6 @@ from tfbasics.lessons import COURSE
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
-@pytest.fixture(scope="module")
-def text_run(tmp_path_factory):
-    """One text run of the autodiff lesson, from a fresh folder, with default figures."""
-    cwd = tmp_path_factory.mktemp("student")
-    return run_cli("autodiff", cwd=cwd), cwd
-
-
 def test_course_json_has_every_field(course):
     document = course[0]
     assert document["failed"] == 0 and document["errors"] == 0
@@ -83,22 +76,22 @@ def test_json_run_is_quiet(course):
 
 
 def test_text_run_reads_as_a_report(text_run):
-    process, cwd = text_run
-    assert process.returncode == 0, process.stderr
-    lines = process.stdout.strip().splitlines()
+    stdout, stderr, code, cwd = text_run
+    assert code == 0, stderr
+    lines = stdout.strip().splitlines()
     assert lines[0].startswith("tfbasics: TensorFlow 2.")
     assert lines[1].startswith("device: ")
     assert "autodiff — Automatic differentiation with tf.GradientTape" in lines
     assert "  PASS  dL/dw of L = 4w + w³ at w = 1" in lines
-    assert "FAIL" not in process.stdout
+    assert "FAIL" not in stdout
     assert lines[-1] == "18 passed, 0 failed"
     assert "  figure: figures/autodiff_tanh.png" in lines
     assert (cwd / "figures" / "autodiff_tanh.png").stat().st_size > 10_000
 
 
 def test_text_run_hides_tf_startup_lines(text_run):
-    process, _ = text_run
-    assert process.stderr == "", process.stderr
+    stderr = text_run[1]
+    assert stderr == "", stderr
 
 
 def test_list_names_lessons_in_course_order():

@@ -3,26 +3,19 @@
 import numpy as np
 import pytest
 import tensorflow as tf
+from conftest import checks_of, computed_by_name
 
 from tfbasics.lessons import tensors
 
 
-def computed(example):
-    """Return {check name: check} for one example, all of which must pass."""
-    checks = example()
-    for check in checks:
-        assert check.passed, str(check)
-    return {check.name: check.computed for check in checks}
-
-
 def test_at_least_40_checks_all_passing():
-    checks = [check for example in tensors.EXAMPLES for check in example()]
+    checks = [check for example in tensors.EXAMPLES for check in checks_of(example)]
     assert len(checks) >= 40
     assert [str(c) for c in checks if not c.passed] == []
 
 
 def test_ranks_and_dtypes():
-    got = computed(tensors.ranks_and_dtypes)
+    got = computed_by_name(tensors.ranks_and_dtypes)
     assert got["tf.constant(4): rank 0, dtype int32"] == [0, "int32"]
     assert got["tf.constant([2.0, 3.0, 4.0]): rank 1, dtype float32"] == [1, "float32"]
     assert got["a matrix with dtype=tf.float16: rank 2, dtype float16"] == [2, "float16"]
@@ -31,7 +24,7 @@ def test_ranks_and_dtypes():
 
 
 def test_math_matches_the_guide():
-    got = computed(tensors.basic_math)
+    got = computed_by_name(tensors.basic_math)
     np.testing.assert_array_equal(got["tf.add(a, b) is a + b"], [[2, 3], [4, 5]])
     np.testing.assert_array_equal(got["tf.multiply(a, b) is elementwise a * b"],
                                   [[1, 2], [3, 4]])
@@ -39,7 +32,7 @@ def test_math_matches_the_guide():
 
 
 def test_reductions_match_the_guide():
-    got = computed(tensors.reductions)
+    got = computed_by_name(tensors.reductions)
     np.testing.assert_allclose(got["tf.reduce_max(c) is the largest value"], 10.0)
     np.testing.assert_array_equal(got["tf.math.argmax(c) is the index of each column's largest"],
                                   [1, 0])
@@ -51,25 +44,25 @@ def test_reductions_match_the_guide():
 
 
 def test_shapes():
-    got = computed(tensors.shapes)
+    got = computed_by_name(tensors.shapes)
     assert got["shape"] == [3, 2, 4, 5]
     np.testing.assert_array_equal(got["number of elements (tf.size)"], 120)
     np.testing.assert_array_equal(got["tf.shape gives the shape as a tensor"], [3, 2, 4, 5])
 
 
 def test_indexing():
-    got = computed(tensors.index_a_single_axis)
+    got = computed_by_name(tensors.index_a_single_axis)
     np.testing.assert_array_equal(got["[2:7], from 2 up to 7"], [1, 2, 3, 5, 8])
     np.testing.assert_array_equal(got["[::2], every other item"], [0, 1, 3, 8, 21])
     np.testing.assert_array_equal(got["[::-1], reversed"], [34, 21, 13, 8, 5, 3, 2, 1, 1, 0])
-    got = computed(tensors.index_several_axes)
+    got = computed_by_name(tensors.index_several_axes)
     np.testing.assert_array_equal(got["[:, 1] is the second column"], [2, 4, 6])
     np.testing.assert_array_equal(got["[:, :, 4] of a 3-axis tensor: the last feature everywhere"],
                                   [[4, 9], [14, 19], [24, 29]])
 
 
 def test_reshape_and_its_failure():
-    got = computed(tensors.reshape_that_scrambles)
+    got = computed_by_name(tensors.reshape_that_scrambles)
     np.testing.assert_array_equal(np.asarray(got["reshape to [2, 3, 5] reslices memory"])[1, 0],
                                   [15, 16, 17, 18, 19])
     np.testing.assert_array_equal(np.asarray(got["tf.transpose swaps the axes"])[1, 0],
@@ -78,26 +71,26 @@ def test_reshape_and_its_failure():
 
 
 def test_cast_truncates():
-    got = computed(tensors.casting_dtypes)
+    got = computed_by_name(tensors.casting_dtypes)
     np.testing.assert_array_equal(got["cast float16 → uint8 truncates"], [2, 3, 4])
 
 
 def test_broadcasting_outer_product():
-    got = computed(tensors.broadcasting)
+    got = computed_by_name(tensors.broadcasting)
     np.testing.assert_array_equal(got["(3, 1) * (4,) is the (3, 4) outer product"],
                                   [[1, 2, 3, 4], [2, 4, 6, 8], [3, 6, 9, 12]])
 
 
 def test_ragged_strings_sparse():
-    got = computed(tensors.ragged_tensors)
+    got = computed_by_name(tensors.ragged_tensors)
     assert got["tf.constant on a ragged list raises"] is ValueError
     assert got["tf.ragged.constant has shape (4, None)"] == [4, None]
-    got = computed(tensors.string_tensors)
+    got = computed_by_name(tensors.string_tensors)
     assert np.asarray(got["a string tensor holds bytes"]).item() == b"Gray wolf"
     np.testing.assert_array_equal(got["tf.io.decode_raw gives the bytes"], [68, 117, 99, 107])
     np.testing.assert_array_equal(got["tf.strings.unicode_decode gives code points"],
                                   [12450, 12498, 12523, 32, 129414])
-    got = computed(tensors.sparse_tensors)
+    got = computed_by_name(tensors.sparse_tensors)
     np.testing.assert_array_equal(got["tf.sparse.to_dense fills in the zeros"],
                                   [[1, 0, 0, 0], [0, 0, 2, 0], [0, 0, 0, 0]])
 

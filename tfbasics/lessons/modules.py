@@ -10,6 +10,7 @@ https://www.tensorflow.org/guide/intro_to_modules
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -130,6 +131,14 @@ def train(model: Model, x: tf.Tensor, y: tf.Tensor, lr: float = 0.1,
 FIT_TOLERANCE = 1e-4  # absolute, on each coefficient, after 300 steps
 
 
+@functools.cache
+def trained_model() -> tuple[Model, list[float]]:
+    """Return a Model trained on quadratic_data() by `train`, and its losses (made once)."""
+    model = Model()
+    losses = train(model, *quadratic_data())
+    return model, losses
+
+
 def fit_with_gradient_descent() -> list[Check]:
     """300 steps of gradient descent reach the least-squares fit that NumPy solves exactly."""
     x, y = quadratic_data()
@@ -197,9 +206,7 @@ def fit_with_keras() -> list[Check]:
 
 def save_and_reload() -> list[Check]:
     """`tf.saved_model.save` writes the graph and variables; the reload gives equal outputs."""
-    x, y = quadratic_data()
-    model = Model()
-    train(model, x, y)
+    model, _ = trained_model()
     with tempfile.TemporaryDirectory() as folder:  # never inside the repository
         tf.saved_model.save(model, os.path.join(folder, "quadratic"))
         reloaded = tf.saved_model.load(os.path.join(folder, "quadratic"))
@@ -210,9 +217,7 @@ def save_and_reload() -> list[Check]:
 
 def checkpoint_round_trip() -> list[Check]:
     """A checkpoint saves variable values only; restoring puts them back exactly."""
-    x, y = quadratic_data()
-    trained = Model()
-    train(trained, x, y)
+    trained, _ = trained_model()
     fresh = Model()  # all zeros
     with tempfile.TemporaryDirectory() as folder:
         path = tf.train.Checkpoint(model=trained).write(os.path.join(folder, "ckpt"))
@@ -225,8 +230,7 @@ def checkpoint_round_trip() -> list[Check]:
 def plot_the_fit(figures_dir: Path) -> Path:
     """Draw the data, the trained curve and the least-squares curve (they coincide)."""
     x, y = quadratic_data()
-    model = Model()
-    train(model, x, y)
+    model, _ = trained_model()
     return plot_fit(x.numpy(), y.numpy(),
                     {"gradient descent (300 steps)": model(x).numpy(),
                      "np.linalg.lstsq": np.polyval(least_squares(x, y), x.numpy())},
@@ -236,8 +240,7 @@ def plot_the_fit(figures_dir: Path) -> Path:
 
 def plot_the_loss(figures_dir: Path) -> Path:
     """Draw the mean squared error at each step of gradient descent."""
-    x, y = quadratic_data()
-    losses = train(Model(), x, y)
+    _, losses = trained_model()
     return plot_series(losses, path=Path(figures_dir) / "modules_loss.png",
                        title="Loss per step of gradient descent (lr = 0.1)",
                        ylabel="mean squared error")
