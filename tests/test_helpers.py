@@ -186,3 +186,29 @@ def test_plot_matrix_and_derivatives(tmp_path):
     with pytest.raises(ValueError, match="2-D"):
         plot_matrix(np.zeros(3), path=tmp_path / "bad.png")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.png", "m.png"]
+
+
+def test_compiled_gradient_matches_and_traces_once_per_signature():
+    from tfbasics import compiled_gradient
+
+    dL_dw = compiled_gradient(lambda w: 4 * w + w**3)
+    for w in (1.0, 2.0, -1.5, 0.25):  # 4 + 3w²
+        np.testing.assert_allclose(dL_dw(w), 4 + 3 * w**2, rtol=1e-6)
+    assert dL_dw.tracing_count() == 1  # same dtype and shape: no retracing
+    variable = tf.Variable(2.0)
+    np.testing.assert_allclose(dL_dw(variable), 16.0, rtol=1e-6)
+    np.testing.assert_allclose(dL_dw(tf.Variable(3.0)), 31.0, rtol=1e-6)
+    assert dL_dw.tracing_count() == 2  # a Variable is a new signature, once
+    np.testing.assert_allclose(dL_dw(np.array([1.0, 2.0])), [7.0, 16.0], rtol=1e-12)
+    assert dL_dw.tracing_count() == 3
+
+
+def test_compiled_gradient_of_two_arguments_and_bad_input():
+    from tfbasics import compiled_gradient
+
+    dx, dy = compiled_gradient(lambda x, y: x * tf.sin(y))(2.0, 0.5)
+    np.testing.assert_allclose([dx, dy], [np.sin(0.5), 2 * np.cos(0.5)], rtol=1e-6)
+    with pytest.raises(TypeError, match="w is an integer"):
+        compiled_gradient(lambda w: w * 2.0)(3)
+    with pytest.raises(TypeError, match="f must be a function"):
+        compiled_gradient("w ** 2")

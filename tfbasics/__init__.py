@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 # Public name -> module. Loaded on first use, so `import tfbasics` does not import TensorFlow.
 _EXPORTS = {
     "gradient": "gradients",
+    "compiled_gradient": "gradients",
     "sweep": "gradients",
     "derivatives": "gradients",
     "Check": "checks",

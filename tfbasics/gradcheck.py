@@ -13,6 +13,7 @@ from tfbasics.checks import Check, device_of, show_item, to_numpy
 from tfbasics.doctor import explain_none
 from tfbasics.gradients import (
     call,
+    check_finite,
     gradient,
     label,
     non_finite_index,
@@ -250,12 +251,14 @@ def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
                    strict: bool = False) -> GradientCheck:
     """Compare the tape's gradient with forward mode, finite differences and `analytic`."""
     sources = sources_of(f, args, variables=False)  # tensors: finite differences can batch
+    names = (source_names(f, len(sources)) if takes_arguments(f)
+             else [s.name.split(":")[0] for s in sources])
+    for source, source_name in zip(sources, names, strict=True):
+        check_finite(np.asarray(source), source_name)
     if len({s.dtype for s in sources}) > 1:
         raise TypeError("the arguments have different dtypes ("
                         + ", ".join(s.dtype.name for s in sources) + "): cast them to one")
     dtype = sources[0].dtype
-    names = (source_names(f, len(sources)) if takes_arguments(f)
-             else [s.name.split(":")[0] for s in sources])
     shapes = [tuple(s.shape) for s in sources]
     labels = element_labels(names, shapes)
     reverse = gradient(f, *sources)

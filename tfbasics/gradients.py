@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -12,51 +13,69 @@ import tensorflow as tf
 
 
 def as_source(value: Any, name: str = "w", variable: bool = True) -> tf.Variable | tf.Tensor:
-    """Return `value` as a tape source: a float tf.Variable (or tensor), checked for sense."""
+    """Return `value` as a tape source: TF values as they are, others as float Variables."""
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} is a string ({value!r}): pass a number, e.g. 1.0")
-    if isinstance(value, tf.Variable) or tf.is_tensor(value):
+    if isinstance(value, (tf.Variable, tf.Tensor)):
         if not (value.dtype.is_floating or value.dtype.is_complex):
             raise TypeError(f"{name} is a {value.dtype.name} tensor: TF gives no gradient for "
                             f"it; use tf.cast({name}, tf.float32)")
-        array = value.numpy()
-    else:
-        array = np.asarray(value)
-        if array.dtype.kind == "b" or array.dtype.kind not in "iuf":
-            raise TypeError(f"{name} has dtype {array.dtype}: gradients need floats; pass "
-                            f"numbers such as 1.0")
-        if array.dtype.kind in "iu":
-            raise TypeError(f"{name} is an integer ({value!r}): TF gives no gradient for "
-                            f"integers; write it as a float, e.g. {array.astype(float).tolist()}")
+        if value.shape.num_elements() == 0:
+            raise ValueError(f"{name} is empty (shape {tuple(value.shape)}): pass at least "
+                             f"one number")
+        return value  # used as it is; reading its values back would cost a device copy
+    array = np.asarray(value)
+    if array.dtype.kind == "b" or array.dtype.kind not in "iuf":
+        raise TypeError(f"{name} has dtype {array.dtype}: gradients need floats; pass "
+                        f"numbers such as 1.0")
+    if array.dtype.kind in "iu":
+        raise TypeError(f"{name} is an integer ({value!r}): TF gives no gradient for "
+                        f"integers; write it as a float, e.g. {array.astype(float).tolist()}")
     if array.size == 0:
         raise ValueError(f"{name} is empty (shape {array.shape}): pass at least one number")
-    index = non_finite_index(array)
-    if index is not None:
-        raise ValueError(f"{name} holds {array[index]} at {label(name, index)}: gradients "
-                         f"there are meaningless; pass finite numbers")
-    if isinstance(value, tf.Variable) or tf.is_tensor(value):
-        return value
+    check_finite(array, name)
     # Python numbers and lists default to float32 like TF; NumPy float64 stays float64.
     is_numpy = isinstance(value, (np.ndarray, np.generic))
     dtype = tf.float64 if is_numpy and array.dtype == np.float64 else tf.float32
     return tf.Variable(array, dtype=dtype) if variable else tf.constant(array, dtype=dtype)
 
 
+def check_finite(array: np.ndarray, name: str) -> None:
+    """Raise ValueError naming the first NaN or Inf in an input, e.g. 'w holds nan at w[1]'."""
+    index = non_finite_index(array)
+    if index is not None:
+        raise ValueError(f"{name} holds {array[index]} at {label(name, index)}: gradients "
+                         f"there are meaningless; pass finite numbers")
+
+
+SIGNATURES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def parameters(f: Callable[..., Any]) -> list[inspect.Parameter] | None:
+    """Return f's parameters (None when f has no signature), looked up once per f."""
+    try:
+        return SIGNATURES[f]
+    except (KeyError, TypeError):  # not seen yet, or f cannot be weakly referenced
+        pass
+    try:
+        found = list(inspect.signature(f).parameters.values())
+    except (TypeError, ValueError):  # some builtins have no signature
+        found = None
+    with contextlib.suppress(TypeError):
+        SIGNATURES[f] = found
+    return found
+
+
 def takes_arguments(f: Callable[..., Any]) -> bool:
     """Tell whether f takes arguments (a function of none uses the variables it captures)."""
-    try:
-        return bool(inspect.signature(f).parameters)
-    except (TypeError, ValueError):  # some builtins have no signature: assume they do
-        return True
+    found = parameters(f)
+    return found is None or bool(found)  # no signature: assume it does
 
 
 def source_names(f: Callable[..., Any], count: int) -> list[str]:
     """Return a name for each source: f's parameter names, else w0, w1, ..."""
-    try:
-        names = [p.name for p in inspect.signature(f).parameters.values()
-                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    except (TypeError, ValueError):
-        names = []
+    names = [p.name for p in parameters(f) or []
+             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     if len(names) >= count:
         return names[:count]
     return ["w"] if count == 1 else [f"w{i}" for i in range(count)]
@@ -92,8 +111,10 @@ def sources_of(f: Callable[..., Any], args: tuple, variables: bool = True) -> li
 
 def non_finite_index(array: np.ndarray) -> tuple[int, ...] | None:
     """Return the index of the first NaN or ±Inf in an array, or None when all are finite."""
-    bad = ~np.isfinite(array)
-    return tuple(int(i) for i in np.argwhere(bad)[0]) if bad.any() else None
+    finite = np.isfinite(array)
+    if finite.all():
+        return None
+    return tuple(int(i) for i in np.argwhere(~finite)[0])
 
 
 def label(name: str, index: tuple[int, ...]) -> str:
@@ -101,27 +122,32 @@ def label(name: str, index: tuple[int, ...]) -> str:
     return f"{name}[{', '.join(map(str, index))}]" if index else name
 
 
-def check_target(L: Any, at: str) -> None:
+def check_target(L: Any, at: Callable[[], str]) -> None:
     """Raise a clear error when f's result cannot be differentiated: not a float tensor."""
     for part in L if isinstance(L, (list, tuple)) else [L]:
         if part is None:
             raise TypeError("f returned None: end f with `return` and the value to "
                             "differentiate, e.g. return w ** 2")
-        if isinstance(part, (str, bytes)) or (tf.is_tensor(part) and part.dtype == tf.string):
+        is_tf = isinstance(part, (tf.Tensor, tf.Variable))
+        if isinstance(part, (str, bytes)) or (is_tf and part.dtype == tf.string):
             raise TypeError(f"f returned a string ({part!r}): return a number computed with "
                             f"TF ops from its arguments, e.g. w ** 2")
-        if not tf.is_tensor(part):
+        if not is_tf:
             raise TypeError(f"f returned {part!r}, a {type(part).__name__}, not a tensor: "
                             f"compute it with TF ops on the arguments (e.g. w ** 2) so the "
                             f"tape can record it")
         if not (part.dtype.is_floating or part.dtype.is_complex):
             raise TypeError(f"f returned a {part.dtype.name} tensor: integers have no "
                             f"gradient; keep the computation in floats")
-        values = np.asarray(part.numpy())
+        # Large results: one multi-threaded TF pass finds whether any value is NaN or Inf
+        # (NumPy would copy and scan on one core); small ones: NumPy is cheaper than an op.
+        if part.shape.num_elements() > 4096 and bool(tf.reduce_all(tf.math.is_finite(part))):
+            continue
+        values = np.asarray(part)
         index = non_finite_index(values)
         if index is not None:
             where = f" at {label('f', index)}" if index else ""
-            raise ValueError(f"f returned {values[index]}{where} for {at}: check f's domain "
+            raise ValueError(f"f returned {values[index]}{where} for {at()}: check f's domain "
                              f"there (log of ≤ 0, sqrt of < 0, division by 0)")
 
 
@@ -131,17 +157,57 @@ def describe(names: list[str], sources: list) -> str:
                      for name, s in zip(names, sources, strict=True))
 
 
-def gradient(f: Callable[..., Any], *args: Any) -> Any:
-    """Return d f(*args) / d arg for each argument, as `tape.gradient` computes it."""
-    sources = sources_of(f, args)
+def record(f: Callable[..., Any], sources: list) -> tuple[tf.GradientTape, Any]:
+    """Run f on the sources under a tape that watches them all; return (tape, L)."""
     with tf.GradientTape() as tape:
         for source in sources:
             if not isinstance(source, tf.Variable):
                 tape.watch(source)
         L = call(f, sources)
-    check_target(L, describe(source_names(f, len(sources)), sources))
-    dL_dargs = tape.gradient(L, sources)
-    return dL_dargs[0] if len(sources) == 1 else tuple(dL_dargs)
+    return tape, L
+
+
+def gradient(f: Callable[..., Any], *args: Any) -> Any:
+    """Return d f(*args) / d arg for each argument, as `tape.gradient` computes it."""
+    sources = sources_of(f, args)
+    tape, L = record(f, sources)
+    check_target(L, lambda: describe(source_names(f, len(sources)), sources))
+    if len(sources) == 1:  # a single source skips TF's nesting of a list (measurably faster)
+        return tape.gradient(L, sources[0])
+    return tuple(tape.gradient(L, sources))
+
+
+def compiled_gradient(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Return a function like gradient(f, ...) that runs as one graph, traced once per signature.
+
+    TF values are used as they are and f's result is not checked (both would read values back
+    from the device on every call); Python and NumPy arguments are checked as in `gradient`.
+    """
+    if not callable(f):
+        raise TypeError(f"f must be a function, got {type(f).__name__}: pass e.g. "
+                        f"lambda w: w ** 2")
+
+    @tf.function
+    def traced(*sources: Any) -> Any:
+        tape, L = record(f, list(sources))
+        dL_dargs = tape.gradient(L, list(sources))
+        return dL_dargs[0] if len(sources) == 1 else tuple(dL_dargs)
+
+    # One concrete function per signature, called directly: this skips tf.function's
+    # per-call signature matching, a large share of its overhead for small graphs.
+    concrete: dict[tuple, Any] = {}
+
+    def gradient_of_f(*args: Any) -> Any:
+        names = source_names(f, len(args))
+        sources = [as_source(arg, name, variable=False)
+                   for arg, name in zip(args, names, strict=True)]
+        key = tuple((isinstance(s, tf.Variable), s.dtype, tuple(s.shape)) for s in sources)
+        if key not in concrete:
+            concrete[key] = traced.get_concrete_function(*sources)
+        return concrete[key](*sources)
+
+    gradient_of_f.tracing_count = traced.experimental_get_tracing_count  # type: ignore[attr-defined]
+    return gradient_of_f
 
 
 def derivatives(f: Callable[[tf.Tensor], Any], start: float, stop: float, num: int = 129,
@@ -164,7 +230,7 @@ def derivatives(f: Callable[[tf.Tensor], Any], start: float, stop: float, num: i
         for tape in tapes:
             tape.watch(x)
         values = [f(x)]
-        check_target(values[0], f"x in [{start}, {stop}]")
+        check_target(values[0], lambda: f"x in [{start}, {stop}]")
         if values[0].shape != x.shape:
             raise ValueError(f"sweep needs an elementwise f: f(x) has shape "
                              f"{values[0].shape} for x of shape {x.shape}")

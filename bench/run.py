@@ -1,0 +1,207 @@
+"""Benchmarks with their goals: python bench/run.py [--repeats N] [--skip-suite].
+
+Every ratio is measured side by side in one run: the cases of a measure alternate, round
+after round, and each reports its median, so drift of a shared, noisy machine cancels out.
+Writes bench/RESULTS.md with the machine's details. No test asserts any of these numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+ROOT = Path(__file__).resolve().parent.parent
+RUNNER = [sys.executable, "-m", "tfbasics.lessons"]
+
+
+def interleaved(cases: dict[str, Callable[[], object]], rounds: int,
+                number: int) -> dict[str, float]:
+    """Return each case's median seconds per call, the cases alternating round by round."""
+    samples: dict[str, list[float]] = {name: [] for name in cases}
+    for function in cases.values():
+        function()  # warm up: first calls pay for kernels and caches
+    for _ in range(rounds):
+        for name, function in cases.items():
+            samples[name].append(timeit.timeit(function, number=number) / number)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def run_process(command: list[str], cwd: Path) -> tuple[float, int]:
+    """Run a command; return (wall seconds, peak RSS in KiB of it and its waited children)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(command)} failed")
+    return elapsed, usage.ru_maxrss
+
+
+def processes(commands: dict[str, list[str]], rounds: int, cwd: Path) -> dict[str, tuple]:
+    """Return each command's median wall time and median peak RSS, interleaved."""
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    rss: dict[str, list[int]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, command in commands.items():
+            elapsed, peak = run_process(command, cwd)
+            walls[name].append(elapsed)
+            rss[name].append(peak)
+    return {name: (statistics.median(walls[name]), statistics.median(rss[name]))
+            for name in commands}
+
+
+def bench_gradients(rounds: int) -> list[tuple]:
+    """gradient() and compiled_gradient() against the raw eager tape on the seed's cubic."""
+    import tensorflow as tf
+
+    from tfbasics import compiled_gradient, gradient
+
+    def f(w):
+        return 4 * w + w**3
+
+    w = tf.Variable(1.0)
+
+    def raw():
+        with tf.GradientTape() as tape:
+            L = f(w)
+        return tape.gradient(L, w)
+
+    compiled = compiled_gradient(f)
+    times = interleaved({"raw": raw, "gradient": lambda: gradient(f, w),
+                         "compiled": lambda: compiled(w)}, rounds, 300)
+    traces = compiled.tracing_count()
+    return [
+        ("`gradient()` / raw eager tape (cubic)", times["gradient"] / times["raw"], 1.10,
+         f"{times['gradient'] * 1e6:.0f} µs vs {times['raw'] * 1e6:.0f} µs per call"),
+        ("compiled gradient / raw eager tape (cubic)", times["compiled"] / times["raw"], 0.35,
+         f"{times['compiled'] * 1e6:.0f} µs per call, traced {traces}× over all calls"),
+    ]
+
+
+def bench_sweep(rounds: int) -> list[tuple]:
+    """sweep() of tanh against NumPy's closed form, and the memory-traffic floor."""
+    import numpy as np
+    import tensorflow as tf
+
+    from tfbasics import sweep
+
+    rows = []
+    for n in (10**6, 10**7):
+        def numpy_closed_form(n=n):
+            x = np.linspace(-10.0, 10.0, n, dtype=np.float32)
+            t = np.tanh(x)
+            return x, t, 1 - t**2
+
+        source = np.ones(3 * n, dtype=np.float32)
+        target = np.empty_like(source)
+        times = interleaved({
+            "sweep": lambda n=n: sweep(tf.tanh, -10.0, 10.0, num=n),
+            "numpy": numpy_closed_form,
+            "floor": lambda s=source, t=target: np.copyto(t, s),  # write x, y, dy once
+        }, rounds, 3)
+        rows.append((f"`sweep()` of tanh / NumPy closed form, N = {n:.0e}",
+                     times["sweep"] / times["numpy"], 1.0 if n == 10**7 else None,
+                     f"{times['sweep'] * 1e3:.1f} ms vs {times['numpy'] * 1e3:.1f} ms; "
+                     f"{times['sweep'] / times['floor']:.1f}× the memory-traffic floor "
+                     f"({times['floor'] * 1e3:.1f} ms to copy 3·N float32)"))
+    return rows
+
+
+def bench_runner(rounds: int) -> list[tuple]:
+    """The full runner, with and without figures, against a bare `import tensorflow`."""
+    with tempfile.TemporaryDirectory() as folder:
+        cwd = Path(folder)
+        results = processes({
+            "import": [sys.executable, "-c", "import tensorflow"],
+            "runner": [*RUNNER, "--json", "--figures", str(cwd / "figures")],
+            "no_figures": [*RUNNER, "--json", "--no-figures"],
+            "list": [*RUNNER, "--list"],
+            "help": [*RUNNER, "--help"],
+        }, rounds, cwd)
+    bare, bare_rss = results["import"]
+    return [
+        ("full runner / bare `import tensorflow`", results["runner"][0] / bare, 2.0,
+         f"{results['runner'][0]:.1f} s vs {bare:.1f} s"),
+        ("runner without figures / bare import", results["no_figures"][0] / bare, 2.0,
+         f"{results['no_figures'][0]:.1f} s"),
+        ("`--list` (seconds)", results["list"][0], 0.3, "no TensorFlow import"),
+        ("`--help` (seconds)", results["help"][0], 0.3, "no TensorFlow import"),
+        ("peak RSS: full runner / bare import", results["runner"][1] / bare_rss, 1.3,
+         f"{results['runner'][1] / 1024:.0f} MiB vs {bare_rss / 1024:.0f} MiB"),
+    ]
+
+
+def bench_suite() -> list[tuple]:
+    """The test suite's wall time on this machine."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:warnings"],
+                          cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else "no output"
+    return [("test suite wall time (seconds)", elapsed, 90.0, last.strip("= "))]
+
+
+def machine() -> list[str]:
+    """Describe the machine and the versions measured."""
+    import numpy as np
+    import tensorflow as tf
+
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor())
+    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), "?")
+    return [f"- {platform.platform()}, {os.cpu_count()} cores ({cpu}), "
+            f"{int(memory) / 2**20:.0f} GiB",
+            f"- Python {platform.python_version()}, TensorFlow {tf.__version__}, "
+            f"NumPy {np.__version__}, devices: "
+            f"{', '.join(d.name for d in tf.config.list_logical_devices())}"]
+
+
+def table(rows: list[tuple]) -> list[str]:
+    """Return the results as markdown rows, each with its goal and a mark where it misses."""
+    lines = ["| measure | value | goal | | details |", "| --- | --- | --- | --- | --- |"]
+    for name, value, goal, details in rows:
+        unit = "×" if "/" in name else " s"
+        mark = "" if goal is None else ("✓" if value <= goal else "✗ misses")
+        goal_text = "—" if goal is None else f"≤ {goal:g}{unit}"
+        lines.append(f"| {name} | {value:.2f}{unit} | {goal_text} | {mark} | {details} |")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every benchmark and write bench/RESULTS.md."""
+    parser = argparse.ArgumentParser(prog="python bench/run.py", description=__doc__)
+    parser.add_argument("--repeats", type=int, default=5,
+                        help="rounds per micro-benchmark (default 5; processes use 3)")
+    parser.add_argument("--skip-suite", action="store_true",
+                        help="do not time the test suite")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md",
+                        help="where to write the table (default bench/RESULTS.md)")
+    args = parser.parse_args(argv)
+    rows = bench_gradients(args.repeats) + bench_sweep(args.repeats)
+    rows += bench_runner(max(3, args.repeats // 2))
+    if not args.skip_suite:
+        rows += bench_suite()
+    text = "\n".join(["# Benchmark results", "",
+                      f"Made by `python bench/run.py` on {time.strftime('%Y-%m-%d')}.",
+                      "Medians of interleaved rounds; ratios are measured side by side.", "",
+                      *machine(), "", *table(rows), ""])
+    args.output.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
