@@ -11,6 +11,7 @@ https://www.tensorflow.org/guide/distributed_training
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import socket
@@ -25,6 +26,63 @@ from tfbasics.checks import Check, check_close
 WORKER_TIMEOUT = 120  # seconds each helper process may take before it is stopped
 
 
+def run_helper(mode: str, env: dict | None = None) -> subprocess.Popen:
+    """Start `python -m tfbasics.lessons.devices_worker MODE` with its own environment."""
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **(env or {})}
+    return subprocess.Popen([sys.executable, "-m", "tfbasics.lessons.devices_worker", mode],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=environment)
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_placement_log() -> list[subprocess.Popen]:
+    """Start the process that logs where its ops are placed."""
+    return [run_helper("placement")]
+
+
+def start_two_workers() -> list[subprocess.Popen]:
+    """Start two worker processes that form one cluster on 127.0.0.1 (TF_CONFIG)."""
+    cluster = {"worker": [f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"]}
+    return [run_helper("worker", {"TF_CONFIG": json.dumps(
+        {"cluster": cluster, "task": {"type": "worker", "index": index}})})
+        for index in range(2)]
+
+
+HELPERS = {"placement": start_placement_log, "workers": start_two_workers}
+STARTED: dict[str, list[subprocess.Popen]] = {}
+
+
+def helpers(name: str) -> list[subprocess.Popen]:
+    """Return the helper processes `configure` started early, or start them now."""
+    return STARTED.pop(name, None) or HELPERS[name]()
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    """Kill any helper still running: none is ever left behind."""
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+def finish(process: subprocess.Popen) -> tuple[dict, str]:
+    """Wait for a helper (bounded in time); return its JSON line and all it printed."""
+    try:
+        out, err = process.communicate(timeout=WORKER_TIMEOUT)
+    finally:
+        stop([process])
+    if process.returncode != 0:
+        tail = err.strip().splitlines()[-1] if err.strip() else "no message"
+        raise RuntimeError(f"devices_worker exited with {process.returncode}: {tail}")
+    return json.loads(out.strip().splitlines()[-1]), out + err
+
+
 def configure() -> None:
     """Split the CPU (or a single GPU) into two logical devices; run before TF starts them."""
     gpus = tf.config.get_visible_devices("GPU")
@@ -35,6 +93,11 @@ def configure() -> None:
         cpu = tf.config.list_physical_devices("CPU")[0]
         tf.config.set_logical_device_configuration(
             cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+    # The helper processes each import TF, which takes seconds: start them now, so they get
+    # ready while the lessons before this one run.
+    for name in HELPERS:
+        STARTED.setdefault(name, HELPERS[name]())
+    atexit.register(stop, [p for processes in STARTED.values() for p in processes])
 
 
 def replica_devices() -> list[str]:
@@ -75,33 +138,12 @@ def place_ops_on_devices() -> list[Check]:
     ]
 
 
-def run_helper(mode: str, env: dict | None = None) -> subprocess.Popen:
-    """Start `python -m tfbasics.lessons.devices_worker MODE` with its own environment."""
-    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **(env or {})}
-    return subprocess.Popen([sys.executable, "-m", "tfbasics.lessons.devices_worker", mode],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=environment)
-
-
-def finish(process: subprocess.Popen) -> tuple[dict, str]:
-    """Wait for a helper (bounded in time); return its JSON line and all it printed."""
-    try:
-        out, err = process.communicate(timeout=WORKER_TIMEOUT)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    if process.returncode != 0:
-        tail = err.strip().splitlines()[-1] if err.strip() else "no message"
-        raise RuntimeError(f"devices_worker exited with {process.returncode}: {tail}")
-    return json.loads(out.strip().splitlines()[-1]), out + err
-
-
 def device_placement_log() -> list[Check]:
     """`tf.debugging.set_log_device_placement(True)` prints where each op is placed."""
     # Placement logging must be on before TF starts its devices: a fresh process does it.
     # TF prints one line per op, e.g. "Mul: (Mul): /job:localhost/.../device:CPU:0".
-    result, log = finish(run_helper("placement"))
+    [placement] = helpers("placement")  # started by configure(), or now
+    result, log = finish(placement)
     lines = [line for line in log.splitlines() if line.startswith(("Mul:", "Sin:"))]
     placed = {line.split(":")[0]: line.rsplit("device:", 1)[-1] for line in lines}
     return [
@@ -164,27 +206,13 @@ def mirrored_strategy() -> list[Check]:
     ]
 
 
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def multi_worker_strategy() -> list[Check]:
     """Two worker processes on 127.0.0.1 each take half the batch; MWMS all-reduces them."""
-    cluster = {"worker": [f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"]}
-    workers = []
+    workers = helpers("workers")  # started by configure(), or now
     try:
-        for index in range(2):
-            config = {"cluster": cluster, "task": {"type": "worker", "index": index}}
-            workers.append(run_helper("worker", {"TF_CONFIG": json.dumps(config)}))
         results = [finish(worker)[0] for worker in workers]
     finally:
-        for worker in workers:  # never leave a worker behind, whatever happened
-            if worker.poll() is None:
-                worker.kill()
-                worker.communicate()
+        stop(workers)  # never leave a worker behind, whatever happened
     x, y = regression_batch()
     expected = numpy_gradient(np.array([0.5, -0.5]), x.numpy(), y.numpy())
     return [
