@@ -110,6 +110,8 @@ def test_sweep_matches_numpy():
     np.testing.assert_allclose(x, np.linspace(-3, 3, 61), rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(y, np.tanh(np.linspace(-3, 3, 61)), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(dy, 1 / np.cosh(np.linspace(-3, 3, 61)) ** 2, rtol=1e-5, atol=1e-6)
+    assert not dy.flags.writeable  # documented: read-only views of TF's results
+    dy.copy()[0] = 0.0  # a copy is the student's to change
 
 
 @pytest.mark.parametrize("start, stop, num", [(1.0, 1.0, 10), (2.0, 1.0, 10), (0.0, 1.0, 1)])

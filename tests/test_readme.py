@@ -29,3 +29,11 @@ def test_gallery_shows_every_figure_with_a_caption():
     embedded = re.findall(r"^!\[[^\]]+\]\(figures/([\w.]+)\)\n\n\*`\w+`: .+", text, re.M)
     committed = sorted(p.name for p in (README.parent / "figures").glob("*.png"))
     assert sorted(embedded) == committed
+
+
+def test_api_section_names_every_public_helper():
+    import tfbasics
+
+    text = README.read_text(encoding="utf-8")
+    api = text[text.index("## The API"):text.index("## Benchmarks")]
+    assert [name for name in tfbasics.__all__ if f"`{name}" not in api] == []

@@ -212,7 +212,10 @@ def compiled_gradient(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def derivatives(f: Callable[[tf.Tensor], Any], start: float, stop: float, num: int = 129,
                 order: int = 2, dtype: Any = tf.float32) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Return (x, [y, dy/dx, d²y/dx², ...]) over `linspace(start, stop, num)`, nested tapes."""
+    """Return (x, [y, dy/dx, d²y/dx², ...]) over `linspace(start, stop, num)`, nested tapes.
+
+    The arrays are read-only views of TF's results; `.copy()` one to change it.
+    """
     if not callable(f):
         raise TypeError(f"f must be a function, got {type(f).__name__}: pass e.g. tf.tanh")
     if num < 2:
@@ -240,7 +243,8 @@ def derivatives(f: Callable[[tf.Tensor], Any], start: float, stop: float, num: i
                 raise ValueError(f"derivative {n} of f is None: f(x) does not depend on x "
                                  f"through TF ops")
             values.append(d)
-    return x.numpy(), [v.numpy() for v in values]
+    # np.asarray gives read-only views of TF's own buffers: no copy of up to 3·num values.
+    return np.asarray(x), [np.asarray(v) for v in values]
 
 
 def sweep(f: Callable[[tf.Tensor], Any], start: float, stop: float,

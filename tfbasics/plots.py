@@ -32,6 +32,21 @@ def new_axes(size: tuple[float, float] = (7, 4.5)) -> tuple[Any, Any]:
     return figure, figure.add_subplot()
 
 
+def finish(figure: Any, axes: Any, path: str | os.PathLike, title: str, xlabel: str,
+           ylabel: str, legend: bool = True, zero_line: bool = False) -> Path:
+    """Label the axes the house way (grid, titles, legend), lay out and save the figure."""
+    if zero_line:
+        axes.axhline(0, color="grey", linewidth=0.5)
+    axes.grid(True, alpha=0.3)
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.set_title(title)
+    if legend:
+        axes.legend(loc="best")
+    figure.tight_layout()
+    return save_figure(figure, path)
+
+
 def plot_sensitivity(f: Callable[[Any], Any], start: float, stop: float, num: int = 129,
                      analytic: Callable[[Any], Any] | None = None,
                      path: str | os.PathLike = "figures/sensitivity.png",
@@ -43,14 +58,8 @@ def plot_sensitivity(f: Callable[[Any], Any], start: float, stop: float, num: in
     axes.plot(w, dL_dw, label="dL/dw (GradientTape)", color="tab:orange", linewidth=2)
     if analytic is not None:
         axes.plot(w, analytic(w), "--", label="dL/dw (analytic)", color="black", linewidth=1.2)
-    axes.axhline(0, color="grey", linewidth=0.5)
-    axes.grid(True, alpha=0.3)
-    axes.set_xlabel("w")
-    axes.set_ylabel("value")
-    axes.set_title(title or f"{label} and its derivative")
-    axes.legend(loc="best")
-    figure.tight_layout()
-    return save_figure(figure, path)
+    return finish(figure, axes, path, title or f"{label} and its derivative", "w", "value",
+                  zero_line=True)
 
 
 def plot_derivatives(f: Callable[[Any], Any], start: float, stop: float, num: int = 129,
@@ -67,14 +76,8 @@ def plot_derivatives(f: Callable[[Any], Any], start: float, stop: float, num: in
     for n, exact in enumerate(analytic or [], start=1):
         axes.plot(x, exact(x), "--", color="black", linewidth=1,
                   label="analytic" if n == 1 else None)
-    axes.axhline(0, color="grey", linewidth=0.5)
-    axes.grid(True, alpha=0.3)
-    axes.set_xlabel("x")
-    axes.set_ylabel("value")
-    axes.set_title(title or f"{label} and its derivatives")
-    axes.legend(loc="best")
-    figure.tight_layout()
-    return save_figure(figure, path)
+    return finish(figure, axes, path, title or f"{label} and its derivatives", "x", "value",
+                  zero_line=True)
 
 
 def plot_matrix(matrix: Any, path: str | os.PathLike = "figures/matrix.png",
@@ -108,13 +111,7 @@ def plot_fit(x: Any, y: Any, curves: dict[str, Any], path: str | os.PathLike = "
     axes.scatter(x, y, s=8, alpha=0.5, color="tab:gray", label="data")
     for (label, values), style in zip(curves.items(), ["-", "--", ":", "-."], strict=False):
         axes.plot(x, values, style, linewidth=2, label=label)
-    axes.grid(True, alpha=0.3)
-    axes.set_xlabel("x")
-    axes.set_ylabel("y")
-    axes.set_title(title)
-    axes.legend(loc="best")
-    figure.tight_layout()
-    return save_figure(figure, path)
+    return finish(figure, axes, path, title, "x", "y")
 
 
 def plot_series(values: Any, path: str | os.PathLike = "figures/series.png", title: str = "",
@@ -124,9 +121,4 @@ def plot_series(values: Any, path: str | os.PathLike = "figures/series.png", tit
     axes.plot(range(len(values)), values, linewidth=2)
     if log:
         axes.set_yscale("log")
-    axes.grid(True, alpha=0.3)
-    axes.set_xlabel(xlabel)
-    axes.set_ylabel(ylabel)
-    axes.set_title(title)
-    figure.tight_layout()
-    return save_figure(figure, path)
+    return finish(figure, axes, path, title, xlabel, ylabel, legend=False)
