@@ -136,3 +136,11 @@ def test_function_form_knows_non_trainable_and_integer_variables():
     assert "trainable=False" in explain_none(lambda w: w * 2.0,
                                              tf.Variable(1.0, trainable=False))
     assert explain_none(lambda w: w * 2, tf.Variable(1)).startswith("w is int32")
+
+
+def test_a_string_source():
+    s = tf.constant("w")
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(s)
+        L = tf.strings.length(s)
+    assert explain_none(tape, L, {"s": s})["s"].startswith("s is string: TF gives no gradient")

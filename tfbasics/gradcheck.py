@@ -14,6 +14,8 @@ from tfbasics.doctor import explain_none
 from tfbasics.gradients import (
     call,
     check_finite,
+    check_target,
+    describe,
     gradient,
     label,
     non_finite_index,
@@ -259,6 +261,7 @@ def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
         raise TypeError("the arguments have different dtypes ("
                         + ", ".join(s.dtype.name for s in sources) + "): cast them to one")
     dtype = sources[0].dtype
+    check_target(call(f, sources), lambda: describe(names, sources))  # NaN, Inf: say where
     shapes = [tuple(s.shape) for s in sources]
     labels = element_labels(names, shapes)
     reverse = gradient(f, *sources)

@@ -122,8 +122,12 @@ def label(name: str, index: tuple[int, ...]) -> str:
     return f"{name}[{', '.join(map(str, index))}]" if index else name
 
 
-def check_target(L: Any, at: Callable[[], str]) -> None:
-    """Raise a clear error when f's result cannot be differentiated: not a float tensor."""
+def check_target(L: Any, at: Callable[[], str] | None = None) -> None:
+    """Raise a clear error when f's result is not a float tensor, or (given `at`) not finite.
+
+    `at` describes the inputs for the message. Without it the values are not read: that
+    read waits for the device and costs more than the rest of a small gradient call.
+    """
     for part in L if isinstance(L, (list, tuple)) else [L]:
         if part is None:
             raise TypeError("f returned None: end f with `return` and the value to "
@@ -139,6 +143,8 @@ def check_target(L: Any, at: Callable[[], str]) -> None:
         if not (part.dtype.is_floating or part.dtype.is_complex):
             raise TypeError(f"f returned a {part.dtype.name} tensor: integers have no "
                             f"gradient; keep the computation in floats")
+        if at is None:
+            continue
         # Large results: one multi-threaded TF pass finds whether any value is NaN or Inf
         # (NumPy would copy and scan on one core); small ones: NumPy is cheaper than an op.
         if part.shape.num_elements() > 4096 and bool(tf.reduce_all(tf.math.is_finite(part))):
@@ -171,7 +177,7 @@ def gradient(f: Callable[..., Any], *args: Any) -> Any:
     """Return d f(*args) / d arg for each argument, as `tape.gradient` computes it."""
     sources = sources_of(f, args)
     tape, L = record(f, sources)
-    check_target(L, lambda: describe(source_names(f, len(sources)), sources))
+    check_target(L)  # its type; its values are TF's to compute, NaN included
     if len(sources) == 1:  # a single source skips TF's nesting of a list (measurably faster)
         return tape.gradient(L, sources[0])
     return tuple(tape.gradient(L, sources))
