@@ -62,6 +62,17 @@ def test_kinks_are_named_not_failed(f, at, slopes):
     assert f"one-sided slopes {left} and {right}" in check.note
 
 
+@pytest.mark.parametrize("f, analytic, valid", [
+    (tf.nn.relu, 1.0, True),  # H(0) = 1 is as valid a choice as TF's 0
+    (tf.abs, 0.5, True),  # any slope in [-1, 1] is a subgradient of |w| at 0
+    (tf.abs, 2.0, False),  # 2 is not
+])
+def test_at_a_kink_any_subgradient_is_accepted(f, analytic, valid):
+    check = check_gradient(f, 0.0, analytic=analytic)
+    assert check.passed is valid, str(check)
+    assert len(check.kinks) == 1
+
+
 def test_a_kink_does_not_hide_a_wrong_formula_elsewhere():
     check = check_gradient(lambda w: tf.reduce_sum(tf.abs(w)), [0.0, 2.0],
                            analytic=lambda w: np.array([0.0, -1.0]))  # sign(2) is 1, not -1

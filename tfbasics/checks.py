@@ -117,8 +117,9 @@ def compare(computed: Any, expected: Any, rtol: float | None = None,
     got, want = np.asarray(to_numpy(computed)), np.asarray(to_numpy(expected))
     if np.shape(got) != np.shape(want):
         return False, None, f"shape {np.shape(got)} computed, {np.shape(want)} expected"
-    if got.dtype.kind not in "fc" and want.dtype.kind not in "fc":
-        return bool(np.array_equal(got, want)), None, ""
+    numeric = got.dtype.kind in "fciub" and want.dtype.kind in "fciub"
+    if not numeric or (got.dtype.kind not in "fc" and want.dtype.kind not in "fc"):
+        return bool(np.array_equal(got, want)), None, ""  # exact: ints, strings, bools
     rtol, atol = tolerances(got.dtype, rtol, atol)
     got = got.astype(np.complex128 if got.dtype.kind == "c" else np.float64)
     error = float(np.max(np.abs(got - want), initial=0.0))

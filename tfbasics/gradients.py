@@ -93,11 +93,15 @@ def total(L: Any) -> tf.Tensor:
     return tf.reduce_sum(L)
 
 
+def require_function(f: Any, example: str = "lambda w: w ** 2") -> None:
+    """Raise TypeError unless f can be called, with an example of what to pass."""
+    if not callable(f):
+        raise TypeError(f"f must be a function, got {type(f).__name__}: pass e.g. {example}")
+
+
 def sources_of(f: Callable[..., Any], args: tuple, variables: bool = True) -> list:
     """Check f and return the arguments as tape sources (new tf.Variables, or tensors)."""
-    if not callable(f):
-        raise TypeError(f"f must be a function, got {type(f).__name__}: pass e.g. "
-                        f"lambda w: w ** 2")
+    require_function(f)
     if not args:
         raise TypeError("no arguments to differentiate with respect to: pass a value, e.g. "
                         "gradient(f, 1.0), or the tf.Variables f uses")
@@ -189,9 +193,7 @@ def compiled_gradient(f: Callable[..., Any]) -> Callable[..., Any]:
     TF values are used as they are and f's result is not checked (both would read values back
     from the device on every call); Python and NumPy arguments are checked as in `gradient`.
     """
-    if not callable(f):
-        raise TypeError(f"f must be a function, got {type(f).__name__}: pass e.g. "
-                        f"lambda w: w ** 2")
+    require_function(f)
 
     @tf.function
     def traced(*sources: Any) -> Any:
@@ -204,9 +206,7 @@ def compiled_gradient(f: Callable[..., Any]) -> Callable[..., Any]:
     concrete: dict[tuple, Any] = {}
 
     def gradient_of_f(*args: Any) -> Any:
-        names = source_names(f, len(args))
-        sources = [as_source(arg, name, variable=False)
-                   for arg, name in zip(args, names, strict=True)]
+        sources = sources_of(f, args, variables=False)
         key = tuple((isinstance(s, tf.Variable), s.dtype, tuple(s.shape)) for s in sources)
         if key not in concrete:
             concrete[key] = traced.get_concrete_function(*sources)
@@ -222,8 +222,7 @@ def derivatives(f: Callable[[tf.Tensor], Any], start: float, stop: float, num: i
 
     The arrays are read-only views of TF's results; `.copy()` one to change it.
     """
-    if not callable(f):
-        raise TypeError(f"f must be a function, got {type(f).__name__}: pass e.g. tf.tanh")
+    require_function(f, "tf.tanh")
     if num < 2:
         raise ValueError(f"sweep needs num >= 2 points, got {num}")
     if not start < stop:
