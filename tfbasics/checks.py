@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,9 @@ TOLERANCES = {
     "float32": (1e-5, 1e-6),
     "float64": (1e-10, 1e-12),
 }
+
+
+WIDTH = 92  # characters after the indent: the report stays readable in a terminal
 
 
 @dataclass
@@ -32,15 +36,15 @@ class Check:
     timing: str = ""  # a measurement that varies run to run, kept apart from the verdict
 
     def __str__(self) -> str:
-        verdict = "PASS" if self.passed else "FAIL"
-        text = f"{verdict}  {self.name}\n      computed {show(self.computed)}"
-        text += f"   expected {show(self.expected)}"
+        lines = [f"{'PASS' if self.passed else 'FAIL'}  {self.name}"]
+        computed, expected = f"computed {show(self.computed)}", f"expected {show(self.expected)}"
         if self.max_abs_error is not None:
-            text += f"   max abs error {self.max_abs_error:.2g}"
+            expected += f"   max abs error {self.max_abs_error:.2g}"
+        together = f"{computed}   {expected}"
+        lines += [together] if len(together) <= WIDTH else [computed, expected]
         for extra in (self.note, self.timing):
-            if extra:
-                text += f"\n      {extra}"
-        return text
+            lines += textwrap.wrap(extra, WIDTH, break_on_hyphens=False) if extra else []
+        return "\n      ".join(lines)
 
 
 def to_numpy(value: Any) -> Any:
