@@ -13,13 +13,12 @@ import tensorflow as tf
 from tfbasics.checks import Check, device_of, show_item, to_numpy
 from tfbasics.doctor import explain_none
 from tfbasics.gradients import (
-    call,
     check_finite,
     check_target,
     describe,
-    gradient,
     label,
     non_finite_index,
+    record,
     source_names,
     sources_of,
     takes_arguments,
@@ -178,11 +177,11 @@ def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
         raise TypeError("the arguments have different dtypes ("
                         + ", ".join(s.dtype.name for s in sources) + "): cast them to one")
     dtype = sources[0].dtype
-    check_target(call(f, sources), lambda: describe(names, sources))  # NaN, Inf: say where
+    tape, L = record(f, sources)  # one evaluation serves the NaN check and the tape's leg
+    check_target(L, lambda: describe(names, sources))  # NaN, Inf: say where
     shapes = [tuple(s.shape) for s in sources]
     labels = element_labels(names, shapes)
-    reverse = gradient(f, *sources)
-    reverse = list(reverse) if len(sources) > 1 else [reverse]
+    reverse = tape.gradient(L, sources)
     for source_name, g in zip(names, reverse, strict=True):
         index = None if g is None else non_finite_index(np.asarray(g.numpy()))
         if index is not None:
