@@ -214,3 +214,10 @@ def test_compiled_gradient_of_two_arguments_and_bad_input():
         compiled_gradient(lambda w: w * 2.0)(3)
     with pytest.raises(TypeError, match="f must be a function"):
         compiled_gradient("w ** 2")
+
+
+def test_short_name():
+    from tfbasics import short_name
+
+    assert short_name("/job:localhost/replica:0/task:0/device:CPU:1") == "CPU:1"
+    assert short_name("/device:GPU:0") == "GPU:0"

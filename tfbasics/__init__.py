@@ -26,6 +26,7 @@ _EXPORTS = {
     "plot_series": "plots",
     "choose_device": "devices",
     "visible_devices": "devices",
+    "short_name": "devices",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -25,3 +25,8 @@ def visible_devices() -> list[str]:
     import tensorflow as tf
 
     return [device.name for device in tf.config.list_logical_devices()]
+
+
+def short_name(device: str) -> str:
+    """Return the end of a device name: '/job:localhost/.../device:CPU:1' → 'CPU:1'."""
+    return device.rsplit("device:", 1)[-1]

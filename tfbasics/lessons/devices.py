@@ -22,6 +22,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfbasics.checks import Check, check_close
+from tfbasics.devices import short_name
 
 WORKER_TIMEOUT = 120  # seconds each helper process may take before it is stopped
 
@@ -118,11 +119,6 @@ def list_devices() -> list[Check]:
     ]
 
 
-def short(device: str) -> str:
-    """Return the end of a device name: '/job:localhost/.../device:CPU:1' → 'CPU:1'."""
-    return device.rsplit("device:", 1)[-1]
-
-
 def place_ops_on_devices() -> list[Check]:
     """`tf.device` pins each op; the result's `.device` says where it really ran."""
     first, second = replica_devices()[:2]
@@ -132,8 +128,8 @@ def place_ops_on_devices() -> list[Check]:
     with tf.device(second):
         c = tf.sin(b)  # b is copied to the second device first
     return [
-        check_close("a * 2 ran on the first device", short(b.device), short(first)),
-        check_close("sin(b) ran on the second device", short(c.device), short(second)),
+        check_close("a * 2 ran on the first device", short_name(b.device), short_name(first)),
+        check_close("sin(b) ran on the second device", short_name(c.device), short_name(second)),
         check_close("sin(2a)", c, np.sin(2 * np.array([1.0, 2.0, 3.0]))),
     ]
 

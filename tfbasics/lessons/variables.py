@@ -13,6 +13,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfbasics.checks import Check, check_close, check_raises
+from tfbasics.devices import short_name
 
 
 def create_a_variable() -> list[Check]:
@@ -95,11 +96,6 @@ def names_and_trainable() -> list[Check]:
     ]
 
 
-def short(device: str) -> str:
-    """Return the end of a device name: '/job:localhost/.../device:CPU:0' → 'CPU:0'."""
-    return device.rsplit("device:", 1)[-1]
-
-
 def placement_on_a_device() -> list[Check]:
     """`tf.device` pins variables and ops; every result tells you where it lives."""
     with tf.device("CPU:0"):
@@ -111,13 +107,13 @@ def placement_on_a_device() -> list[Check]:
     where_k = "GPU:0" if tf.config.list_logical_devices("GPU") else "CPU:0"
     a_np = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     return [
-        check_close("the variable lives on the CPU", short(a.device), "CPU:0",
+        check_close("the variable lives on the CPU", short_name(a.device), "CPU:0",
                     note=f"a.device = {a.device}"),
         check_close("the matmul ran on the CPU and gives a @ b", c,
                     a_np @ np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]),
                     note=f"c.device = {c.device}"),
         check_close("an op asked for GPU:0 runs there, or on the CPU without a GPU",
-                    short(k.device), where_k, note=f"k.device = {k.device}"),
+                    short_name(k.device), where_k, note=f"k.device = {k.device}"),
         check_close("and gives a * 2", k, a_np * 2),
     ]
 
