@@ -1,6 +1,8 @@
 """explain_none: each cause of a None gradient, made for real, diagnosed correctly."""
 
+import keras
 import numpy as np
+import pytest
 import tensorflow as tf
 
 from tfbasics import explain_none
@@ -144,3 +146,49 @@ def test_a_string_source():
         tape.watch(s)
         L = tf.strings.length(s)
     assert explain_none(tape, L, {"s": s})["s"].startswith("s is string: TF gives no gradient")
+
+
+# --- what changed: exact answers, plain numbers, Keras variables ---------------------------
+
+def test_a_source_with_a_gradient_gets_none_from_a_persistent_tape():
+    w, c = tf.Variable(2.0), tf.constant(3.0)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(c)  # watched, so c has a gradient too: dL/dc = w² = 4
+        L = w**2 * c
+    assert explain_none(tape, L, {"w": w, "c": c}) == {"w": None, "c": None}
+
+
+def test_the_function_form_takes_plain_numbers_like_gradient():
+    assert explain_none(lambda w: w**2, 1.0) is None
+    assert explain_none(lambda w, u: w**2, 1.0, [2.0, 3.0])[1].startswith(
+        "f's result does not depend on u")
+    assert explain_none(lambda n: n * 2, 3).startswith("n is int32")
+
+
+def test_no_registered_gradient_is_explained():
+    # the guide's example: an image op TF registers no gradient for
+    f = lambda image: tf.reduce_sum(tf.image.adjust_contrast(image, 2.0))  # noqa: E731
+    image = tf.constant(np.linspace(0.0, 1.0, 12, dtype=np.float32).reshape(2, 2, 3))
+    with tf.GradientTape() as tape:
+        tape.watch(image)
+        L = f(image)
+    with pytest.raises(LookupError):
+        tape.gradient(L, image)
+    assert "no gradient registered" in explain_none(f, image)
+
+
+def test_keras_variables_are_explained_like_tf_variables():
+    keras.utils.set_random_seed(0)
+    layer = keras.layers.Dense(2)
+    x = tf.constant([[1.0, 2.0, 3.0]])
+    layer(x)
+    unused = keras.Variable(1.0, name="unused")
+    f = lambda: tf.reduce_sum(layer(x))  # noqa: E731
+    reasons = explain_none(f, [*layer.trainable_variables, unused])
+    assert reasons[:2] == [None, None]
+    assert reasons[2].startswith("f's result does not depend on unused")
+    with tf.GradientTape(persistent=True) as tape:
+        L = f()
+    assert explain_none(tape, L, {"kernel": layer.kernel, "unused": unused}) == {
+        "kernel": None, "unused": "the target does not use unused: the tape never saw unused "
+                                  "read while it recorded"}

@@ -221,3 +221,36 @@ def test_short_name():
 
     assert short_name("/job:localhost/replica:0/task:0/device:CPU:1") == "CPU:1"
     assert short_name("/device:GPU:0") == "GPU:0"
+
+
+def test_keras_variables_get_what_a_raw_tape_gives():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="tanh"),
+                              keras.layers.Dense(1)])
+    x = tf.constant([[1.0, 2.0, 3.0], [-1.0, 0.5, 0.0]])
+
+    def L():
+        return tf.reduce_sum(model(x) ** 2)
+
+    with tf.GradientTape() as tape:
+        value = L()
+    raw = tape.gradient(value, model.trainable_variables)
+    from tfbasics import compiled_gradient
+
+    for got in (gradient(L, model.trainable_variables), gradient(L, *model.trainable_variables),
+                compiled_gradient(L)(*model.trainable_variables)):
+        assert len(got) == len(raw) == 4
+        for a, b in zip(got, raw, strict=True):
+            np.testing.assert_allclose(a, b, rtol=1e-6)
+    check = check_gradient(L, model.trainable_variables)
+    assert check.passed, str(check)
+    # a Dense layer's kernel gradient of Σ(x·W + b) is xᵀ·1 for each column, the bias's 1
+    layer = keras.layers.Dense(2)
+    layer(x[:1])
+    check = check_gradient(lambda: tf.reduce_sum(layer(x[:1])), layer.trainable_variables,
+                           analytic=(np.tile(x[:1].numpy().T, (1, 2)), np.ones(2)))
+    assert check.passed and not check_gradient(
+        lambda: tf.reduce_sum(layer(x[:1])), layer.trainable_variables,
+        analytic=(np.tile(x[:1].numpy().T, (1, 2)), 2 * np.ones(2))).passed

@@ -1,4 +1,8 @@
-"""Check records: a computed value beside an independent expected value."""
+"""Check records: a computed value beside an independent expected value, and the verdict.
+
+The public helpers are `Check`, `check_close` and `check_raises`; every lesson returns the
+checks they make, and the runner and the notebooks show them.
+"""
 
 from __future__ import annotations
 
@@ -11,20 +15,26 @@ from typing import Any
 import numpy as np
 
 # Default (rtol, atol) per dtype: a few ulps of accumulated rounding in each format.
-TOLERANCES = {
+_TOLERANCES = {
     "float16": (1e-3, 1e-3),
     "bfloat16": (1e-2, 1e-2),
     "float32": (1e-5, 1e-6),
     "float64": (1e-10, 1e-12),
+    "complex64": (1e-5, 1e-6),
+    "complex128": (1e-10, 1e-12),
 }
-
-
-WIDTH = 92  # characters after the indent: the report stays readable in a terminal
+_WIDTH = 92  # characters after the indent in str(check)
+_LONG = 12  # arrays with more elements are summarised
 
 
 @dataclass
 class Check:
-    """One verified result: what TF computed, what it was compared with, and the verdict."""
+    """One verified result: what TF computed, what it was compared with, and the verdict.
+
+    >>> print(check_close("1 + 1", 1 + 1, 2))
+    PASS  1 + 1
+          computed 2   expected 2
+    """
 
     name: str
     computed: Any
@@ -37,29 +47,57 @@ class Check:
 
     def __str__(self) -> str:
         lines = [f"{'PASS' if self.passed else 'FAIL'}  {self.name}"]
-        computed, expected = f"computed {show(self.computed)}", f"expected {show(self.expected)}"
-        if self.max_abs_error is not None:
-            expected += f"   max abs error {self.max_abs_error:.2g}"
-        together = f"{computed}   {expected}"
-        lines += [together] if len(together) <= WIDTH else [computed, expected]
+        lines += _describe_values(self, _WIDTH)
         for extra in (self.note, self.timing):
-            lines += textwrap.wrap(extra, WIDTH, break_on_hyphens=False) if extra else []
+            lines += textwrap.wrap(extra, _WIDTH, break_on_hyphens=False) if extra else []
         return "\n      ".join(lines)
 
 
-def to_numpy(value: Any) -> Any:
+def _describe_values(check: Check, width: int) -> list[str]:
+    """Return the lines that show computed beside expected, the error and where it is."""
+    computed, expected = f"computed {_show(check.computed)}", f"expected {_show(check.expected)}"
+    error = ""
+    if check.max_abs_error is not None:
+        error = f"max abs error {check.max_abs_error:.2g}"
+        where = _largest_error_at(check.computed, check.expected)
+        error += f" at {where}" if where else ""
+    together = "   ".join(part for part in (computed, expected, error) if part)
+    if len(together) <= width:
+        return [together]
+    return [computed, expected] + ([error] if error else [])
+
+
+def _largest_error_at(computed: Any, expected: Any) -> str:
+    """Return where two long arrays differ most, e.g. '[64]', or '' for short values."""
+    try:
+        got, want = np.asarray(_to_numpy(computed)), np.asarray(_to_numpy(expected))
+    except (TypeError, ValueError):
+        return ""
+    if got.shape != want.shape or got.size <= _LONG or got.dtype.kind not in "fciu" \
+            or want.dtype.kind not in "fciu":
+        return ""
+    with np.errstate(invalid="ignore"):
+        index = np.unravel_index(int(np.nanargmax(np.abs(got - want))), got.shape)
+    return "[" + ", ".join(map(str, index)) + "]"
+
+
+def _to_numpy(value: Any) -> Any:
     """Return a TF value as NumPy (None, strings and exception types are kept as they are)."""
     if value is None or isinstance(value, (str, type)):
         return value
     if isinstance(value, (list, tuple)):
-        return type(value)(to_numpy(v) for v in value)
+        return type(value)(_to_numpy(v) for v in value)
     if hasattr(value, "numpy"):
         return value.numpy()
     return np.asarray(value)
 
 
-def show(value: Any) -> str:
-    """Format a value the way a student reads it: short, rounded, None and errors by name."""
+def _show(value: Any) -> str:
+    """Format a value the way a student reads it: short, rounded, None and errors by name.
+
+    A long array shows its shape, its range and its first and last values, so a vector of
+    tiny numbers does not read as all zeros.
+    """
     if value is None:
         return "None"
     if isinstance(value, type):
@@ -67,18 +105,22 @@ def show(value: Any) -> str:
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(show(v) for v in value) + "]"
-    array = np.asarray(to_numpy(value))
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    array = np.asarray(_to_numpy(value))
     if array.ndim == 0:
-        return show_item(array.item())
-    if array.size > 12:  # long arrays: the first and last three, and the shape
-        items = [show_item(x) for x in array.ravel().tolist()]
+        return _show_item(array.item())
+    if array.size > _LONG:
+        items = [_show_item(x) for x in array.ravel().tolist()]
         shape = "×".join(map(str, array.shape))
-        return f"[{', '.join(items[:3])}, …, {', '.join(items[-3:])}] ({shape} values)"
-    return "[" + ", ".join(show(row) for row in array) + "]"
+        text = f"{shape} values"
+        if array.dtype.kind in "fiu" and np.isfinite(array).any():
+            text += (f" from {_show_item(np.nanmin(array).item())} to "
+                     f"{_show_item(np.nanmax(array).item())}")
+        return f"[{', '.join(items[:3])}, …, {', '.join(items[-3:])}] ({text})"
+    return "[" + ", ".join(_show(row) for row in array) + "]"
 
 
-def show_item(item: Any) -> str:
+def _show_item(item: Any) -> str:
     """Format one element: floats to six significant digits, bytes and strings quoted."""
     if isinstance(item, float):
         text = f"{item:.6g}"  # keep a float looking like one: 7.0, not 7
@@ -88,29 +130,29 @@ def show_item(item: Any) -> str:
     return repr(item) if isinstance(item, (bytes, str)) else str(item)
 
 
-def device_of(value: Any) -> str:
+def _device_of(value: Any) -> str:
     """Return the device a TF value lives on, or '' for None and non-TF values."""
     if isinstance(value, (list, tuple)):
-        return next((d for d in map(device_of, value) if d), "")
+        return next((d for d in map(_device_of, value) if d), "")
     return getattr(value, "device", "") or ""
 
 
-def tolerances(dtype: Any, rtol: float | None = None, atol: float | None = None) -> tuple:
+def _tolerances(dtype: Any, rtol: float | None = None, atol: float | None = None) -> tuple:
     """Return (rtol, atol): the given ones, else the default for the dtype's name."""
     name = getattr(dtype, "name", str(dtype))
-    default_rtol, default_atol = TOLERANCES.get(name, (0.0, 0.0))
+    default_rtol, default_atol = _TOLERANCES.get(name, (0.0, 0.0))
     return (default_rtol if rtol is None else rtol, default_atol if atol is None else atol)
 
 
-def compare(computed: Any, expected: Any, rtol: float | None = None,
-            atol: float | None = None) -> tuple[bool, float | None, str]:
+def _compare(computed: Any, expected: Any, rtol: float | None = None,
+             atol: float | None = None) -> tuple[bool, float | None, str]:
     """Compare two values with dtype tolerances: (passed, max abs error, note)."""
     if isinstance(computed, (list, tuple)):  # several values, each compared on its own
         if not isinstance(expected, (list, tuple)):
             return False, None, "a list was computed, a single value expected"
         if len(computed) != len(expected):
             return False, None, f"{len(computed)} values computed, {len(expected)} expected"
-        results = [compare(c, e, rtol, atol) for c, e in zip(computed, expected, strict=True)]
+        results = [_compare(c, e, rtol, atol) for c, e in zip(computed, expected, strict=True)]
         errors = [err for _, err, _ in results if err is not None]
         notes = [f"[{i}] {note}" for i, (_, _, note) in enumerate(results) if note]
         return all(ok for ok, _, _ in results), max(errors, default=None), "; ".join(notes)
@@ -118,13 +160,13 @@ def compare(computed: Any, expected: Any, rtol: float | None = None,
         if computed is None and expected is None:
             return True, None, ""
         return False, None, "computed is None" if computed is None else "expected None"
-    got, want = np.asarray(to_numpy(computed)), np.asarray(to_numpy(expected))
+    got, want = np.asarray(_to_numpy(computed)), np.asarray(_to_numpy(expected))
     if np.shape(got) != np.shape(want):
         return False, None, f"shape {np.shape(got)} computed, {np.shape(want)} expected"
     numeric = got.dtype.kind in "fciub" and want.dtype.kind in "fciub"
     if not numeric or (got.dtype.kind not in "fc" and want.dtype.kind not in "fc"):
         return bool(np.array_equal(got, want)), None, ""  # exact: ints, strings, bools
-    rtol, atol = tolerances(got.dtype, rtol, atol)
+    rtol, atol = _tolerances(got.dtype, rtol, atol)
     got = got.astype(np.complex128 if got.dtype.kind == "c" else np.float64)
     error = float(np.max(np.abs(got - want), initial=0.0))
     ok = bool(np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=False))
@@ -133,13 +175,21 @@ def compare(computed: Any, expected: Any, rtol: float | None = None,
 
 def check_close(name: str, computed: Any, expected: Any, rtol: float | None = None,
                 atol: float | None = None, note: str = "", timing: str = "") -> Check:
-    """Check a computed TF value against an expected one within dtype tolerances."""
-    passed, error, why = compare(computed, expected, rtol, atol)
-    return Check(name, computed, expected, passed, error, device_of(computed),
+    """Check a computed TF value against an expected one within dtype tolerances.
+
+    Lists are compared item by item, None only equals None, integers, strings and bools
+    exactly; floats within `rtol` and `atol` (default: by the computed value's dtype).
+    See the `tensors` lesson.
+
+    >>> check_close("2 + 2", tf.constant(2.0) + 2, 4.0).passed
+    True
+    """
+    passed, error, why = _compare(computed, expected, rtol, atol)
+    return Check(name, computed, expected, passed, error, _device_of(computed),
                  "; ".join(n for n in (note, why) if n), timing)
 
 
-def error_message(error: BaseException) -> str:
+def _error_message(error: BaseException) -> str:
     """Return the first line of an error's message, without TF's `{{function_node ...}}`."""
     text = re.sub(r"\{\{function_node [^}]*\}\}\s*", "", str(error)).strip()
     return re.sub(r"\s*\[Op:\w+\].*$", "", text.splitlines()[0]) if text else ""
@@ -147,12 +197,23 @@ def error_message(error: BaseException) -> str:
 
 def check_raises(name: str, action: Callable[[], Any], expected: type[BaseException],
                  note: str = "") -> Check:
-    """Check that calling `action` raises `expected`; the error type is the value."""
+    """Check that calling `action()` raises `expected`; the error type is the value.
+
+    Pass the action as a function (`lambda: tf.reshape(x, [7, -1])`), not its result, so the
+    error happens inside the check. See the `tensors` lesson.
+    """
+    if not callable(action):
+        raise TypeError(f"check_raises needs a function to call, got {type(action).__name__} "
+                        f"{action!r}: wrap the code in a lambda, e.g. lambda: tf.reshape(x, "
+                        f"[7, -1])")
+    if not (isinstance(expected, type) and issubclass(expected, BaseException)):
+        raise TypeError(f"expected must be an exception type such as ValueError, got "
+                        f"{expected!r}")
     try:
         action()
     except expected as error:
-        return Check(name, type(error), expected, True, note=note or error_message(error))
+        return Check(name, type(error), expected, True, note=note or _error_message(error))
     except Exception as error:  # noqa: BLE001 - a different error is the failure we report
-        return Check(name, type(error), expected, False, note=f"{type(error).__name__}: {error}")
+        return Check(name, type(error), expected, False,
+                     note=f"{type(error).__name__}: {_error_message(error)}")
     return Check(name, "no error", expected, False, note=note)
-

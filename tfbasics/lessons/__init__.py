@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
-from tfbasics.report import LessonResult, Section
+from tfbasics.lessons.report import LessonResult, Section
 
 # Course order: each lesson builds on the ones before it.
 COURSE = ("tensors", "variables", "autodiff", "advanced_autodiff", "graphs", "modules", "devices")

@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         except OSError:
             parser.error(f"--figures {figures_dir}: the folder is not writable; choose another")
 
-    from tfbasics import report
+    from tfbasics.lessons import report
 
     if not args.json:
         print(f"tfbasics: TensorFlow {header['tensorflow']}, NumPy {header['numpy']}")

@@ -6,15 +6,15 @@ import ast
 from pathlib import Path
 
 from tfbasics import lessons
-from tfbasics.report import write_atomically
+from tfbasics.plots import _write_atomically
 
 SETUP_FIGURES = '''from IPython.display import Image
 
-from tfbasics.report import print_checks
+from tfbasics.lessons.report import print_checks
 
 FIGURES = Path("figures")  # figures land beside the notebook
 FIGURES.mkdir(exist_ok=True)'''
-SETUP = "from tfbasics.report import print_checks"
+SETUP = "from tfbasics.lessons.report import print_checks"
 
 
 def is_examples_list(node: ast.stmt) -> bool:
@@ -100,6 +100,6 @@ def export(folder: Path, names: list[str]) -> list[Path]:
     paths = []
     for name in names:
         path = folder / f"{lessons.COURSE.index(name) + 1:02d}_{name}.ipynb"
-        write_atomically(path, (nbformat.writes(build(name)) + "\n").encode("utf-8"))
+        _write_atomically(path, (nbformat.writes(build(name)) + "\n").encode("utf-8"))
         paths.append(path)
     return paths

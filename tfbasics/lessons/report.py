@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from tfbasics.checks import Check, to_numpy
+from tfbasics.checks import Check, _to_numpy
 
 
 @dataclass
@@ -73,7 +71,7 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, Path):
         return str(value)
     if hasattr(value, "numpy") or isinstance(value, (np.ndarray, np.generic)):
-        return jsonable(np.asarray(to_numpy(value)).tolist())
+        return jsonable(np.asarray(_to_numpy(value)).tolist())
     return str(value)
 
 
@@ -132,26 +130,3 @@ def print_checks(checks: list[Check]) -> None:
     """Print each check as the runner does: verdict, name, computed vs expected."""
     for check in checks:
         print(check)
-
-
-def write_atomically(path: str | os.PathLike, data: bytes) -> Path:
-    """Write bytes to a temporary file beside `path`, then rename it into place."""
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f"cannot write {path}: folder {path.parent} does not exist; "
-                                f"create it first")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix,
-                                             dir=path.parent)
-    except PermissionError:
-        raise PermissionError(f"cannot write {path}: folder {path.parent} is not writable; "
-                              f"choose another folder") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)  # mkstemp makes 0600; outputs are for everyone to read
-        os.replace(temporary, path)  # atomic: readers see the old file or the new, never half
-    except BaseException:
-        os.unlink(temporary)
-        raise
-    return path

@@ -1,0 +1,274 @@
+"""Hunting false PASSes: a wrong formula must FAIL, however it reaches check_gradient.
+
+SymPy derives every gradient independently; the formula is then made wrong at one random
+element by a random relative amount of at least 1e-2, and the check must say FAIL and blame
+the formula at that element, in float32 and float64, for arguments, captured tf.Variables and
+captured constants, in full and fast mode.
+"""
+
+import numpy as np
+import pytest
+import sympy
+import tensorflow as tf
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tfbasics import check_gradient
+
+CONSTANTS = [0.5, 1.5, 2.0, -1.25]
+UNARY = {
+    "sin": (tf.sin, sympy.sin),
+    "cos": (tf.cos, sympy.cos),
+    "tanh": (tf.tanh, sympy.tanh),
+    "exp": (lambda a: tf.exp(tf.tanh(a)), lambda a: sympy.exp(sympy.tanh(a))),
+    "log": (lambda a: tf.math.log(1.0 + a * a), lambda a: sympy.log(1 + a * a)),
+    "square": (lambda a: a * a, lambda a: a * a),
+    "softplus": (tf.nn.softplus, lambda a: sympy.log(1 + sympy.exp(a))),
+}
+BINARY = {
+    "add": (lambda a, b: a + b, lambda a, b: a + b),
+    "sub": (lambda a, b: a - b, lambda a, b: a - b),
+    "mul": (lambda a, b: a * b, lambda a, b: a * b),
+}
+
+
+def trees(count):
+    """Expression trees over `count` variables: ("var", i), ("const", c), (op, child, ...)."""
+    leaves = st.one_of(st.tuples(st.just("var"), st.integers(0, count - 1)),
+                       st.tuples(st.just("const"), st.sampled_from(CONSTANTS)))
+    return st.recursive(
+        leaves,
+        lambda children: st.one_of(
+            st.tuples(st.sampled_from(sorted(UNARY)), children),
+            st.tuples(st.sampled_from(sorted(BINARY)), children, children)),
+        max_leaves=8)
+
+
+def build(tree, variables, kind, constant=None):
+    """Build a tree as TF (kind 0) or SymPy (kind 1); TF constants through `constant`."""
+    head = tree[0]
+    if head == "var":
+        return variables[tree[1]]
+    if head == "const":
+        return constant(tree[1]) if kind == 0 else sympy.Float(tree[1])
+    if head in UNARY:
+        return UNARY[head][kind](build(tree[1], variables, kind, constant))
+    return BINARY[head][kind](build(tree[1], variables, kind, constant),
+                              build(tree[2], variables, kind, constant))
+
+
+@st.composite
+def problems(draw):
+    """A random smooth function of one vector w of 1 to 5 elements, a point, a dtype."""
+    count = draw(st.integers(1, 5))
+    tree = draw(trees(count))
+    point = draw(st.lists(st.floats(-1.5, 1.5, allow_nan=False).map(lambda v: round(v, 3)),
+                          min_size=count, max_size=count))
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    return count, tree, np.array(point, dtype=dtype)
+
+
+def sympy_gradient(tree, count, point):
+    """The gradient SymPy derives, in float64, at the point (every element connected)."""
+    symbols = sympy.symbols(f"x0:{count}")
+    expression = build(tree, symbols, 1) + sum(symbols) * 0
+    values = dict(zip(symbols, map(float, point), strict=True))
+    return np.array([float(sympy.diff(expression, s).subs(values)) for s in symbols])
+
+
+def wrong_at(gradient, data):
+    """Return (the gradient made wrong at one element by ≥ 1% of its size, that element)."""
+    element = data.draw(st.integers(0, gradient.size - 1), label="element")
+    relative = data.draw(st.floats(1e-2, 10.0), label="relative error")
+    sign = data.draw(st.sampled_from([-1.0, 1.0]), label="sign")
+    # Relative to the element, but never below 1e-3 of the gradient's largest element (an
+    # element that is zero by cancellation has no size of its own to be 1% wrong about).
+    size = max(abs(gradient[element]), 1e-3 * np.max(np.abs(gradient)), 1e-12)
+    wrong = gradient.copy()
+    wrong[element] += sign * relative * size
+    return wrong, element
+
+
+def function_of(tree, count, how, point):
+    """Return (f, args) that reach the expression through `how`."""
+    dtype = tf.as_dtype(point.dtype)
+    if how == "argument":
+        return (lambda w: build(tree, [w[i] for i in range(count)], 0,
+                                lambda c: tf.constant(c, dtype)) + 0.0 * tf.reduce_sum(w),
+                [point])
+    if how == "variable":
+        w = tf.Variable(point)
+        return (lambda: build(tree, [w[i] for i in range(count)], 0,
+                              lambda c: tf.constant(c, dtype)) + 0.0 * tf.reduce_sum(w), [w])
+    # Captured constants of the point's dtype: float32 ones pin f to float32, so finite
+    # differences cannot move to float64.
+    constants = {c: tf.constant(c, dtype) for c in CONSTANTS}
+    return (lambda w: build(tree, [w[i] for i in range(count)], 0,
+                            lambda c: constants[c]) + 0.0 * tf.reduce_sum(w), [point])
+
+
+SETTINGS = settings(max_examples=120, derandomize=True, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(problems(), st.sampled_from(["argument", "variable", "captured constant"]),
+       st.sampled_from(["full", "fast"]), st.data())
+def test_a_wrong_formula_never_passes(problem, how, mode, data):
+    count, tree, point = problem
+    expected = sympy_gradient(tree, count, point)
+    f, args = function_of(tree, count, how, point)
+    right = check_gradient(f, *args, analytic=expected.astype(point.dtype), mode=mode)
+    assert right.passed, f"the right formula failed: {tree} at {point}: {right}"
+    wrong, element = wrong_at(expected, data)
+    check = check_gradient(f, *args, analytic=wrong.astype(point.dtype), mode=mode)
+    assert not check.passed, f"FALSE PASS: {tree} at {point}, {wrong} vs {expected}"
+    assert check.culprit == "analytic", check.note
+    assert check.worst.endswith(f"[{element}]"), (check.worst, element)
+
+
+@pytest.mark.parametrize("c", [1e-6, 1.0, 1e6])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_verdict_does_not_change_when_f_is_scaled(c, dtype):
+    # L = c·Σ w² sin(w): dL/dw = c·(2w sin w + w² cos w); each wrong formula misses by ≥ 1%.
+    w = np.array([0.3, -1.2, 0.7], dtype)
+    exact = c * (2 * w * np.sin(w) + w**2 * np.cos(w))
+
+    def f(w):
+        return c * tf.reduce_sum(w**2 * tf.sin(w))
+
+    assert check_gradient(f, w, analytic=exact).passed
+    for wrong in (exact * [1, 1.01, 1], exact * 2, exact + [0, 0, 0.01 * exact[2]],
+                  c * 2 * w * np.sin(w)):
+        check = check_gradient(f, w, analytic=wrong.astype(dtype))
+        assert not check.passed, f"c = {c}: {check}"
+
+
+@pytest.mark.parametrize("make", [lambda v: tf.Variable(v), lambda v: v,
+                                  lambda v: np.float64(v), lambda v: np.float16(v)])
+@pytest.mark.parametrize("c", [0.5, 50.0, 5000.0])
+def test_quadratic_bowls_at_and_near_their_minimum(make, c):
+    # L = c·(w - 1)²: dL/dw = 2c(w - 1), zero at the minimum. A formula off by 0.2 there,
+    # or by 1% near it, must fail; the right one must pass.
+    for at in (1.0, 1.0 + 1e-3, 1.0 - 0.25):
+        w = make(at)
+        value = float(np.asarray(w.numpy() if hasattr(w, "numpy") else w))
+        slope = 2 * c * (value - 1.0)
+
+        def f(w):
+            return c * (w - 1.0) ** 2
+
+        assert check_gradient(f, w, analytic=slope).passed, (c, at)
+        # 0.2 off where the slope is small (at the minimum it is 0), 1% off everywhere
+        wrongs = [slope * 1.01 + (0.01 * c if slope == 0 else 0.0)]
+        wrongs += [slope + 0.2] if abs(slope) < 2 else []
+        for wrong in wrongs:
+            check = check_gradient(f, w, analytic=wrong)
+            assert not check.passed, (c, at, wrong, str(check))
+
+
+def test_the_issue_s_false_passes_fail():
+    k = tf.constant(100.0)
+    cases = [
+        (lambda w: 50.0 * (w - 1.0) ** 2, [tf.Variable(1.0)], lambda w: 0.2),
+        (lambda w: tf.sin(k * w), [0.3], lambda w: 100 * np.cos(100 * w) + 20),
+        (lambda a, b: a**2, [1.0, 2.0], lambda a, b: (999.0, None)),
+        (lambda w: 1e-6 * tf.reduce_sum(w**2), [[1.0, 2.0]], lambda w: 1e-6 * w),
+        (lambda z: tf.math.real(z * tf.math.conj(z)), [tf.constant(1 + 2j)], 2 + 999j),
+    ]
+    for f, args, analytic in cases:
+        check = check_gradient(f, *args, analytic=analytic)
+        assert not check.passed, str(check)
+
+
+@pytest.mark.parametrize("k", [30.0, 100.0, 300.0])
+def test_high_frequency_functions(k):
+    # d sin(k·w)/dw = k·cos(k·w); k = 300 moves by 1.5 rad over the float32 step.
+    constant = tf.constant(k)
+    for w in (0.3, -0.77):
+        exact = k * np.cos(k * w)
+        f = lambda w: tf.sin(constant * w)  # noqa: E731
+        assert check_gradient(f, w, analytic=exact).passed
+        assert check_gradient(f, w).passed  # TF's gradient is right: no formula, PASS
+        assert not check_gradient(f, w, analytic=exact + 0.02 * k).passed
+
+
+@pytest.mark.parametrize("f, at, analytic, valid", [
+    (tf.nn.relu, 0.0, 0.0, True), (tf.nn.relu, 0.0, 1.0, True), (tf.nn.relu, 0.0, 0.5, True),
+    (tf.nn.relu, 0.0, 1.5, False), (tf.nn.relu, 0.0, -0.1, False),
+    (tf.abs, 0.0, -1.0, True), (tf.abs, 0.0, 0.3, True), (tf.abs, 0.0, 1.2, False),
+    (lambda w: tf.maximum(w, 2.0 - w), 1.0, 0.0, True),  # max(w, 2 - w): slopes -1, 1 at 1
+    (lambda w: tf.maximum(w, 2.0 - w), 1.0, -2.0, False),
+    # near a kink, but not at it: the derivative is the one-sided one, nothing else
+    (tf.nn.relu, 1e-3, 1.0, True), (tf.nn.relu, 1e-3, 0.5, False),
+    (tf.abs, -2e-4, -1.0, True), (tf.abs, -2e-4, 0.0, False),
+])
+@pytest.mark.parametrize("make", [lambda v: v, lambda v: tf.Variable(v), np.float64])
+def test_true_kinks_accept_subgradients_and_nothing_else(f, at, analytic, valid, make):
+    check = check_gradient(f, make(at), analytic=analytic)
+    assert check.passed is valid, str(check)
+    assert bool(check.kinks) is (at == 0.0 or at == 1.0), check.note
+
+
+def test_smooth_functions_are_never_called_kinks():
+    for f in (tf.nn.softplus, tf.nn.sigmoid, tf.tanh, lambda w: 1000.0 * w**2,
+              lambda w: tf.exp(10.0 * w)):
+        for w in (0.0, np.float16(0.5), tf.Variable(-0.3), np.float64(1e-4)):
+            check = check_gradient(f, w)
+            assert check.passed and not check.kinks, str(check)
+            assert "not differentiable" not in check.note
+
+
+def test_a_random_f_is_refused_with_what_to_do():
+    with pytest.raises(ValueError, match="different results for the same input.*seed it"):
+        check_gradient(lambda w: w**2 * tf.random.uniform([]), 1.0)
+    seeded = lambda w: w**2 * tf.random.stateless_uniform([], seed=[1, 2])  # noqa: E731
+    assert check_gradient(seeded, 1.0).passed
+
+
+def test_every_argument_is_compared_whatever_the_others_give():
+    f = lambda a, b: a**2  # noqa: E731 - d/da = 2a = 2 at a = 1; d/db is None
+    assert check_gradient(f, 1.0, 2.0, analytic=(2.0, None)).passed
+    wrong = check_gradient(f, 1.0, 2.0, analytic=(999.0, None))
+    assert not wrong.passed and wrong.worst == "a" and wrong.culprit == "analytic"
+    zero = check_gradient(f, 1.0, 2.0, analytic=(2.0, 0.0))  # None is not zero
+    assert not zero.passed and "a None gradient is not zero" in zero.note
+    g = lambda a, b: a * b  # noqa: E731 - both have gradients; the formula says None for b
+    missing = check_gradient(g, 1.0, 2.0, analytic=(2.0, None))
+    assert not missing.passed and "says d/db is None" in missing.note
+    both = check_gradient(g, 1.0, 2.0, analytic=(3.0, None))  # and a is wrong as well
+    assert not both.passed and both.culprit == "analytic" and both.worst == "a"
+
+
+def test_complex_gradients_are_compared_in_full():
+    # TF's convention for real L of z = x + iy: ∂L/∂x + i·∂L/∂y. For L = |z|² that is 2z.
+    z = tf.constant(1 + 2j)
+    f = lambda z: tf.math.real(z * tf.math.conj(z))  # noqa: E731
+    assert check_gradient(f, z, analytic=2 + 4j).passed
+    for wrong in (2 + 999j, 2 - 4j, 2.0, 2.04 + 4j):
+        check = check_gradient(f, z, analytic=wrong)
+        assert not check.passed, (wrong, str(check))
+    # A complex L: TF differentiates its real part. L = z·conj(z)² + 3i·z at 1 + 2i:
+    # Re L = (x² + y²)·x - 3y, so ∂/∂x = 3x² + y² = 7 and ∂/∂y = 2xy - 3 = 1.
+    g = lambda z: z * tf.math.conj(z) ** 2 + 3j * z  # noqa: E731
+    assert check_gradient(g, 1 + 2j, analytic=7 + 1j).passed
+    assert not check_gradient(g, 1 + 2j, analytic=7 - 1j).passed
+    assert check_gradient(g, 1 + 2j).passed  # no formula: the tape agrees with the others
+
+
+def test_fast_mode_names_the_element_at_a_million():
+    n = 10**6
+    w = np.linspace(-1.0, 1.0, n).astype(np.float32)
+
+    def f(w):
+        return tf.reduce_sum(tf.sin(w) * w)
+
+    def exact(w):  # d(w·sin w)/dw = sin w + w·cos w
+        return np.sin(w) + w * np.cos(w)
+
+    right = check_gradient(f, w, analytic=exact)
+    assert right.passed and right.mode == "fast", str(right)
+    wrong = exact(w)
+    wrong[654321] *= 1.02
+    check = check_gradient(f, w, analytic=lambda w: wrong)
+    assert not check.passed and check.worst == "w[654321]" and check.culprit == "analytic"

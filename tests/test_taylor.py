@@ -1,0 +1,67 @@
+"""The Taylor test and its figures, against orders derived by hand."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tfbasics import TaylorTest, check_gradient, plot_step_error, plot_taylor, taylor_test
+
+
+def test_the_gradient_gives_order_two_and_a_wrong_one_order_one():
+    # f(w) = w³ at 2: f(w + h) - f(w) - h·g = (12 - g)·h + 6h² + h³
+    right = taylor_test(lambda w: w**3, 2.0, gradient=lambda w: 3 * w**2)
+    wrong = taylor_test(lambda w: w**3, 2.0, gradient=lambda w: 2 * w**2)
+    tape = taylor_test(lambda w: w**3, 2.0)
+    assert isinstance(right, TaylorTest) and right.passed and tape.passed and not wrong.passed
+    assert right.order == pytest.approx(2.0, abs=0.05)
+    assert tape.order == pytest.approx(2.0, abs=0.05)
+    assert wrong.order == pytest.approx(1.0, abs=0.05)
+    # the remainders themselves: along u = ±max(1, |2|) = ±2 they are |6(2h)² ± (2h)³|
+    h = right.steps
+    candidates = [np.abs(6 * (2 * h) ** 2 + sign * (2 * h) ** 3) for sign in (1.0, -1.0)]
+    clean = right.remainders > 1e-9
+    assert any(np.allclose(right.remainders[clean], c[clean], rtol=1e-6) for c in candidates)
+
+
+def test_a_small_error_shows_at_small_steps_for_a_million_elements():
+    # The h² term sums coherently over n elements, the error term only as √n: the order is
+    # read where h is small enough for the error to win.
+    w = np.linspace(-1.0, 1.0, 10**5)
+    f = lambda w: 1e6 * tf.reduce_sum(tf.sin(w) * w)  # noqa: E731
+    exact = lambda w: 1e6 * (np.sin(w) + w * np.cos(w))  # noqa: E731
+    assert taylor_test(f, w, gradient=exact).order == pytest.approx(2.0, abs=0.05)
+    off = taylor_test(f, w, gradient=lambda w: exact(w) * 1.001)
+    assert not off.passed and off.order == pytest.approx(1.0, abs=0.05)
+
+
+def test_a_linear_f_is_exact():
+    linear = taylor_test(lambda w: 3.0 * w, 2.0)
+    assert linear.passed and linear.order is None and "linear along u" in linear.note
+    assert not taylor_test(lambda w: 3.0 * w, 2.0, gradient=3.1).passed
+
+
+def test_variables_and_several_arguments():
+    v = tf.Variable([0.3, -1.2])
+    assert taylor_test(lambda: tf.reduce_sum(tf.sin(v) * v), v).passed
+    x, y = 1.5, -0.5
+    assert taylor_test(lambda x, y: x * tf.exp(y), x, y).passed
+    assert not taylor_test(lambda x, y: x * tf.exp(y), x, y,
+                           gradient=lambda x, y: (np.exp(y), np.exp(y))).passed
+
+
+def test_check_gradient_reports_the_order_too():
+    assert check_gradient(lambda w: w**3, 2.0).taylor_order == pytest.approx(2.0, abs=0.1)
+    bad = check_gradient(lambda w: w**3, np.float64(2.0), analytic=lambda w: 3 * w**2 + 1)
+    assert bad.taylor_order == pytest.approx(1.0, abs=0.1)
+
+
+def test_plots(tmp_path):
+    path = plot_taylor(lambda w: tf.reduce_sum(tf.sin(w) * w), np.array([0.3, -1.2, 0.7]),
+                       gradients={"cos(w)·w": lambda w: np.cos(w) * w},
+                       path=tmp_path / "taylor.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    path = plot_step_error(tf.sin, 1.0, np.cos, path=tmp_path / "step.png")
+    assert path.stat().st_size > 10_000
+    with pytest.raises(TypeError, match="gradients must be a dict"):
+        plot_taylor(lambda w: w**2, 1.0, gradients=[2.0], path=tmp_path / "x.png")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["step.png", "taylor.png"]

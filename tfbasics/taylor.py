@@ -1,0 +1,95 @@
+"""The Taylor test: is g the gradient? A verdict without a tolerance.
+
+Along a direction u, f(w + h·u) = f(w) + h·uᵀ∇f + O(h²). So the remainder
+r(h) = |f(w + h·u) - f(w) - h·uᵀg| shrinks as h² when g is the gradient, and only as h when
+it is not: halve h and r drops 4-fold, or only 2-fold. The observed order (the slope of
+log r against log h) is the verdict, whatever the scale of f. The adjoint community calls this
+a Taylor test (dolfin-adjoint's `taylor_test`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tfbasics.gradcheck import _evaluate, _moved, _prepare, _project
+
+_STEPS = 39  # h = 2^-2 ... 2^-40 (times the direction's scale), down to rounding noise
+_CLEAN = 100  # a remainder counts when it is this many times f's rounding noise
+
+
+@dataclass
+class TaylorTest:
+    """A Taylor test's steps h, remainders r(h), observed order and verdict."""
+
+    name: str
+    steps: np.ndarray
+    remainders: np.ndarray
+    order: float | None  # the slope of log r against log h where r is above rounding noise
+    passed: bool  # order ≥ 1.5 (or f linear along u and g exact)
+    note: str = ""
+
+    def __str__(self) -> str:
+        order = "—" if self.order is None else f"{self.order:.2f}"
+        return (f"{'PASS' if self.passed else 'FAIL'}  {self.name}\n      remainder shrinks "
+                f"as h^{order} (2 for the gradient, 1 otherwise)"
+                + (f"\n      {self.note}" if self.note else ""))
+
+
+def _order(steps: np.ndarray, remainders: np.ndarray, noise: float) -> float | None:
+    """Return the order at the smallest steps where r is still well above rounding noise.
+
+    A wrong gradient's error term h·uᵀ(g - ∇f) wins over the h² term only once h is small
+    enough, so the order is read there: the median slope of log r against log h over the last
+    three pairs of neighbouring clean steps.
+    """
+    clean = np.isfinite(remainders) & (remainders > _CLEAN * noise)
+    slopes = [np.log2(remainders[k] / remainders[k + 1]) / np.log2(steps[k] / steps[k + 1])
+              for k in range(len(steps) - 1) if clean[k] and clean[k + 1]]
+    return float(np.median(slopes[-3:])) if len(slopes) >= 2 else None
+
+
+def taylor_test(f: Callable[..., Any], *args: Any, gradient: Any = None,
+                name: str | None = None) -> TaylorTest:
+    """Check that `gradient` (default: the tape's) is the gradient of f at args, by the order
+    at which the first-order Taylor remainder shrinks along a seeded random direction.
+
+    `gradient` is a value or a function of the arguments, one per argument, as `analytic`
+    in `check_gradient`. f is evaluated in float64 where it allows; where it does not (f
+    captures float32 variables or constants) the remainder meets rounding noise sooner, and
+    an error in g below about 1% may hide. See the `advanced_autodiff` lesson.
+
+    >>> taylor_test(lambda w: w**3, 2.0, gradient=lambda w: 3 * w**2).order   # ≈ 2.0
+    >>> taylor_test(lambda w: w**3, 2.0, gradient=lambda w: 2 * w**2).order   # ≈ 1.0
+    """
+    problem, reverse, expected = _prepare(f, args, gradient, None, None, "full")
+    title = name or f"Taylor test of {'your gradient' if gradient is not None else 'the tape'}"
+    if expected is not None and any((e is None) != (g is None)
+                                    for e, g in zip(expected, reverse, strict=True)):
+        raise ValueError("gradient gives None where the tape gives a value (or the reverse): "
+                         "a None gradient is not zero; give a value for each argument")
+    if not problem.live:
+        raise ValueError("f does not depend on its arguments (every gradient is None): there "
+                         "is nothing to test (see explain_none)")
+    g = problem.formula if problem.formula is not None else problem.tape
+    direction = -1  # the first seeded random direction of check_gradient's fast mode
+    slope = float(_project(problem, g, np.array([direction]))[0])
+    steps = 2.0 ** -np.arange(2, 2 + _STEPS)
+    values = _evaluate(problem, _STEPS, lambda rows: [
+        _moved(problem, direction, steps[k]) for k in range(rows.start, rows.stop)])
+    remainders = np.abs(values - problem.f0 - steps * slope)
+    eps = np.finfo(problem.fd_dtype.real_dtype.as_numpy_dtype).eps
+    noise = eps * max(abs(problem.f0), float(np.max(np.abs(values), initial=0.0)))
+    order = _order(steps, remainders, noise)
+    if order is None and np.all(remainders[np.isfinite(remainders)] <= _CLEAN * noise):
+        return TaylorTest(title, steps, remainders, None, True,
+                          "the remainder is rounding noise at every step: f is linear along u "
+                          "and g matches its slope")
+    if order is None:
+        return TaylorTest(title, steps, remainders, None, False,
+                          "too few steps where f is finite and the remainder is above rounding "
+                          "noise to measure an order; try another point")
+    return TaylorTest(title, steps, remainders, order, order >= 1.5)
