@@ -118,6 +118,73 @@ def bench_sweep(rounds: int) -> list[tuple]:
     return rows
 
 
+SCALING_SIZES = (10, 100, 1_000, 10_000, 100_000, 1_000_000)
+PROBE = """
+import os, resource, sys, time
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import numpy as np
+import tensorflow as tf
+from tfbasics import check_gradient, gradient
+helper, n = sys.argv[1], int(sys.argv[2])
+call = {"gradient": gradient, "check_gradient": check_gradient}[helper]
+f = lambda w: tf.reduce_sum(tf.sin(w) * w)
+call(f, np.linspace(-1.0, 1.0, 10, dtype=np.float32))  # load kernels and caches
+w = np.linspace(-1.0, 1.0, n, dtype=np.float32)
+def rss(field):
+    return next(int(line.split()[1]) for line in open("/proc/self/status")
+                if line.startswith(field))
+before = rss("VmRSS:")
+start = time.perf_counter()
+call(f, w)
+print(time.perf_counter() - start, rss("VmHWM:") - before)
+"""
+
+
+def bench_check_scaling(rounds: int) -> tuple[list[tuple], list[str]]:
+    """check_gradient against gradient() on one f for n = 10 ... 1e6: time (in-process,
+    interleaved) and peak memory beyond what the process held before the call (a fresh
+    process per measurement, so earlier peaks do not hide later ones)."""
+    import numpy as np
+    import tensorflow as tf
+
+    from tfbasics import check_gradient, gradient
+
+    def f(w):
+        return tf.reduce_sum(tf.sin(w) * w)
+
+    lines = ["| n | `gradient()` | `check_gradient` | ratio | mode | extra peak memory: "
+             "`gradient()` | `check_gradient` | input |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    rows = []
+    for n in SCALING_SIZES:
+        w = np.linspace(-1.0, 1.0, n, dtype=np.float32)
+        times = interleaved({"gradient": lambda w=w: gradient(f, w),
+                             "check": lambda w=w: check_gradient(f, w)}, rounds, 1)
+        memory = {}
+        for helper in ("gradient", "check_gradient"):
+            peaks = [float(subprocess.run(
+                [sys.executable, "-c", PROBE, helper, str(n)], capture_output=True, text=True,
+                check=True).stdout.split()[1]) for _ in range(3)]
+            memory[helper] = statistics.median(peaks) / 1024  # MiB
+        ratio = times["check"] / times["gradient"]
+        size = n * 4 / 2**20
+        lines.append(f"| {n:,} | {times['gradient'] * 1e3:.1f} ms | {times['check'] * 1e3:.1f} ms"
+                     f" | {ratio:.1f}× | {check_gradient(f, w).mode} | "
+                     f"{memory['gradient']:.1f} MiB | {memory['check_gradient']:.1f} MiB | "
+                     f"{size:.2g} MiB |")
+        if n == 10_000:
+            rows.append(("`check_gradient` at n = 1e4 (seconds)", times["check"], 0.5,
+                         f"{times['check'] * 1e3:.0f} ms, fast mode"))
+        if n == 1_000_000:
+            rows.append(("`check_gradient` / `gradient()` at n = 1e6", ratio, 20.0,
+                         f"{times['check'] * 1e3:.0f} ms vs {times['gradient'] * 1e3:.1f} ms"))
+            rows.append(("extra peak memory of `check_gradient` at n = 1e6 / input size",
+                         memory["check_gradient"] / size, 40.0,
+                         f"{memory['check_gradient']:.0f} MiB for a {size:.1f} MiB float32 "
+                         f"input; `gradient()` {memory['gradient']:.0f} MiB"))
+    return rows, lines
+
+
 def bench_runner(rounds: int) -> list[tuple]:
     """The full runner, with and without figures, against a bare `import tensorflow`."""
     with tempfile.TemporaryDirectory() as folder:
@@ -199,12 +266,20 @@ def main(argv: list[str] | None = None) -> int:
     # counted, which would spoil the peak-RSS ratio.
     rows = bench_runner(max(3, args.repeats // 2))
     rows += bench_gradients(args.repeats) + bench_sweep(args.repeats)
+    scaling_rows, scaling = bench_check_scaling(args.repeats)
+    rows += scaling_rows
     if not args.skip_suite:
         rows += bench_suite()
     text = "\n".join(["# Benchmark results", "",
                       f"Made by `python bench/run.py` on {time.strftime('%Y-%m-%d')}.",
                       "Medians of interleaved rounds; ratios are measured side by side.", "",
-                      *machine(), "", *table(rows), ""])
+                      *machine(), "", *table(rows), "",
+                      "## Cost of a check against n", "",
+                      "f(w) = Σ sin(w)·w on float32 w of n elements; times are medians of "
+                      "interleaved calls, memory is the peak beyond what the process held "
+                      "before the call (a fresh process each). `auto` mode checks every "
+                      "element up to 128, then two random directions plus your formula "
+                      "element by element.", "", *scaling, ""])
     args.output.write_text(text, encoding="utf-8")
     print(text)
     return 0
