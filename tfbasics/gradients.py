@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import numbers
+import re
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -252,14 +253,28 @@ def _record(f: Callable[..., Any], sources: list) -> tuple[tf.GradientTape, Any]
     return tape, L
 
 
+_CLASH = re.compile(r"expected to be a (\w+) tensor but is a (\w+) tensor")
+
+
 def _mixed_dtypes(sources: list, error: Exception) -> TypeError | None:
-    """Return a clear TypeError when f failed because the sources mix float dtypes."""
+    """Return a clear TypeError when f failed because it mixes float dtypes, else None.
+
+    Either the arguments have different dtypes, or f combines an argument with a value of
+    another dtype (a float32 constant or variable it captures, times a float64 argument).
+    """
     dtypes = sorted({s.dtype.name for s in sources})
     if len(dtypes) > 1 and isinstance(error, (tf.errors.InvalidArgumentError, TypeError,
                                               ValueError)):
         return TypeError(f"f failed on arguments of different dtypes ({', '.join(dtypes)}): "
                          f"cast them to one, e.g. np.float32(...) or tf.cast(x, tf.float32)")
-    return None
+    clash = _CLASH.search(str(error))
+    if clash is None:
+        return None
+    names = {"float": "float32", "double": "float64", "half": "float16"}
+    one, other = (names.get(word, word) for word in clash.groups())
+    return TypeError(f"f combines {other} and {one} values (an argument is {dtypes[0]}; a "
+                     f"constant or variable f captures has the other dtype): give the "
+                     f"arguments f's dtype (e.g. np.float32(...)), or cast inside f")
 
 
 def gradient(f: Callable[..., Any], *args: Any) -> Any:
