@@ -4,36 +4,106 @@ Importing TensorFlow costs seconds per process, so the whole-course runs and the
 executions start as soon as pytest knows they are needed and run beside the in-process tests.
 """
 
+import inspect
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
 
+from tfbasics.lessons import COURSE
+
 ROOT = Path(__file__).resolve().parent.parent
 RUNNER = [sys.executable, "-m", "tfbasics.lessons"]
-EXECUTE = """
-import sys, nbformat, nbclient
-notebook = nbformat.read(sys.argv[1], as_version=4)
-nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3",
-                        resources={"metadata": {"path": sys.argv[2]}}).execute()
-nbformat.write(notebook, sys.argv[3])
+def top_level_names(source):
+    """Return the names a cell assigns at its top level (not inside a comprehension, lambda
+    or function, whose names do not stay after the cell runs)."""
+    import ast
+
+    found, todo = set(), list(ast.parse(source).body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            found.add(node.name)
+            continue
+        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
+                             ast.GeneratorExp)):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            found.add(node.id)
+        todo.extend(ast.iter_child_nodes(node))
+    return sorted(found)
+
+
+EXECUTE = inspect.getsource(top_level_names) + """
+import ast, json, sys, traceback, nbformat, nbclient
+from pathlib import Path
+# Run some notebooks one after another in one kernel (importing TF once), each from a clean
+# namespace in its own folder: argv[1] is a JSON list of [notebook, folder] pairs. Each
+# folder gets the executed notebook, or error.txt saying why it stopped.
+pairs = json.loads(sys.argv[1])
+client = None
+for source, folder in pairs:
+    notebook = nbformat.read(source, as_version=4)
+    # After the first example's cell, a probe cell lists which of the names it assigned
+    # exist: a student can inspect w, tape and L after running a cell.
+    for index, cell in enumerate(notebook.cells):
+        after = notebook.cells[index - 1].source if index else ""
+        if cell.cell_type == "code" and after.startswith("## "):
+            names = top_level_names(cell.source)
+            probe = f"print('PROBE', json.dumps(sorted(n for n in {names!r} if n in globals())))"
+            notebook.cells.insert(index + 1, nbformat.v4.new_code_cell("import json\\n" + probe))
+            break
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    fresh = nbformat.v4.new_code_cell(f"%reset -f\\nimport os\\nos.chdir({folder!r})")
+    notebook.cells.insert(0, fresh)
+    if client is None:
+        client = nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3",
+                                         resources={"metadata": {"path": folder}})
+        client.km = client.create_kernel_manager()
+        client.start_new_kernel()
+        client.start_new_kernel_client()
+    client.nb = notebook
+    try:
+        client.execute(cleanup_kc=False)
+        del notebook.cells[0]
+        nbformat.write(notebook, str(Path(folder) / Path(source).name))
+    except Exception:
+        (Path(folder) / "error.txt").write_text(traceback.format_exc()[-4000:])
+client._cleanup_kernel()
 """
 JOBS: dict[str, tuple[subprocess.Popen, Path]] = {}
+PENDING: list[tuple[str, list, Path]] = []  # jobs waiting for a free slot, in start order
+SLOTS = 2  # background jobs at once, beside pytest itself: the machine has two cores
+LOCK = threading.Lock()
 SCRATCH = Path(tempfile.mkdtemp(prefix="tfbasics-tests-"))
 
 
 CHECKS: dict = {}
 
 
+def fingerprint(checks):
+    """Return what a student sees of some checks, minus the timings that vary run to run."""
+    from tfbasics.lessons.report import check_to_json
+
+    return [{key: value for key, value in check_to_json(check).items() if key != "timing"}
+            for check in checks]
+
+
 def checks_of(example):
-    """Run a lesson example once per session; return its checks, each of which must pass."""
+    """Run a lesson example twice per session, as a student re-running a notebook cell does;
+    the two runs must give the same checks, and each check must pass. Return the checks."""
     if example not in CHECKS:
-        CHECKS[example] = list(example())
+        first = list(example())
+        again = list(example())
+        assert fingerprint(again) == fingerprint(first), f"{example.__name__} differs when rerun"
+        CHECKS[example] = first
     for check in CHECKS[example]:
         assert check.passed, str(check)
     return CHECKS[example]
@@ -60,46 +130,142 @@ def run_cli(*args, cwd=None, env=None):
                           env={**student_env(), **(env or {})}, timeout=600)
 
 
+def launch(key, command, folder):
+    """Start a job now (the caller holds LOCK)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    JOBS[key] = (subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True, cwd=folder, env=student_env()), folder)
+
+
 def start(key, command, folder):
-    """Start a background job writing into `folder`, once."""
-    if key not in JOBS:
-        folder.mkdir(parents=True, exist_ok=True)
-        JOBS[key] = (subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                      text=True, cwd=folder, env=student_env()), folder)
+    """Queue a background job, once; at most SLOTS run at a time (thirty processes importing
+    TensorFlow at once would slow every test down several times over)."""
+    with LOCK:
+        if key not in JOBS and all(key != k for k, _, _ in PENDING):
+            PENDING.append((key, command, folder))
+    schedule()
+
+
+def schedule():
+    """Start queued jobs while there are free slots."""
+    with LOCK:
+        running = sum(process.poll() is None for process, _ in JOBS.values())
+        while PENDING and running < SLOTS:
+            launch(*PENDING.pop(0))
+            running += 1
+
+
+def scheduler():
+    """Keep the slots busy while tests run (a daemon thread)."""
+    while True:
+        threading.Event().wait(0.5)
+        schedule()
 
 
 def finish(key):
-    """Wait for a background job; return (stdout, stderr, return code, its folder)."""
+    """Wait for a background job (starting it now if it still waits for a slot); return
+    (stdout, stderr, return code, its folder)."""
+    with LOCK:
+        for index, (k, command, folder) in enumerate(PENDING):
+            if k == key:
+                del PENDING[index]
+                launch(k, command, folder)
+                break
     process, folder = JOBS[key]
     out, err = process.communicate(timeout=900)
-    JOBS[key] = (process, folder)
     return out, err, process.returncode, folder
 
 
 def notebooks():
-    """The committed lesson notebooks, in course order."""
-    return sorted((ROOT / "lessons").glob("*.ipynb"))
+    """The committed lesson notebooks (not the exercise ones), in course order."""
+    return sorted(p for p in (ROOT / "lessons").glob("*.ipynb")
+                  if not p.stem.endswith("_exercises"))
+
+
+def fresh_kernel(name):
+    """Tell whether a lesson's notebooks need a kernel of their own: one that splits devices
+    before TF starts them (`configure`) cannot share a kernel that has started them."""
+    return name == "devices"
+
+
+def execute_notebooks(key, pairs):
+    """Queue the execution of some notebooks, one after another in one kernel."""
+    start(key, [sys.executable, "-c", EXECUTE, json.dumps([[str(a), str(b)] for a, b in pairs])],
+          SCRATCH / key)
+
+
+def executed(path, folder):
+    """Return (the executed notebook's JSON or None, why it stopped) from its folder."""
+    error = folder / "error.txt"
+    if error.exists():
+        return None, error.read_text(encoding="utf-8")
+    return json.loads((folder / path.name).read_text(encoding="utf-8")), ""
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Start the slow runs the selected tests need, before any test runs."""
+    """Queue the slow runs the selected tests need, in the order the tests need them."""
     needed = {name for item in items for name in getattr(item, "fixturenames", [])}
-    for key in ("course", "second_course"):
-        if key in needed or (key == "course" and "lesson_checks" in needed):
-            folder = SCRATCH / key
-            start(key, [*RUNNER, "--json", "--figures", str(folder / "figures")], folder)
+    threading.Thread(target=scheduler, daemon=True).start()
+    if "course" in needed or "lesson_checks" in needed or "second_course" in needed:
+        folder = SCRATCH / "course"
+        start("course", [*RUNNER, "--json", "--figures", str(folder / "figures")], folder)
+    if "second_course" in needed:  # the lessons that draw figures, again
+        folder = SCRATCH / "second_course"
+        start("second_course", [*RUNNER, *FIGURE_LESSONS, "--json", "--figures",
+                                str(folder / "figures")], folder)
+    if "executed_notebooks" in needed:
+        groups = {}
+        for path in notebooks():
+            name = path.stem[3:]
+            key = f"notebook-{name}" if fresh_kernel(name) else "notebooks"
+            groups.setdefault(key, []).append((path, SCRATCH / "notebooks" / path.stem))
+        for key, pairs in groups.items():
+            execute_notebooks(key, pairs)
     if "text_run" in needed:  # a student's first command, from a fresh folder
         start("text_run", [*RUNNER, "autodiff"], SCRATCH / "student")
-    if "executed_notebooks" in needed:
-        for path in notebooks():
-            folder = SCRATCH / "notebooks" / path.stem
-            start(path.stem, [sys.executable, "-c", EXECUTE, str(path), str(folder),
-                              str(folder / path.name)], folder)
+    if "interrupted_run" in needed:
+        start_interrupted_run()
+
+
+FIGURE_LESSONS = ["autodiff", "advanced_autodiff", "modules"]
+
+
+INTERRUPTED: dict = {}
+STARTED_RUNNING = "1.2 "  # the second example's heading: the course is well under way
+
+
+def start_interrupted_run():
+    """Run the course as a student would, and press Ctrl-C once its second example shows.
+
+    The process starts with SIGINT at its default (a process started from a non-interactive
+    shell would ignore it); a thread reads its output and sends SIGINT at the marker.
+    """
+    folder = SCRATCH / "interrupted"
+    folder.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(
+        [*RUNNER, "--no-figures"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=folder, env=student_env(),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+    def watch():
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith(STARTED_RUNNING) and "sent" not in INTERRUPTED:
+                INTERRUPTED["sent"] = True
+                process.send_signal(signal.SIGINT)
+        INTERRUPTED["stdout"] = "".join(lines)
+
+    INTERRUPTED["process"] = process
+    INTERRUPTED["thread"] = threading.Thread(target=watch, daemon=True)
+    INTERRUPTED["thread"].start()
 
 
 def pytest_sessionfinish(session, exitstatus):
     """Stop anything still running and remove the scratch folder."""
-    for process, _ in JOBS.values():
+    processes = [process for process, _ in JOBS.values()]
+    processes += [INTERRUPTED["process"]] if "process" in INTERRUPTED else []
+    for process in processes:
         if process.poll() is None:
             process.kill()
             process.communicate()
@@ -121,7 +287,8 @@ def course():
 
 @pytest.fixture(scope="session")
 def second_course():
-    """The whole course a second time, for the reproducibility test."""
+    """The lessons that draw figures a second time (FIGURE_LESSONS), for the reproducibility
+    test; the other examples run twice in-process in each lesson's tests (`checks_of`)."""
     return course_run("second_course")
 
 
@@ -139,11 +306,25 @@ def lesson_checks(course):
 
 @pytest.fixture(scope="session")
 def executed_notebooks():
-    """Return {notebook name: (executed notebook JSON or None, error tail)}."""
+    """Return {notebook name: (executed notebook JSON or None, why it stopped, its folder)}."""
+    keys = {f"notebook-{p.stem[3:]}" if fresh_kernel(p.stem[3:]) else "notebooks"
+            for p in notebooks()}
+    tails = {key: finish(key)[1] for key in sorted(keys)}
     results = {}
     for path in notebooks():
-        _, err, code, folder = finish(path.stem)
-        executed = folder / path.name
-        results[path.name] = (json.loads(executed.read_text(encoding="utf-8"))
-                              if code == 0 else None, err.strip().splitlines()[-1:], folder)
+        folder = SCRATCH / "notebooks" / path.stem
+        notebook, error = executed(path, folder)
+        if notebook is None and not error:
+            error = "\n".join(tails.values())[-3000:]
+        results[path.name] = (notebook, error, folder)
     return results
+
+
+@pytest.fixture(scope="session")
+def interrupted_run():
+    """Return (exit code, stdout, stderr) of a course run interrupted by Ctrl-C."""
+    process = INTERRUPTED["process"]
+    stderr = process.stderr.read()
+    code = process.wait(timeout=600)
+    INTERRUPTED["thread"].join(timeout=60)
+    return code, INTERRUPTED.get("stdout", ""), stderr

@@ -107,7 +107,7 @@ def function_of(tree, count, how, point):
                             lambda c: constants[c]) + 0.0 * tf.reduce_sum(w), [point])
 
 
-SETTINGS = settings(max_examples=120, derandomize=True, deadline=None, database=None,
+SETTINGS = settings(max_examples=100, derandomize=True, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 

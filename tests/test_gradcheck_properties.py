@@ -81,7 +81,7 @@ def label(i, count):
     return "w" if count == 1 else f"w{i}"
 
 
-SETTINGS = settings(max_examples=300, derandomize=True, deadline=None, database=None,
+SETTINGS = settings(max_examples=150, derandomize=True, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 

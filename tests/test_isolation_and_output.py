@@ -6,51 +6,89 @@ import os
 import sys
 
 import pytest
+from conftest import FIGURE_LESSONS
 
 import tfbasics.lessons
 from tfbasics.lessons.__main__ import main
 
 BROKEN = '''"""A lesson that breaks
 
-It raises on purpose, to show that the runner reports it and carries on.
+It raises on purpose in its second example and fails a check in its third, to show that the
+runner reports both and carries on.
+
+Guide: https://www.tensorflow.org/guide/basics
 """
 
 from tfbasics.checks import check_close
 
 
 def a_good_example():
-    """This one passes."""
+    """This one passes. It adds one and one."""
     return [check_close("one plus one", 1 + 1, 2)]
 
 
 def a_broken_example():
-    """This one raises."""
-    raise ZeroDivisionError("deliberately broken lesson")
+    """This one raises. It divides by zero on purpose."""
+    ratio = 1 / 0
+    return [check_close("never reached", ratio, 0)]
 
 
-EXAMPLES = [a_good_example, a_broken_example]
+def a_wrong_example():
+    """This one fails a check. Two and two make four, not five."""
+    return [check_close("two plus two is five", 2 + 2, 5)]
+
+
+EXAMPLES = [a_good_example, a_broken_example, a_wrong_example]
 '''
 
 
-def test_a_lesson_that_raises_is_reported_and_the_rest_run(tmp_path, monkeypatch, capsys):
+@pytest.fixture
+def broken_course(tmp_path, monkeypatch):
+    """A course of a deliberately broken lesson, then the real autodiff lesson."""
     (tmp_path / "broken.py").write_text(BROKEN, encoding="utf-8")
     monkeypatch.setattr(tfbasics.lessons, "__path__", [*tfbasics.lessons.__path__,
                                                        str(tmp_path)])
     monkeypatch.setattr(tfbasics.lessons, "COURSE", ("broken", "autodiff"))
     monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
+    monkeypatch.setenv("COLUMNS", "200")
+    tfbasics.lessons.outline.cache_clear()
+    sys.modules.pop("tfbasics.lessons.broken", None)
+    yield tmp_path
+    tfbasics.lessons.outline.cache_clear()
+    sys.modules.pop("tfbasics.lessons.broken", None)
+
+
+def test_an_example_that_raises_is_reported_and_the_rest_run(broken_course, capsys):
+    line = BROKEN.splitlines().index("    ratio = 1 / 0") + 1
     code = main(["--no-figures"])
     out = capsys.readouterr().out
     assert code == 1
-    assert "ERROR  ZeroDivisionError in a_broken_example: deliberately broken lesson" in out
+    assert f"ERROR  ZeroDivisionError at broken.py:{line}: division by zero" in out
     assert "PASS  one plus one" in out
-    assert "autodiff — Automatic differentiation" in out  # the next lesson still ran
-    assert "lessons that raised an error: broken" in out
-    assert out.strip().splitlines()[-1] == "19 passed, 0 failed"
+    assert "FAIL  two plus two is five" in out  # the example after the broken one ran
+    assert "2 · Automatic differentiation" in out  # and the next lesson too
+    summary = out[out.index("What did not pass:"):].splitlines()
+    assert summary[1].strip() == (f"broken › a_broken_example: ZeroDivisionError at "
+                                  f"broken.py:{line}: division by zero")
+    assert summary[2].strip() == "broken › a_wrong_example › two plus two is five"
+    passed = 1 + len([c for e in tfbasics.lessons.load("autodiff").EXAMPLES
+                      if e.__code__.co_argcount == 0 for c in e()])
+    assert summary[-1] == f"{passed} passed, 1 failed, 1 error"
 
     code = main(["--no-figures", "--json", "broken"])
     document = json.loads(capsys.readouterr().out)
-    assert code == 1 and document["errors"] == 1
+    assert code == 1 and document["errors"] == 1 and document["failed"] == 1
     assert document["lessons"][0]["error"].startswith("ZeroDivisionError in a_broken_example")
+    assert [e["error"] for e in document["lessons"][0]["examples"]] == [
+        None, f"ZeroDivisionError at broken.py:{line}: division by zero", None]
+
+
+def test_a_lesson_that_cannot_load_is_an_error(broken_course, capsys):
+    (broken_course / "broken.py").write_text(BROKEN.replace("from tfbasics.checks import",
+                                                            "from tfbasics.nowhere import"))
+    assert main(["--no-figures", "broken"]) == 1
+    out = capsys.readouterr().out
+    assert "ERROR  ModuleNotFoundError" in out and "the lesson could not run" in out
 
 
 def test_an_interrupted_write_leaves_the_old_figure_whole(tmp_path, monkeypatch):
@@ -89,18 +127,24 @@ def without_run_details(document):
     """Drop what may differ between runs: timings and where figures went."""
     for lesson in document["lessons"]:
         lesson["figures"] = [os.path.basename(path) for path in lesson["figures"]]
+        for example in lesson["examples"]:
+            example["figure"] = example["figure"] and os.path.basename(example["figure"])
         for check in lesson["checks"]:
             check.pop("timing")
     return document
 
 
 def test_two_runs_give_the_same_json_and_the_same_pngs(course, second_course):
+    """The lessons that draw figures, run again in another process: the same results and
+    byte-identical PNGs (every other example runs twice in-process in its lesson's tests)."""
     first, first_figures = course[:2]
     second, second_figures = second_course[:2]
-    assert without_run_details(json.loads(json.dumps(second))) == without_run_details(
-        json.loads(json.dumps(first)))
+    again = without_run_details(json.loads(json.dumps(second)))["lessons"]
+    assert [lesson["name"] for lesson in again] == FIGURE_LESSONS
+    assert again == [lesson for lesson in without_run_details(json.loads(json.dumps(first)))[
+        "lessons"] if lesson["name"] in FIGURE_LESSONS]
     names = sorted(p.name for p in first_figures.iterdir())
-    assert names == sorted(p.name for p in second_figures.iterdir())
+    assert len(names) >= 13 and names == sorted(p.name for p in second_figures.iterdir())
     for name in names:
         assert (first_figures / name).read_bytes() == (second_figures / name).read_bytes(), name
 
@@ -112,14 +156,14 @@ class Terminal(io.StringIO):
         return True
 
 
-def test_progress_shows_on_a_terminal_and_not_in_json(monkeypatch, capsys):
+def test_progress_shows_on_a_terminal_only(monkeypatch, capsys):
     monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
+    monkeypatch.delenv("NO_COLOR", raising=False)
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     assert main(["variables", "--no-figures"]) == 0
-    assert "\r\033[K  variables [6/6] placement_on_a_device …" in terminal.getvalue()
-    assert terminal.getvalue().endswith("\r\033[K")  # the line is erased afterwards
-    assert "…" not in capsys.readouterr().out  # the report itself stays clean
+    assert "variables · " in terminal.getvalue()  # the running example, on stderr
+    assert "…" not in capsys.readouterr().out  # the lesson itself stays clean
 
     terminal.seek(0)
     terminal.truncate()

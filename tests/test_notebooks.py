@@ -1,11 +1,13 @@
-"""The lesson notebooks: committed ones equal a fresh export, and each runs top to bottom."""
+"""The lesson notebooks: a fresh export each, and each runs top to bottom in a real kernel."""
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import run_cli, top_level_names
 
+from tfbasics import lessons
 from tfbasics.lessons import COURSE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,38 +24,69 @@ def exported(tmp_path_factory):
 
 def test_committed_notebooks_are_a_fresh_export(exported):
     committed = sorted((ROOT / "lessons").glob("*.ipynb"))
-    assert [p.name for p in committed] == [f"{i:02d}_{name}.ipynb"
-                                           for i, name in enumerate(COURSE, start=1)]
+    assert [p.name for p in committed] == sorted(
+        [f"{i:02d}_{name}.ipynb" for i, name in enumerate(COURSE, start=1)])
+    assert sorted(p.name for p in exported.iterdir()) == [p.name for p in committed]
     for path in committed:
         assert path.read_bytes() == (exported / path.name).read_bytes(), path.name
 
 
-def test_notebooks_have_prose_code_and_no_outputs(exported):
+def test_a_notebook_reads_as_the_lesson(exported):
     notebook = json.loads((exported / "03_autodiff.ipynb").read_text(encoding="utf-8"))
-    cells = notebook["cells"]
-    assert cells[0]["cell_type"] == "markdown"
-    assert "".join(cells[0]["source"]).startswith("# Automatic differentiation")
-    sources = ["".join(cell["source"]) for cell in cells]
-    at = sources.index("## Gradient of a cubic\n\nRecord L = 4w + w³ on a tape and ask it for "
-                       "dL/dw at w = 1.")
-    assert sources[at + 1].startswith("def gradient_of_a_cubic()")
-    assert sources[at + 2] == "print_checks(gradient_of_a_cubic())"
-    assert all(cell.get("outputs", []) == [] for cell in cells if cell["cell_type"] == "code")
+    sources = ["".join(cell["source"]) for cell in notebook["cells"]]
+    kinds = [cell["cell_type"] for cell in notebook["cells"]]
+    assert sources[0].startswith("# Automatic differentiation with tf.GradientTape")
+    assert "import_tensorflow_quietly()" in sources[1]  # before TF is imported
+    assert "import keras" in sources[2] and "import tensorflow as tf" in sources[2]
+    outline = lessons.outline("autodiff")
+    for example in outline.examples:  # its explanation as Markdown, then its code at top level
+        at = sources.index(f"## 3.{example.number} {example.heading}\n\n{example.explanation}")
+        assert kinds[at] == "markdown" and kinds[at + 1] == "code"
+        assert sources[at + 1] == example.code
+        assert not sources[at + 1].startswith("def ")
+    first = outline.examples[0].code
+    assert first.startswith("w = tf.Variable(1.0)") and first.endswith("])")
+    assert "$$\\frac{dL}{dw} = 4 + 3w^2" in "".join(sources)  # LaTeX where it helps
+    assert all(cell.get("outputs", []) == [] for cell in notebook["cells"]
+               if cell["cell_type"] == "code")
 
 
-def test_every_notebook_runs_top_to_bottom(executed_notebooks):
-    """Each committed notebook, run in its own kernel, with every check passing."""
-    assert sorted(executed_notebooks) == [p.name for p in sorted((ROOT / "lessons").glob(
-        "*.ipynb"))]
+def test_the_devices_notebook_keeps_its_plumbing_out_of_sight(exported):
+    notebook = json.loads((exported / "07_devices.ipynb").read_text(encoding="utf-8"))
+    code = "\n".join("".join(cell["source"]) for cell in notebook["cells"]
+                     if cell["cell_type"] == "code")
+    assert "subprocess" not in code and "Popen" not in code and "socket" not in code
+
+
+def test_notebook_figures_stay_out_of_git():
+    ignored = subprocess.run(["git", "check-ignore", "lessons/figures/x.png"], cwd=ROOT,
+                             capture_output=True, text=True)
+    assert ignored.returncode == 0, "lessons/figures/ must be in .gitignore"
+
+
+def test_every_notebook_runs_top_to_bottom(executed_notebooks, lesson_checks):
+    """Each committed notebook, run in its own kernel: every check passes, nothing on stderr,
+    and the first example's variables are there to inspect afterwards."""
+    assert sorted(executed_notebooks) == [f"{i:02d}_{name}.ipynb"
+                                          for i, name in enumerate(COURSE, start=1)]
     failures = []
     for name, (executed, error, _) in executed_notebooks.items():
+        lesson = name[3:-len(".ipynb")]
         if executed is None:
             failures.append(f"{name}: {error}")
             continue
-        text = "".join("".join(output.get("text", "")) for cell in executed["cells"]
-                       for output in cell.get("outputs", []))
-        if "PASS" not in text or "FAIL" in text:
-            failures.append(f"{name}: a check did not pass")
+        outputs = [output for cell in executed["cells"] for output in cell.get("outputs", [])]
+        text = "".join("".join(output.get("text", "")) for output in outputs)
+        stderr = [o for o in outputs if o.get("name") == "stderr" or o["output_type"] == "error"]
+        if stderr:
+            failures.append(f"{name}: stderr or error output: {str(stderr[0])[:300]}")
+        passes = sum(line.startswith("PASS  ") for line in text.splitlines())
+        if "FAIL  " in text or passes != len(lesson_checks[lesson]):
+            failures.append(f"{name}: {passes} PASS for {len(lesson_checks[lesson])} checks")
+        probe = next(line for line in text.splitlines() if line.startswith("PROBE "))
+        assigned = top_level_names(lessons.outline(lesson).examples[0].code)
+        if json.loads(probe[len("PROBE "):]) != assigned:
+            failures.append(f"{name}: after the first example, {probe} not {assigned}")
     assert failures == []
     folder = executed_notebooks["03_autodiff.ipynb"][2]
     assert (folder / "figures" / "autodiff_tanh.png").stat().st_size > 10_000

@@ -1,5 +1,6 @@
-"""The runner as a student runs it: `python -m tfbasics.lessons` in a subprocess."""
+"""The runner as a student runs it: `python -m tfbasics.lessons`, in a subprocess or in-process."""
 
+import io
 import json
 import re
 import subprocess
@@ -10,112 +11,202 @@ import numpy as np
 import pytest
 from conftest import run_cli
 
+from tfbasics import lessons
 from tfbasics.lessons import COURSE
+from tfbasics.lessons.__main__ import main
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+ESCAPE = "\x1b["
 
+
+# --- the JSON document: a contract scripts rely on --------------------------------------------
 
 def test_course_json_has_every_field(course):
     document = course[0]
     assert document["failed"] == 0 and document["errors"] == 0
     assert document["passed"] == sum(len(lesson["checks"]) for lesson in document["lessons"])
-    assert document["tensorflow"].startswith("2.")
+    assert document["tensorflow"].startswith("2.") and document["numpy"]
     assert "CPU" in document["device"] or "GPU" in document["device"]
     assert [lesson["name"] for lesson in document["lessons"]] == list(COURSE)
     for lesson in document["lessons"]:
         assert lesson["title"] and lesson["error"] is None
+        assert [e["name"] for e in lesson["examples"]] == [
+            e.name for e in lessons.outline(lesson["name"]).examples]
         for check in lesson["checks"]:
-            assert set(check) >= {"name", "passed", "computed", "expected", "max_abs_error",
-                                  "device"}
+            assert set(check) == {"name", "passed", "computed", "expected", "max_abs_error",
+                                  "device", "note", "timing", "example"}
             assert check["passed"] is True and check["device"], check
+        names = [check["name"] for check in lesson["checks"]]
+        assert len(names) == len(set(names)), f"{lesson['name']} repeats a check name"
 
 
-def test_json_carries_every_autodiff_value(lesson_checks):
-    checks = lesson_checks["autodiff"]
-    computed = [check["computed"] for check in checks]
-    expected_values = [
-        7.0,  # a: 4 + 3w² at w = 1
-        1.0, 4.0,  # b: (1, 2·w2)
-        -2.0, None, None, None, None,  # c: 2(w1 + c1), then four None gradients
-        -108.0,  # d: 4w³ at w = -3
-        10.0, [2.0, -6.0],  # e: Σw², 2w
-        [-2.0, 1.0], -2.0,  # f: [2w, w⁴], 2 + 4w³ at w = -1
-        [2.0, 2.0], [4.0, -12.0], [8.0, -24.0], "RuntimeError",  # g: persistent tape
-    ]
-    assert len(computed) == len(expected_values) + 1  # + h, the tanh grid
-    for got, want in zip(computed[:-1], expected_values, strict=True):
-        if want is None or isinstance(want, str):
-            assert got == want
-        else:
-            np.testing.assert_allclose(got, want, rtol=1e-6)
+def test_json_carries_the_seed(lesson_checks):
+    [seed] = [c for c in lesson_checks["autodiff"] if c["example"] == "gradient_of_a_cubic"]
+    np.testing.assert_allclose(seed["computed"], 7.0, rtol=1e-6)  # 4 + 3·1²
+    [tanh] = [c for c in lesson_checks["autodiff"] if c["name"].startswith("dL/dw of L = tanh")]
     w = np.linspace(-10.0, 10.0, 129)
-    np.testing.assert_allclose(computed[-1], 1 / np.cosh(w) ** 2, rtol=1e-5, atol=1e-6)
-    assert checks[-1]["max_abs_error"] < 1e-5
+    np.testing.assert_allclose(tanh["computed"], 1 / np.cosh(w) ** 2, rtol=1e-5, atol=1e-6)
 
 
 def test_every_figure_is_a_real_png_where_asked(course):
     document, figures = course[:2]
     written = [path for lesson in document["lessons"] for path in lesson["figures"]]
     assert sorted(Path(p).name for p in written) == sorted(p.name for p in figures.iterdir())
-    assert str(figures / "autodiff_tanh.png") in written
     for path in written:
         data = Path(path).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
 
 
 def test_committed_figures_are_the_ones_the_runner_draws(course):
-    figures = course[1]
-    committed = Path(__file__).resolve().parent.parent / "figures"
-    assert sorted(p.name for p in committed.glob("*.png")) == sorted(
-        p.name for p in figures.iterdir())
+    assert sorted(p.name for p in (ROOT / "figures").glob("*.png")) == sorted(
+        p.name for p in course[1].iterdir())
 
 
-def test_json_run_is_quiet(course):
-    stderr = course[2]
-    assert stderr == "", stderr
+def test_json_run_is_quiet_and_plain_json(course):
+    assert course[2] == "", course[2]
+    json.loads(course[3], parse_constant=lambda name: pytest.fail(f"non-JSON {name}"))
 
 
-def test_text_run_reads_as_a_report(text_run):
+def test_readme_lesson_table_counts_are_true(lesson_checks):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = {name: int(count) for name, count in
+             re.findall(r"^\| `(\w+)` \| .*? \| (\d+) \|$", text, re.M)}
+    assert table == {name: len(checks) for name, checks in lesson_checks.items()}
+
+
+# --- the lesson view, as a student reads it ----------------------------------------------------
+
+def test_the_default_run_is_the_lesson(text_run):
     stdout, stderr, code, cwd = text_run
-    assert code == 0, stderr
-    lines = stdout.strip().splitlines()
-    assert lines[0].startswith("tfbasics: TensorFlow 2.")
-    assert lines[1].startswith("device: ")
-    assert "autodiff — Automatic differentiation with tf.GradientTape" in lines
-    assert "  PASS  dL/dw of L = 4w + w³ at w = 1" in lines
-    assert "FAIL" not in stdout
-    assert lines[-1] == "18 passed, 0 failed"
-    assert "  figure: figures/autodiff_tanh.png" in lines
+    assert code == 0 and stderr == "", stderr
+    outline = lessons.outline("autodiff")
+    assert stdout.startswith("tfbasics · TensorFlow 2.")
+    assert "3 · Automatic differentiation with tf.GradientTape" in stdout
+    assert "Guide: https://www.tensorflow.org/guide/autodiff" in stdout
+    flat = " ".join(stdout.split())
+    for example in outline.examples:  # every example: heading, explanation, code, results
+        assert f"3.{example.number} {example.heading}" in flat
+        assert " ".join(example.prose.replace("`", "").split()[:12]) in flat
+        assert " ".join(example.code.splitlines()[0].split()) in flat
+    assert "w = tf.Variable(1.0)" in stdout and "dL_dw = tape.gradient(L, w)" in stdout
+    assert "PASS  dL/dw of L = 4w + w³ at w = 1" in stdout
+    assert "FAIL" not in stdout and ESCAPE not in stdout  # piped: no colours
+    assert stdout.strip().splitlines()[-1] == f"{len(_checks('autodiff'))} passed, 0 failed"
     assert (cwd / "figures" / "autodiff_tanh.png").stat().st_size > 10_000
 
 
-def test_text_run_hides_tf_startup_lines(text_run):
-    stderr = text_run[1]
-    assert stderr == "", stderr
+def _checks(name):
+    """The checks a lesson's examples make (each example runs twice, see conftest)."""
+    from conftest import checks_of
+
+    module = lessons.load(name)
+    return [check for example in module.EXAMPLES if example.__code__.co_argcount == 0
+            for check in checks_of(example)]
 
 
-def test_list_names_lessons_in_course_order():
+@pytest.mark.parametrize("columns", [60, 100])
+def test_every_line_fits_the_width(columns, monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", str(columns))
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
+    assert main(["autodiff", "advanced_autodiff.newton_step_with_a_hessian", "--no-figures"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) > 100
+    code = {"    " + line for example in [*lessons.outline("autodiff").examples,
+                                         *lessons.outline("advanced_autodiff").examples]
+            for line in example.code.splitlines()}
+    # Prose and results wrap to the width; code is printed whole, never broken mid-line
+    # (a line broken in two would not be Python): the terminal wraps it.
+    too_long = [line for line in lines if len(line) > columns and line not in code]
+    assert too_long == []
+    example = lessons.outline("autodiff").examples[0]
+    assert all(f"    {line}" in lines for line in example.code.splitlines())
+    assert all(line == line.rstrip() for line in lines)  # no padding to the width
+
+
+class Terminal(io.StringIO):
+    """A stdout that says it is a terminal, as a student's is."""
+
+    def isatty(self):
+        return True
+
+
+def test_colours_on_a_terminal_and_none_with_no_color(monkeypatch):
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    assert main(["autodiff.gradient_of_a_cubic"]) == 0
+    assert ESCAPE in terminal.getvalue()  # PASS in colour, code highlighted
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = Terminal()
+    monkeypatch.setattr(sys, "stdout", plain)
+    assert main(["autodiff.gradient_of_a_cubic"]) == 0
+    assert ESCAPE not in plain.getvalue() and "PASS" in plain.getvalue()
+
+
+def test_brief_keeps_the_check_list(monkeypatch, capsys):
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
+    assert main(["variables", "--brief", "--no-figures"]) == 0
+    out = capsys.readouterr().out
+    assert "variables — Introduction to variables" in out and "PASS" in out
+    assert "show([" not in out and "Guide:" not in out  # no code and no explanations
+    assert main(["variables", "--brief", "--show-code", "--no-figures"]) == 0
+    assert "show([" in capsys.readouterr().out
+
+
+# --- choosing what to run ----------------------------------------------------------------------
+
+def test_one_example_by_name_in_any_case(monkeypatch, capsys):
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
+    assert main(["AutoDiff.Persistent_Tape", "--json", "--no-figures"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    [lesson] = document["lessons"]
+    assert lesson["name"] == "autodiff"
+    assert {check["example"] for check in lesson["checks"]} == {"persistent_tape"}
+
+
+def test_lessons_run_in_the_order_typed(monkeypatch, capsys):
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
+    assert main(["variables", "tensors.basic_math", "--json", "--no-figures"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert [lesson["name"] for lesson in document["lessons"]] == ["variables", "tensors"]
+
+
+@pytest.mark.parametrize("typed, words", [
+    ("autodif", "unknown lesson 'autodif' (did you mean autodiff?)"),
+    ("Tensor", "unknown lesson 'Tensor' (did you mean tensors?)"),
+    ("autodiff.persistant_tape", "(did you mean persistent_tape?)"),
+    ("autodiff.nothing_like_it", "autodiff's examples: gradient_of_a_cubic"),
+    ("nonsense", "unknown lesson 'nonsense'; lessons: tensors, variables"),
+])
+def test_a_misspelt_name_gets_a_suggestion(typed, words):
+    process = run_cli(typed)
+    assert process.returncode == 2 and "Traceback" not in process.stderr
+    [line] = process.stderr.strip().splitlines()
+    assert words in line
+
+
+def test_list_is_aligned_and_counts_examples():
     process = run_cli("--list")
     assert process.returncode == 0
-    names = [line.split()[0] for line in process.stdout.splitlines()]
-    assert names == list(COURSE)
-    assert names[:4] == ["tensors", "variables", "autodiff", "advanced_autodiff"]
-    assert "autodiff  Automatic differentiation with tf.GradientTape" in process.stdout
+    lines = process.stdout.splitlines()
+    assert lines[0].split() == ["#", "lesson", "examples", "title"]
+    rows = [line.split(maxsplit=3) for line in lines[1:]]
+    assert [row[1] for row in rows] == list(COURSE)
+    assert [int(row[2]) for row in rows] == [len(lessons.outline(n).examples) for n in COURSE]
+    assert len({line.index(row[3]) for line, row in zip(lines[1:], rows, strict=True)}) == 1
+    as_json = json.loads(run_cli("--list", "--json").stdout)
+    assert [entry["name"] for entry in as_json] == list(COURSE)
+    assert as_json[2]["examples"][0] == "gradient_of_a_cubic"
+    assert as_json[2]["guide"] == "https://www.tensorflow.org/guide/autodiff"
 
 
-def test_list_and_help_do_not_import_tensorflow():
+def test_list_and_help_do_not_import_tensorflow_or_rich():
     code = ("import sys; from tfbasics.lessons.__main__ import main; main(['--list']); "
-            "assert 'tensorflow' not in sys.modules, 'TF imported'")
+            "assert 'tensorflow' not in sys.modules and 'rich' not in sys.modules")
     process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert process.returncode == 0, process.stderr
-
-
-def test_unknown_lesson_exits_2_with_one_line():
-    process = run_cli("no_such_lesson")
-    assert process.returncode == 2
-    assert "Traceback" not in process.stderr
-    [line] = process.stderr.strip().splitlines()
-    assert "unknown lesson 'no_such_lesson'" in line and "autodiff" in line
 
 
 def test_figures_under_a_file_exits_2(tmp_path):
@@ -126,8 +217,6 @@ def test_figures_under_a_file_exits_2(tmp_path):
 
 
 def test_gpu_without_a_gpu_exits_2(course, capsys):
-    from tfbasics.lessons.__main__ import main
-
     if any("GPU" in device for device in course[0]["devices"]):
         pytest.skip("this machine has a GPU")
     with pytest.raises(SystemExit) as exit_:
@@ -137,12 +226,9 @@ def test_gpu_without_a_gpu_exits_2(course, capsys):
     assert "sees no GPU" in line and "--device cpu" in line
 
 
-def test_readme_lesson_table_counts_are_true(lesson_checks):
-    text = README.read_text(encoding="utf-8")
-    table = {name: int(count) for name, count in
-             re.findall(r"^\| `(\w+)` \| \[.*?\]\(.*?\) \| (\d+) \|$", text, re.M)}
-    assert table == {name: len(checks) for name, checks in lesson_checks.items()}
-
-
-def test_json_document_is_plain_json(course):
-    json.loads(course[3], parse_constant=lambda name: pytest.fail(f"non-JSON {name}"))
+def test_ctrl_c_stops_with_one_line_and_130(interrupted_run):
+    code, stdout, stderr = interrupted_run
+    assert code == 130, stderr
+    assert stderr.strip().splitlines()[-1] == "interrupted"
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    assert "1 · Introduction to tensors" in stdout  # it was running the course

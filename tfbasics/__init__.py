@@ -25,6 +25,7 @@ _EXPORTS = {
     "plot_derivatives": "plots",
     "plot_matrix": "plots",
     "plot_fit": "plots",
+    "plot_curves": "plots",
     "plot_series": "plots",
     "plot_taylor": "plots",
     "plot_step_error": "plots",

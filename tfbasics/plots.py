@@ -105,10 +105,13 @@ def _closed_form(analytic: Any, x: np.ndarray, what: str) -> np.ndarray:
 def plot_sensitivity(f: Callable[[Any], Any], start: float, stop: float, num: int = 129,
                      analytic: Callable[[Any], Any] | None = None,
                      path: str | os.PathLike = "figures/sensitivity.png",
-                     title: str | None = None, label: str = "L(w)") -> Path:
+                     title: str | None = None, label: str = "L(w)", output: str = "L",
+                     variable: str = "w") -> Path:
     """Plot L(w) and the tape's dL/dw over [start, stop] (analytic dL/dw dashed) to a PNG.
 
-    See the `autodiff` lesson.
+    `label` names the function's curve; `output` and `variable` name the derivative
+    (d{output}/d{variable}) and the horizontal axis, e.g. `label="y = sigmoid(x)",
+    output="y", variable="x"`. See the `autodiff` lesson.
     """
     from tfbasics.gradients import sweep
 
@@ -117,11 +120,12 @@ def plot_sensitivity(f: Callable[[Any], Any], start: float, stop: float, num: in
     exact = None if analytic is None else _closed_form(analytic, w, "analytic")
     figure, axes = _new_axes()
     axes.plot(w, L, label=label, color="tab:blue", linewidth=2)
-    axes.plot(w, dL_dw, label="dL/dw (GradientTape)", color="tab:orange", linewidth=2)
+    slope = f"d{output}/d{variable}"
+    axes.plot(w, dL_dw, label=f"{slope} (GradientTape)", color="tab:orange", linewidth=2)
     if exact is not None:
-        axes.plot(w, exact, "--", label="dL/dw (analytic)", color="black", linewidth=1.2)
-    return _finish(figure, axes, path, title or f"{label} and its derivative", "w", "value",
-                   zero_line=True)
+        axes.plot(w, exact, "--", label=f"{slope} (analytic)", color="black", linewidth=1.2)
+    return _finish(figure, axes, path, title or f"{label} and its derivative", variable,
+                   "value", zero_line=True)
 
 
 def plot_derivatives(f: Callable[[Any], Any], start: float, stop: float, num: int = 129,
@@ -239,6 +243,29 @@ def plot_fit(x: Any, y: Any, curves: dict[str, Any], path: str | os.PathLike = "
     for (label, values), style in zip(lines.items(), ["-", "--", ":", "-."], strict=False):
         axes.plot(x, values, style, linewidth=2, label=label)
     return _finish(figure, axes, path, title, "x", "y")
+
+
+def plot_curves(x: Any, curves: dict[str, Any], path: str | os.PathLike = "figures/curves.png",
+                title: str = "", xlabel: str = "x", ylabel: str = "value") -> Path:
+    """Draw each curve {label: values at x} against x, e.g. a function and a Jacobian.
+
+    See the `advanced_autodiff` lesson.
+    """
+    path = _target(path)
+    if not isinstance(curves, dict) or not curves:
+        raise TypeError("curves must be a non-empty dict of label: values at x, e.g. "
+                        "{'y': y, 'dy/dx': dy_dx}")
+    x = _series(x, "x")
+    lines = {}
+    for label, values in curves.items():
+        lines[label] = _series(values, f"curve {label!r}")
+        if len(lines[label]) != len(x):
+            raise ValueError(f"curve {label!r} has {len(lines[label])} values for {len(x)} "
+                             f"points: give one value per x")
+    figure, axes = _new_axes()
+    for label, values in lines.items():
+        axes.plot(x, values, linewidth=2, label=label)
+    return _finish(figure, axes, path, title, xlabel, ylabel, zero_line=True)
 
 
 def plot_series(values: Any, path: str | os.PathLike = "figures/series.png", title: str = "",

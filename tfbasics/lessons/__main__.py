@@ -1,18 +1,26 @@
-"""Run the lessons: python -m tfbasics.lessons [NAME ...] [--json] [--figures DIR]."""
+"""Run the lessons: python -m tfbasics.lessons [NAME ...] [--brief] [--json] [--list]."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from tfbasics import lessons
 from tfbasics.devices import DEVICE_CHOICES
+
+EXAMPLES = """examples:
+  python -m tfbasics.lessons                            the whole course, as lessons to read
+  python -m tfbasics.lessons autodiff graphs            two lessons, in that order
+  python -m tfbasics.lessons autodiff.persistent_tape   one example
+  python -m tfbasics.lessons --brief                    only the checks, for a quick test
+"""
 
 
 class Parser(argparse.ArgumentParser):
@@ -25,44 +33,82 @@ class Parser(argparse.ArgumentParser):
 
 def build_parser() -> Parser:
     """Return the runner's command-line parser."""
-    parser = Parser(prog="python -m tfbasics.lessons",
-                    description="Run TensorFlow lessons; every result is checked against an "
-                                "independent reference.")
+    parser = Parser(prog="python -m tfbasics.lessons", epilog=EXAMPLES,
+                    formatter_class=argparse.RawDescriptionHelpFormatter,
+                    description="TensorFlow's fundamentals as lessons you run: each example's "
+                                "explanation, its code, and its results checked against an "
+                                "independent answer.")
     parser.add_argument("names", nargs="*", metavar="NAME",
-                        help="lessons to run, in course order by default (see --list)")
+                        help="lessons (or lesson.example) to run, in the order given; default: "
+                             "the whole course (see --list); any case")
     parser.add_argument("--list", action="store_true",
-                        help="list the lessons, one a line: name, then title")
+                        help="list the lessons: number, name, examples, title (JSON with --json)")
+    parser.add_argument("--brief", action="store_true",
+                        help="print only each example's checks, no explanations or code")
+    parser.add_argument("--show-code", action="store_true",
+                        help="with --brief: print each example's code above its checks too")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON document instead of text")
     parser.add_argument("--figures", type=Path, default=Path("figures"), metavar="DIR",
                         help="folder for the figures (default: ./figures)")
     parser.add_argument("--no-figures", action="store_true", help="do not draw figures")
     parser.add_argument("--device", choices=DEVICE_CHOICES, default="auto",
                         help="where TF runs: auto (a GPU if TF sees one), cpu or gpu")
-    parser.add_argument("--json", action="store_true",
-                        help="print one JSON document instead of text")
-    parser.add_argument("--show-code", action="store_true",
-                        help="print each example's source above its results")
     parser.add_argument("--export-notebooks", type=Path, metavar="DIR",
                         help="write one Jupyter notebook per lesson into DIR and stop")
     return parser
 
 
-def progress_line(lesson: str) -> Callable[[int, int, str], None] | None:
-    """Return a callback that shows the running example on a terminal, else None."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(number: int, total: int, example: str) -> None:
-        sys.stderr.write(f"\r\033[K  {lesson} [{number}/{total}] {example} …")
-        sys.stderr.flush()
-
-    return show
+def suggestion(word: str, choices: list[str]) -> str:
+    """Return ' (did you mean X?)' for the closest choice, or ''."""
+    close = difflib.get_close_matches(word.lower(), [c.lower() for c in choices], n=1,
+                                      cutoff=0.6)
+    if not close:
+        return ""
+    return f" (did you mean {next(c for c in choices if c.lower() == close[0])}?)"
 
 
-def clear_progress() -> None:
-    """Erase the progress line, so only the report stays on the screen."""
-    if sys.stderr.isatty():
-        sys.stderr.write("\r\033[K")
-        sys.stderr.flush()
+def resolve(names: list[str]) -> list[tuple[str, list[str] | None]]:
+    """Return [(lesson, examples or None for all)] in the order typed, names in any case.
+
+    Raises LookupError with a did-you-mean for an unknown lesson or example.
+    """
+    by_lower = {name.lower(): name for name in lessons.COURSE}
+    chosen: dict[str, list[str] | None] = {}
+    for typed in names:
+        lesson_part, _, example_part = typed.partition(".")
+        lesson = by_lower.get(lesson_part.lower())
+        if lesson is None:
+            raise LookupError(f"unknown lesson {lesson_part!r}"
+                              f"{suggestion(lesson_part, list(lessons.COURSE))}; lessons: "
+                              f"{', '.join(lessons.COURSE)}")
+        if not example_part:
+            chosen[lesson] = None
+            continue
+        examples = [example.name for example in lessons.outline(lesson).examples]
+        example = {e.lower(): e for e in examples}.get(example_part.lower())
+        if example is None:
+            raise LookupError(f"unknown example {typed!r}"
+                              f"{suggestion(example_part, examples)}; {lesson}'s examples: "
+                              f"{', '.join(examples)}")
+        if lesson not in chosen or chosen[lesson] is not None:
+            chosen[lesson] = [*(chosen.get(lesson) or []), example]
+    return list(chosen.items()) or [(name, None) for name in lessons.COURSE]
+
+
+def list_lessons(as_json: bool) -> None:
+    """Print the course: one lesson a line, aligned, or as JSON."""
+    outlines = [lessons.outline(name) for name in lessons.COURSE]
+    if as_json:
+        print(json.dumps([{"number": o.number, "name": o.name, "title": o.title,
+                           "guide": o.guide.split(" ", 1)[-1],
+                           "examples": [e.name for e in o.examples]} for o in outlines],
+                         indent=2))
+        return
+    width = max(len(o.name) for o in outlines)
+    print(f" #  {'lesson':<{width}}  examples  title")
+    for o in outlines:
+        print(f"{o.number:>2}  {o.name:<{width}}  {len(o.examples):>8}  {o.title}")
 
 
 def export_notebooks(parser: Parser, folder: Path, names: list[str]) -> int:
@@ -80,40 +126,16 @@ def export_notebooks(parser: Parser, folder: Path, names: list[str]) -> int:
     return 0
 
 
-@contextlib.contextmanager
-def quiet_stderr() -> Iterator[None]:
-    """Hide what TF's C++ start-up writes to file descriptor 2; show it if start-up fails."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile(mode="w+b") as captured:
-        os.dup2(captured.fileno(), 2)
-        try:
-            yield
-        except BaseException:
-            os.dup2(saved, 2)
-            captured.seek(0)
-            sys.stderr.write(captured.read().decode(errors="replace"))
-            raise
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-
-
 def start_tensorflow(device: str, names: list[str]) -> tuple[str, dict]:
     """Import TF (quietly unless TF_CPP_MIN_LOG_LEVEL is set), pick the device, describe both."""
-    quiet = "TF_CPP_MIN_LOG_LEVEL" not in os.environ
-    if quiet:
-        # 3 hides C++ INFO, WARNING and ERROR lines (e.g. oneDNN's notes on int32 kernels);
-        # real failures still reach the student as Python exceptions.
-        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-    with quiet_stderr() if quiet else contextlib.nullcontext():
+    from tfbasics.lessons.quiet import import_tensorflow_quietly, quiet, quiet_stderr
+
+    hide = quiet()
+    tf = import_tensorflow_quietly()
+    with quiet_stderr() if hide else contextlib.nullcontext():
         import numpy as np
-        import tensorflow as tf
 
         from tfbasics.devices import choose_device, visible_devices
-
-        if quiet:  # TF's Python warnings too, e.g. the retracing notes tape.jacobian causes
-            tf.get_logger().setLevel("ERROR")
 
         if device == "cpu":  # hide GPUs, so even an explicit tf.device("GPU:0") runs on CPU
             tf.config.set_visible_devices(tf.config.list_physical_devices("CPU"))
@@ -139,61 +161,86 @@ def figures_folder(path: Path) -> Path:
     return path
 
 
+def prepare_figures(parser: Parser, args: argparse.Namespace) -> Path | None:
+    """Return the figures folder, made and writable, or None with --no-figures."""
+    if args.no_figures:
+        return None
+    try:
+        folder = figures_folder(args.figures)
+        folder.mkdir(parents=True, exist_ok=True)
+    except ValueError as error:
+        parser.error(f"--figures {args.figures}: {error}")
+    except OSError as error:
+        parser.error(f"--figures {args.figures}: cannot create it ({error.strerror})")
+    try:
+        tempfile.TemporaryFile(dir=folder).close()  # root ignores permission bits
+    except OSError:
+        parser.error(f"--figures {folder}: the folder is not writable; choose another")
+    return folder
+
+
+def run_course(parser: Parser, args: argparse.Namespace,
+               selection: list[tuple[str, list[str] | None]]) -> int:
+    """Run the chosen lessons, printing each as it runs (or JSON at the end); exit code."""
+    figures_dir = prepare_figures(parser, args)
+    try:
+        device, header = start_tensorflow(args.device, [name for name, _ in selection])
+    except RuntimeError as error:
+        parser.error(str(error))
+
+    from tfbasics.lessons import report
+
+    view = None if args.json else report.View(brief=args.brief, show_code=args.show_code)
+    if view is not None:
+        view.header(header, device)
+    results = []
+    for name, only in selection:
+        outline = lessons.outline(name)
+        if view is not None:
+            view.lesson(outline)
+
+        @contextlib.contextmanager
+        def running(example: lessons.Example, outline: lessons.Outline = outline,
+                    name: str = name) -> Iterator[None]:
+            view.example(outline, example)
+            with view.running(f"{name} · {example.number}/{len(outline.examples)} "
+                              f"{example.name}"):
+                yield
+
+        result = lessons.run(name, figures_dir, device, only,
+                             around=None if view is None else running,
+                             after=None if view is None else view.results)
+        if view is not None:
+            view.lesson_error(result)
+        results.append(result)
+    document = report.to_json(results, header)
+    if view is None:
+        print(json.dumps(document, indent=2))
+    else:
+        view.summary(results)
+    errors = sum(section.error is not None for r in results for section in r.sections)
+    return 0 if document["failed"] == 0 and document["errors"] == 0 and not errors else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen lessons and print what each computed; return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        selection = resolve(args.names)
+    except LookupError as error:
+        parser.error(str(error).strip("'\""))
     if args.list:
-        for name in lessons.COURSE:
-            print(f"{name}  {lessons.title(name)}")
+        list_lessons(args.json)
         return 0
-    unknown = [name for name in args.names if name not in lessons.COURSE]
-    if unknown:
-        parser.error(f"unknown lesson {', '.join(map(repr, unknown))}; "
-                     f"lessons: {', '.join(lessons.COURSE)}")
-    names = [name for name in lessons.COURSE if name in args.names] or list(lessons.COURSE)
     if args.export_notebooks is not None:
-        return export_notebooks(parser, args.export_notebooks, names)
+        return export_notebooks(parser, args.export_notebooks, [n for n, _ in selection])
     try:
-        figures_dir = None if args.no_figures else figures_folder(args.figures)
-    except ValueError as error:
-        parser.error(f"--figures {args.figures}: {error}")
-    try:
-        device, header = start_tensorflow(args.device, names)
-    except RuntimeError as error:
-        parser.error(str(error))
-    if figures_dir is not None:
-        try:
-            figures_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            parser.error(f"--figures {figures_dir}: cannot create it ({error.strerror})")
-        try:
-            tempfile.TemporaryFile(dir=figures_dir).close()  # root ignores permission bits
-        except OSError:
-            parser.error(f"--figures {figures_dir}: the folder is not writable; choose another")
-
-    from tfbasics.lessons import report
-
-    if not args.json:
-        print(f"tfbasics: TensorFlow {header['tensorflow']}, NumPy {header['numpy']}")
-        print(f"device: {device} (TF sees: {', '.join(header['devices'])})\n", flush=True)
-    results = []
-    for name in names:
-        result = lessons.run(name, figures_dir, device,
-                             progress=None if args.json else progress_line(name))
-        results.append(result)
-        if not args.json:
-            clear_progress()
-            print(report.format_lesson(result, show_code=args.show_code) + "\n", flush=True)
-    document = report.to_json(results, header)
-    if args.json:
-        print(json.dumps(document, indent=2))
-    else:
-        raised = [result.name for result in results if result.error is not None]
-        if raised:
-            print(f"lessons that raised an error: {', '.join(raised)}")
-        print(f"{document['passed']} passed, {document['failed']} failed")
-    return 0 if document["failed"] == 0 and document["errors"] == 0 else 1
+        return run_course(parser, args, selection)
+    except KeyboardInterrupt:
+        sys.stdout.flush()
+        print("\ninterrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

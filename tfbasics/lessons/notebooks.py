@@ -1,34 +1,32 @@
-"""Export each lesson as a Jupyter notebook, read from its source (TensorFlow not imported)."""
+"""Export each lesson as a Jupyter notebook, read from its source (TensorFlow not imported).
+
+A notebook follows its lesson: the introduction, a first cell that starts TF quietly, the
+lesson's imports, then per example its explanation as Markdown and its code at the top level
+of a cell (the function's body, ending in `show(...)`), so `w`, `tape` and `L` stay there to
+inspect. Helpers the examples share come as code cells where the lesson defines them.
+"""
 
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 from tfbasics import lessons
 from tfbasics.plots import _write_atomically
 
-SETUP_FIGURES = '''from IPython.display import Image
+QUIET = """\
+# TensorFlow prints C++ start-up lines; this hides them (set TF_CPP_MIN_LOG_LEVEL to see them).
+from tfbasics.lessons.quiet import import_tensorflow_quietly
 
-from tfbasics.lessons.report import print_checks
+import_tensorflow_quietly()"""
+FIGURES = """
 
-FIGURES = Path("figures")  # figures land beside the notebook
-FIGURES.mkdir(exist_ok=True)'''
-SETUP = "from tfbasics.lessons.report import print_checks"
-
-
-def is_examples_list(node: ast.stmt) -> bool:
-    """Tell whether a statement is the `EXAMPLES = [...]` list."""
-    return isinstance(node, ast.Assign) and any(
-        isinstance(t, ast.Name) and t.id == "EXAMPLES" for t in node.targets)
-
-
-def example_names(tree: ast.Module) -> list[str]:
-    """Return the names listed in the module's EXAMPLES, in order."""
-    for node in tree.body:
-        if is_examples_list(node):
-            return [element.id for element in node.value.elts]
-    raise ValueError("a lesson module needs an EXAMPLES list")
+figures_dir = Path("figures")  # figures land beside the notebook
+figures_dir.mkdir(exist_ok=True)"""
+HOW = ("Run the cells top to bottom. Each example's code runs at the top level, so its "
+       "variables (`w`, `tape`, `L`, ...) are there to inspect after it runs; `show(...)` "
+       "prints its results, each checked against an independent answer.")
 
 
 def segment(source: str, node: ast.stmt) -> str:
@@ -38,51 +36,70 @@ def segment(source: str, node: ast.stmt) -> str:
     return "\n".join(lines[first - 1:node.end_lineno])
 
 
-def heading(name: str) -> str:
-    """Turn a function name into a heading: 'gradient_of_a_cubic' → 'Gradient of a cubic'."""
-    words = name.replace("_", " ")
-    return words[0].upper() + words[1:]
+def is_examples_list(node: ast.stmt) -> bool:
+    """Tell whether a statement is the `EXAMPLES = [...]` list."""
+    return isinstance(node, ast.Assign) and any(
+        isinstance(t, ast.Name) and t.id == "EXAMPLES" for t in node.targets)
 
 
-def is_figure_example(node: ast.FunctionDef) -> bool:
-    """Tell whether an example takes a `figures_dir`, as the runner does."""
-    return any(arg.arg == "figures_dir" for arg in node.args.args)
+def import_block(imports: list[ast.stmt], code: list[str]) -> str:
+    """Return the lesson's imports that the notebook's `code` uses, sorted as isort would.
+
+    A lesson imports names for its own plumbing (`Check` for type hints, say) that no cell
+    uses; a notebook keeps only what its cells need, plus `show` and `show_figure`.
+    """
+    used = {node.id for text in code for node in ast.walk(ast.parse(text))
+            if isinstance(node, ast.Name)}
+    report = ast.ImportFrom(module="tfbasics.lessons.report", level=0, names=[
+        ast.alias(name) for name in ("show", "show_figure") if name in used])
+    sections: dict[int, list[tuple[bool, str, str]]] = {0: [], 1: [], 2: []}
+    for node in [*imports, report]:
+        names = [a for a in node.names if (a.asname or a.name.split(".")[0]) in used]
+        if not names:
+            continue
+        module = node.module if isinstance(node, ast.ImportFrom) else names[0].name
+        top = module.split(".")[0]
+        section = 2 if top == "tfbasics" else 0 if top in sys.stdlib_module_names else 1
+        if isinstance(node, ast.Import):
+            for alias in names:
+                sections[section].append((False, alias.name, ast.unparse(ast.Import([alias]))))
+            continue
+        line = ast.unparse(ast.ImportFrom(module, names, 0))
+        if len(line) > 100:
+            line = (f"from {module} import (\n"
+                    + "".join(f"    {ast.unparse(a)},\n" for a in names) + ")")
+        sections[section].append((True, module, line))
+    return "\n\n".join("\n".join(line for _, _, line in sorted(group))
+                       for group in sections.values() if group)
 
 
 def build(name: str) -> object:
-    """Return the lesson as an nbformat notebook: prose, code and a call per example."""
+    """Return the lesson as an nbformat notebook."""
     import nbformat.v4 as v4
 
-    source = lessons.source(name)
-    tree = ast.parse(source)
-    examples = set(example_names(tree))
-    docstring = ast.get_docstring(tree) or name
-    title, _, rest = docstring.partition("\n")
-    cells = [v4.new_markdown_cell(f"# {title}\n\n{rest.strip()}\n\nEach example below runs "
-                                  f"real TensorFlow and checks its result against an "
-                                  f"independent answer: run the cells top to bottom.")]
+    outline = lessons.outline(name)
+    tree, source = outline.tree, outline.source
+    examples = {example.name: example for example in outline.examples}
+    intro = f"# {outline.title}\n\n{outline.introduction}\n\n{outline.guide}\n\n{HOW}"
+    cells = [v4.new_markdown_cell(intro), v4.new_code_cell(QUIET)]
     imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))
                and getattr(node, "module", None) != "__future__"]
-    lines = source.splitlines()[imports[0].lineno - 1:imports[-1].end_lineno]
-    cells.append(v4.new_code_cell("\n".join(lines)))  # the lesson's own imports, as written
-    has_figures = any(isinstance(node, ast.FunctionDef) and node.name in examples
-                      and is_figure_example(node) for node in tree.body)
-    cells.append(v4.new_code_cell(SETUP_FIGURES if has_figures else SETUP))
+    setup_at = len(cells)
     for node in tree.body[1:]:
         if isinstance(node, (ast.Import, ast.ImportFrom)) or is_examples_list(node):
             continue
-        text = segment(source, node)
         if isinstance(node, ast.FunctionDef) and node.name in examples:
-            prose = ast.get_docstring(node) or ""
-            cells.append(v4.new_markdown_cell(f"## {heading(node.name)}\n\n{prose}"))
-            cells.append(v4.new_code_cell(text))
-            call = (f"Image(filename=str({node.name}(figures_dir=FIGURES)))"
-                    if is_figure_example(node) else f"print_checks({node.name}())")
-            cells.append(v4.new_code_cell(call))
+            example = examples[node.name]
+            cells.append(v4.new_markdown_cell(f"## {outline.number}.{example.number} "
+                                              f"{example.heading}\n\n{example.explanation}"))
+            cells.append(v4.new_code_cell(example.code))
         else:
-            cells.append(v4.new_code_cell(text))
+            cells.append(v4.new_code_cell(segment(source, node)))
             if isinstance(node, ast.FunctionDef) and node.name == "configure":
                 cells.append(v4.new_code_cell("configure()  # before TF starts its devices"))
+    figures = FIGURES if any(example.figure for example in outline.examples) else ""
+    code = [cell.source for cell in cells[setup_at:] if cell.cell_type == "code"] + [figures]
+    cells.insert(setup_at, v4.new_code_cell(import_block(imports, code) + figures))
     for number, cell in enumerate(cells):
         cell["id"] = f"{name}-{number:03d}"  # fixed ids: the same export gives the same bytes
     notebook = v4.new_notebook(cells=cells)

@@ -1,8 +1,17 @@
-"""The report: lesson results as text a student reads and as one JSON document."""
+"""The report: lesson results as a lesson to read, a brief check list, JSON, notebook output.
+
+`Section` and `LessonResult` are the records `tfbasics.lessons.run` fills. `View` prints them
+on a terminal with rich (colours only on a terminal, none when piped or with NO_COLOR; every
+line fitted to the width); `to_json` gives the runner's `--json` document; `show` and
+`show_figure` print an example's results inside a notebook.
+"""
 
 from __future__ import annotations
 
 import math
+import os
+import re
+import sys
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,23 +19,22 @@ from typing import Any
 
 import numpy as np
 
-from tfbasics.checks import Check, _to_numpy
+from tfbasics.checks import Check, _describe_values, _to_numpy
 
 
 @dataclass
 class Section:
-    """One example's part of a lesson: its name, prose, source, checks and figure."""
+    """One example's part of a lesson run: its checks or figure, or the error it raised."""
 
     example: str
-    prose: str = ""
-    source: str = ""
     checks: list[Check] = field(default_factory=list)
     figure: Path | None = None
+    error: str | None = None
 
 
 @dataclass
 class LessonResult:
-    """What one lesson gave: a section per example run, and its error if it raised."""
+    """What one lesson gave: a section per example run, and the first error if one raised."""
 
     name: str
     title: str
@@ -53,6 +61,8 @@ class LessonResult:
         """Count the checks that failed."""
         return sum(not check.passed for check in self.checks)
 
+
+# --- JSON ------------------------------------------------------------------------------------
 
 def jsonable(value: Any) -> Any:
     """Return a value as plain JSON data: None as null, arrays as nested lists, errors by name."""
@@ -91,7 +101,11 @@ def check_to_json(check: Check, example: str = "") -> dict:
 
 
 def to_json(results: list[LessonResult], header: dict) -> dict:
-    """Return the whole run as the runner's JSON document."""
+    """Return the whole run as the runner's JSON document.
+
+    Per lesson: its checks (each naming its example), its figures, the first error, and (new)
+    `examples`, one entry per example run with its name, error and figure.
+    """
     return {
         **header,
         "lessons": [
@@ -102,6 +116,10 @@ def to_json(results: list[LessonResult], header: dict) -> dict:
                            for section in result.sections for check in section.checks],
                 "figures": [str(path) for path in result.figures],
                 "error": result.error,
+                "examples": [{"name": section.example, "error": section.error,
+                              "figure": None if section.figure is None else str(section.figure),
+                              "checks": len(section.checks)}
+                             for section in result.sections],
             }
             for result in results
         ],
@@ -111,22 +129,201 @@ def to_json(results: list[LessonResult], header: dict) -> dict:
     }
 
 
-def format_lesson(result: LessonResult, show_code: bool = False) -> str:
-    """Return a lesson's result as text: title, then per example its checks and figure."""
-    lines = [f"{result.name} — {result.title}"]
-    for section in result.sections:
-        if show_code:
-            lines.append(f"\n  ▸ {section.example}: {section.prose}")
-            lines.append(textwrap.indent(section.source.rstrip(), "  │ "))
-        lines += [textwrap.indent(str(check), "  ") for check in section.checks]
-        if section.figure is not None:
-            lines.append(f"  figure: {section.figure}")
-    if result.error is not None:
-        lines.append(f"  ERROR  {result.error}")
-    return "\n".join(lines)
+# --- notebooks ---------------------------------------------------------------------------------
 
-
-def print_checks(checks: list[Check]) -> None:
-    """Print each check as the runner does: verdict, name, computed vs expected."""
+def show(checks: list[Check]) -> None:
+    """Print an example's checks in a notebook cell: verdict, computed beside expected, note."""
     for check in checks:
         print(check)
+
+
+def show_figure(path: Path) -> None:
+    """Show a figure an example wrote, inside a notebook (else print where it is)."""
+    try:
+        from IPython.display import Image, display
+    except ImportError:
+        print(f"figure: {path}")
+        return
+    display(Image(filename=str(path)))
+
+
+# --- the terminal ----------------------------------------------------------------------------
+
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def _prose(text: str, style: str = "") -> Any:
+    """Return prose as rich Text, `code` in its own style, lines joined into paragraphs."""
+    from rich.text import Text
+
+    joined = "\n\n".join(" ".join(p.split()) for p in text.split("\n\n") if p.strip())
+    out = Text(style=style, overflow="fold")
+    position = 0
+    for match in _CODE.finditer(joined):
+        out.append(joined[position:match.start()])
+        out.append(match.group(1), style="bold cyan")
+        position = match.end()
+    out.append(joined[position:])
+    return out
+
+
+def _pad(renderable: Any, pad: tuple[int, int, int, int]) -> Any:
+    """Return a renderable indented by `pad` (top, right, bottom, left), without trailing
+    spaces: rich's Padding would fill each line to the full width."""
+    from rich.padding import Padding
+
+    return Padding(renderable, pad, expand=False)
+
+
+def _code(code: str) -> Any:
+    """Return Python source as rich Text, indented 4 and highlighted (plain when colours are
+    off). Print it with soft_wrap: a long line stays whole for the terminal to wrap, since a
+    line rich broke in two would no longer be Python."""
+    from rich.syntax import Syntax
+
+    code = textwrap.indent(code, "    ")
+    text = Syntax(code, "python", theme="ansi_dark", background_color="default").highlight(code)
+    text.rstrip()
+    return text
+
+
+_TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)(?=\n|$)")
+
+
+class _Trimmed:
+    """A text file that drops the spaces rich pads lines with, before each line's end."""
+
+    def __init__(self, file: Any) -> None:
+        self.file = file
+
+    def write(self, text: str) -> int:
+        """Write `text` without trailing spaces on its lines."""
+        return self.file.write(_TRAILING.sub(r"\1", text))
+
+    def flush(self) -> None:
+        """Flush the file underneath."""
+        self.file.flush()
+
+    def isatty(self) -> bool:
+        """Tell whether the file underneath is a terminal."""
+        return self.file.isatty()
+
+    def fileno(self) -> int:
+        """Return the file descriptor underneath (rich asks it for the terminal's size)."""
+        return self.file.fileno()
+
+
+class View:
+    """Prints a run on the terminal: each lesson as a lesson, or (brief) its checks only."""
+
+    def __init__(self, brief: bool = False, show_code: bool = False) -> None:
+        from rich.console import Console
+
+        plain = bool(os.environ.get("NO_COLOR"))
+        self.out = Console(file=_Trimmed(sys.stdout), highlight=False, emoji=False,
+                           soft_wrap=False, color_system=None if plain else "auto")
+        interactive = sys.stderr.isatty() and not plain
+        self.err = Console(stderr=True, highlight=False) if interactive else None
+        self.brief, self.show_code = brief, show_code
+
+    def header(self, header: dict, device: str) -> None:
+        """Print the versions and devices, device names short."""
+        from tfbasics.devices import short_name
+
+        seen = ", ".join(short_name(d) for d in header["devices"])
+        self.out.print(f"tfbasics · TensorFlow {header['tensorflow']} · NumPy "
+                       f"{header['numpy']} · running on {short_name(device)} (TF sees {seen})")
+
+    def lesson(self, outline: Any) -> None:
+        """Print a lesson's title and introduction (the title only, when brief)."""
+        from rich.rule import Rule
+        from rich.text import Text
+
+        self.out.print()
+        if self.brief:
+            self.out.print(Text(f"{outline.name} — {outline.title}", style="bold"))
+            return
+        self.out.print(Rule(Text(f"{outline.number} · {outline.title}", style="bold"),
+                            align="left", characters="─"))
+        self.out.print(_pad(_prose(outline.introduction), (1, 0, 0, 0)))
+        if outline.guide:
+            self.out.print(_pad(_prose(outline.guide, style="dim"), (1, 0, 0, 0)))
+
+    def example(self, outline: Any, example: Any) -> None:
+        """Print an example's heading, explanation and code (only the code with show_code)."""
+        if self.brief and not self.show_code:
+            return
+        from rich.text import Text
+
+        self.out.print()
+        self.out.print(Text(f"{outline.number}.{example.number}  {example.heading}",
+                            style="bold"))
+        if not self.brief:
+            self.out.print(_pad(_prose(example.prose), (0, 0, 1, 2)))
+        self.out.print(_code(example.code), soft_wrap=True)  # never cropped nor re-wrapped
+
+    def running(self, label: str) -> Any:
+        """Return a context that shows what is running on a terminal's stderr (transient)."""
+        import contextlib
+
+        if self.err is None:
+            return contextlib.nullcontext()
+        return self.err.status(f"{label} …", spinner="line")
+
+    def results(self, section: Section) -> None:
+        """Print an example's verified results, figure or error."""
+        from rich.text import Text
+
+        if not self.brief or self.show_code:
+            self.out.print()
+        for check in section.checks:
+            mark = ("PASS", "bold green") if check.passed else ("FAIL", "bold red")
+            self.out.print(_pad(Text.assemble(mark, "  ", check.name), (0, 0, 0, 2)))
+            lines = [(line, "dim") for line in _describe_values(check, self.out.width - 8)]
+            lines += [(check.note, "")] if check.note else []
+            lines += [(check.timing, "dim")] if check.timing else []
+            for text, style in lines:
+                self.out.print(_pad(Text(text, style=style, overflow="fold"), (0, 0, 0, 8)))
+        if section.figure is not None:
+            self.out.print(_pad(Text.assemble(("figure", "bold"), f"  {section.figure}"),
+                                (0, 0, 0, 2)))
+        if section.error is not None:
+            self.out.print(_pad(Text.assemble(("ERROR", "bold red"), f"  {section.error}",
+                                              overflow="fold"), (0, 0, 0, 2)))
+        self.out.file.flush()  # a pipe (tee, less) sees each example as it finishes
+
+    def lesson_error(self, result: LessonResult) -> None:
+        """Print an error that stopped a whole lesson (it could not load)."""
+        from rich.text import Text
+
+        if result.error and not result.sections:
+            self.out.print(_pad(Text.assemble(("ERROR", "bold red"), f"  {result.error}",
+                                              overflow="fold"), (0, 0, 0, 2)))
+
+    def summary(self, results: list[LessonResult]) -> None:
+        """Print every failing check and every error, then the totals."""
+        from rich.text import Text
+
+        problems = []
+        for result in results:
+            if result.error and not result.sections:
+                problems.append(f"{result.name}: the lesson could not run: {result.error}")
+            for section in result.sections:
+                if section.error:
+                    problems.append(f"{result.name} › {section.example}: {section.error}")
+                problems += [f"{result.name} › {section.example} › {check.name}"
+                             for check in section.checks if not check.passed]
+        passed = sum(result.passed for result in results)
+        failed = sum(result.failed for result in results)
+        errors = sum(section.error is not None for result in results
+                     for section in result.sections) + sum(
+            bool(result.error and not result.sections) for result in results)
+        self.out.print()
+        if problems:
+            self.out.print(Text("What did not pass:", style="bold red"))
+            for problem in problems:
+                self.out.print(_pad(Text(problem, overflow="fold"), (0, 0, 0, 2)))
+        totals = f"{passed} passed, {failed} failed"
+        totals += f", {errors} error{'s' if errors != 1 else ''}" if errors else ""
+        style = "bold green" if not problems else "bold red"
+        self.out.print(Text(totals, style=style))

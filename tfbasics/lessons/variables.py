@@ -1,8 +1,12 @@
 """Introduction to variables
 
 A `tf.Variable` holds state that your program changes, such as a model's weights. It looks
-like a tensor and most ops accept it, but unlike a tensor you can assign to it in place. Each
-example is checked against NumPy or the value the guide page shows.
+like a tensor and most ops accept it, but unlike a tensor you can change its value in place
+with `assign`; its dtype and shape stay fixed.
+
+Each example follows the guide page and checks what TF does against NumPy or the values the
+guide prints. Where the guide asks for a GPU, the check says what happens on your machine,
+with a GPU or without one.
 
 Guide: https://www.tensorflow.org/guide/variable
 """
@@ -17,7 +21,12 @@ from tfbasics.devices import short_name
 
 
 def create_a_variable() -> list[Check]:
-    """Create a variable from a tensor or a list; bool and complex work too."""
+    """Create a variable from an initial value: a tensor, a list, bools or complex numbers.
+
+    The variable takes its dtype and shape from that value and keeps them for life. Like a
+    tensor it has a `.shape`, a `.dtype` and a `.numpy()`; Python complex numbers become
+    `complex128`.
+    """
     my_tensor = tf.constant([[1.0, 2.0], [3.0, 4.0]])
     my_variable = tf.Variable(my_tensor)
     bool_variable = tf.Variable([False, False, False, True])
@@ -34,25 +43,44 @@ def create_a_variable() -> list[Check]:
 
 
 def ops_on_variables_return_tensors() -> list[Check]:
-    """Most tensor ops accept a variable but return a plain `tf.Tensor`, not a variable."""
+    """Most tensor ops accept a variable, but what they return is a plain `tf.Tensor`.
+
+    A variable is a container for a tensor: an op reads the tensor inside and computes a new
+    one, and only `assign` writes back into the container. So `tf.convert_to_tensor` gives
+    you the variable's current value as a tensor, `tf.reshape` makes a reshaped copy (the
+    variable itself cannot be reshaped), and `my_variable + 1.0` is a new tensor with no
+    state. That is why the tape in the autodiff lesson does not watch `Variable + 1.0`.
+    """
     my_variable = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
-    reshaped = tf.reshape(my_variable, [1, 4])
-    plus_one = my_variable + 1.0  # why `c3` in the autodiff lesson has no gradient
+    as_tensor = tf.convert_to_tensor(my_variable)  # the guide's "As a tensor:"
+    reshaped = tf.reshape(my_variable, [1, 4])  # a new tensor; my_variable stays (2, 2)
+    plus_one = my_variable + 1.0
     matrix = np.array([[1.0, 2.0], [3.0, 4.0]])
     return [
+        check_close("tf.convert_to_tensor(my_variable) is a Tensor, not a Variable",
+                    [isinstance(as_tensor, tf.Variable), tf.is_tensor(as_tensor)],
+                    [False, True]),
+        check_close("... with the same values", as_tensor, matrix),
         check_close("tf.math.argmax on a variable", tf.math.argmax(my_variable),
                     np.argmax(matrix, axis=0)),
         check_close("tf.reshape(variable, [1, 4]) holds the same values", reshaped,
                     matrix.reshape(1, 4)),
-        check_close("... but it is a Tensor, not a Variable",
-                    [isinstance(reshaped, tf.Variable), tf.is_tensor(reshaped)], [False, True]),
+        check_close("... but it is a Tensor, and the variable keeps shape (2, 2)",
+                    [isinstance(reshaped, tf.Variable), my_variable.shape.as_list()],
+                    [False, [2, 2]]),
         check_close("variable + 1.0 is a Tensor too",
                     [isinstance(plus_one, tf.Variable), tf.is_tensor(plus_one)], [False, True]),
+        check_close("holding [[2, 3], [4, 5]]", plus_one, matrix + 1.0),
     ]
 
 
 def assign_in_place() -> list[Check]:
-    """`assign` writes new values into the same variable; dtype and shape stay fixed."""
+    """`assign` writes new values into the same variable; its dtype and shape stay fixed.
+
+    Assigning does not (usually) allocate a new tensor: TF reuses the variable's memory. So
+    the new value is converted to the variable's dtype (the ints 1, 2 become float32), and a
+    value of another shape is refused, since it would not fit.
+    """
     a = tf.Variable([2.0, 3.0])
     a.assign([1, 2])  # ints are converted to the variable's float32
     return [
@@ -64,14 +92,18 @@ def assign_in_place() -> list[Check]:
 
 
 def copies_and_updates() -> list[Check]:
-    """A variable made from another has its own storage; `assign_add`/`assign_sub` update it."""
+    """A variable made from another copies its value; `assign_add` and `assign_sub` update it.
+
+    `tf.Variable(a)` duplicates a's tensor, so the two never share memory: assigning to a
+    leaves b alone. `a.assign_add(x)` is a += x done in place, and `assign_sub` is a -= x.
+    """
     a = tf.Variable([2.0, 3.0])
     b = tf.Variable(a)  # a copy: changing a leaves b alone
     a.assign([5, 6])
     after_assign = a.numpy()
-    a.assign_add([2, 3])  # [5, 6] + [2, 3]
+    a.assign_add([2, 3])  # [5, 6] + [2, 3] = [7, 9]
     after_add = a.numpy()
-    a.assign_sub([7, 9])  # [7, 9] - [7, 9]
+    a.assign_sub([7, 9])  # [7, 9] - [7, 9] = [0, 0]
     return [
         check_close("a after a.assign([5, 6])", after_assign, np.array([5.0, 6.0])),
         check_close("b, the copy, keeps [2, 3]", b, np.array([2.0, 3.0])),
@@ -81,7 +113,13 @@ def copies_and_updates() -> list[Check]:
 
 
 def names_and_trainable() -> list[Check]:
-    """Two variables may share a name; `trainable=False` keeps one out of gradients."""
+    """Two variables may share a name; `trainable=False` keeps one out of gradients.
+
+    A name is a label, kept when you save and load a model, not an identity: the two "Mark"
+    variables hold different tensors, and `a == b` compares their values element by element.
+    A variable such as a step counter should not be trained, so you create it with
+    `trainable=False` and `tf.GradientTape` does not watch it.
+    """
     my_tensor = tf.constant([[1.0, 2.0], [3.0, 4.0]])
     a = tf.Variable(my_tensor, name="Mark")
     b = tf.Variable(my_tensor + 1, name="Mark")  # same name, different values
@@ -97,24 +135,35 @@ def names_and_trainable() -> list[Check]:
 
 
 def placement_on_a_device() -> list[Check]:
-    """`tf.device` pins variables and ops; every result tells you where it lives."""
+    """`tf.device` chooses where variables live and ops run; every result says where it is.
+
+    Here the variables live on the CPU and the matmul runs there. The guide then asks for the
+    multiply on GPU:0, copying the values across: with a GPU it runs there, and without one
+    TF runs it on the CPU instead of failing, because soft placement is on by default.
+    Copying between devices is slow, so keep a variable where the ops that use it run.
+    """
     with tf.device("CPU:0"):
         a = tf.Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
         b = tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
-        c = tf.matmul(a, b)
-    with tf.device("GPU:0"):  # with no GPU, TF quietly runs it on the CPU (soft placement)
-        k = a * 2.0  # a is copied to the GPU when there is one
+        c = tf.matmul(a, b)  # [[22, 28], [49, 64]]
+        row = tf.Variable([[1.0, 2.0, 3.0]])
+    with tf.device("GPU:0"):
+        k = a * row  # broadcast: [[1, 4, 9], [4, 10, 18]]
     where_k = "GPU:0" if tf.config.list_logical_devices("GPU") else "CPU:0"
     a_np = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     return [
-        check_close("the variable lives on the CPU", short_name(a.device), "CPU:0",
+        check_close("the variable lives on CPU:0", short_name(a.device), "CPU:0",
                     note=f"a.device = {a.device}"),
-        check_close("the matmul ran on the CPU and gives a @ b", c,
-                    a_np @ np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]),
+        check_close("the matmul ran on CPU:0", short_name(c.device), "CPU:0",
                     note=f"c.device = {c.device}"),
-        check_close("an op asked for GPU:0 runs there, or on the CPU without a GPU",
-                    short_name(k.device), where_k, note=f"k.device = {k.device}"),
-        check_close("and gives a * 2", k, a_np * 2),
+        check_close("and gives a @ b", c, a_np @ np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])),
+        check_close("soft placement is on (the default)",
+                    tf.config.get_soft_device_placement(), True),
+        check_close("a * row asked for GPU:0 ran there, or on CPU:0 without a GPU",
+                    short_name(k.device), where_k,
+                    note=f"k.device = {k.device}; TF sees "
+                         f"{len(tf.config.list_logical_devices('GPU'))} GPU(s)"),
+        check_close("and gives a * row", k, a_np * np.array([[1.0, 2.0, 3.0]])),
     ]
 
 
