@@ -213,6 +213,21 @@ def pytest_collection_modifyitems(session, config, items):
         folder = SCRATCH / "second_course"
         start("second_course", [*RUNNER, *FIGURE_LESSONS, "--json", "--figures",
                                 str(folder / "figures")], folder)
+    if "solved_exercise_notebooks" in needed:
+        import nbformat
+
+        from tfbasics.exercises.notebooks import build
+
+        groups: dict[str, list] = {}
+        for name in COURSE:
+            folder = SCRATCH / "exercise_notebooks" / name
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{COURSE.index(name) + 1:02d}_{name}_exercises.ipynb"
+            path.write_text(nbformat.writes(build(name, solved=True)), encoding="utf-8")
+            key = f"solved-{name}" if fresh_kernel(name) else "solved"
+            groups.setdefault(key, []).append((path, folder / "executed"))
+        for key, pairs in groups.items():
+            execute_notebooks(key, pairs)
     if "executed_notebooks" in needed:
         groups = {}
         for path in notebooks():
@@ -328,3 +343,20 @@ def interrupted_run():
     code = process.wait(timeout=600)
     INTERRUPTED["thread"].join(timeout=60)
     return code, INTERRUPTED.get("stdout", ""), stderr
+
+
+@pytest.fixture(scope="session")
+def solved_exercise_notebooks():
+    """Return {notebook name: (executed JSON or None, why it stopped)} for the solved
+    exercise notebooks."""
+    tails = {key: finish(key)[1] for key in sorted(
+        {f"solved-{name}" if fresh_kernel(name) else "solved" for name in COURSE})}
+    results = {}
+    for name in COURSE:
+        folder = SCRATCH / "exercise_notebooks" / name
+        path = folder / f"{COURSE.index(name) + 1:02d}_{name}_exercises.ipynb"
+        notebook, error = executed(path, folder / "executed")
+        if notebook is None and not error:
+            error = "\n".join(tails.values())[-3000:]
+        results[path.name] = (notebook, error)
+    return results

@@ -25,7 +25,8 @@ def exported(tmp_path_factory):
 def test_committed_notebooks_are_a_fresh_export(exported):
     committed = sorted((ROOT / "lessons").glob("*.ipynb"))
     assert [p.name for p in committed] == sorted(
-        [f"{i:02d}_{name}.ipynb" for i, name in enumerate(COURSE, start=1)])
+        [f"{i:02d}_{name}.ipynb" for i, name in enumerate(COURSE, start=1)]
+        + [f"{i:02d}_{name}_exercises.ipynb" for i, name in enumerate(COURSE, start=1)])
     assert sorted(p.name for p in exported.iterdir()) == [p.name for p in committed]
     for path in committed:
         assert path.read_bytes() == (exported / path.name).read_bytes(), path.name

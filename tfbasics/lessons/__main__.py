@@ -55,7 +55,8 @@ def build_parser() -> Parser:
     parser.add_argument("--device", choices=DEVICE_CHOICES, default="auto",
                         help="where TF runs: auto (a GPU if TF sees one), cpu or gpu")
     parser.add_argument("--export-notebooks", type=Path, metavar="DIR",
-                        help="write one Jupyter notebook per lesson into DIR and stop")
+                        help="write one Jupyter notebook per lesson (and one of its exercises) "
+                             "into DIR and stop")
     return parser
 
 
@@ -114,10 +115,11 @@ def list_lessons(as_json: bool) -> None:
 def export_notebooks(parser: Parser, folder: Path, names: list[str]) -> int:
     """Write the notebooks, or answer a usage mistake with one line and exit 2."""
     try:
+        from tfbasics.exercises import notebooks as exercise_notebooks
         from tfbasics.lessons import notebooks
 
         figures_folder(folder)  # a folder, not a file
-        for path in notebooks.export(folder, names):
+        for path in notebooks.export(folder, names) + exercise_notebooks.export(folder, names):
             print(f"wrote {path}")
     except ImportError:
         parser.error("--export-notebooks needs nbformat: pip install 'tfbasics[notebooks]'")

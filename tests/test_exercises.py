@@ -1,0 +1,190 @@
+"""The practice mode as a student uses it: `python -m tfbasics.exercises` in a folder of theirs."""
+
+import json
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from conftest import student_env
+
+from tfbasics import exercises, lessons
+from tfbasics.exercises.notebooks import cell_of
+
+PRACTICE = [sys.executable, "-m", "tfbasics.exercises"]
+
+
+def practise(*args, cwd, timeout=300):
+    """Run one practice command as a student would, from their folder."""
+    return subprocess.run([*PRACTICE, *args], capture_output=True, text=True, cwd=cwd,
+                          env={**student_env(), "TFBASICS_SEED": "7"}, timeout=timeout)
+
+
+def test_there_are_at_least_three_exercises_per_lesson():
+    catalogue = exercises.catalogue()
+    for lesson in lessons.COURSE:
+        assert sum(e.lesson == lesson for e in catalogue) >= 3, lesson
+    assert len(catalogue) >= 21
+    assert [e.lesson for e in catalogue] == sorted((e.lesson for e in catalogue),
+                                                   key=lessons.COURSE.index)
+    for exercise in catalogue:  # each one states its task and kind
+        assert exercise.task.endswith(".") and exercise.kind, exercise.name
+
+
+def test_a_students_session(tmp_path):
+    listed = practise("list", cwd=tmp_path)
+    assert listed.returncode == 0
+    header, *rows = listed.stdout.splitlines()
+    assert header.split() == ["exercise", "lesson", "status", "task"]
+    assert [row.split()[0] for row in rows] == [e.name for e in exercises.catalogue()]
+    assert all(" not started " in row for row in rows)
+
+    started = practise("start", "cubic_derivative", cwd=tmp_path)
+    path = tmp_path / "exercises" / "cubic_derivative.py"
+    assert started.returncode == 0 and "wrote exercises/cubic_derivative.py" in started.stdout
+    assert "check cubic_derivative" in started.stdout  # says what to do next
+    module = exercises.find("cubic_derivative").module()
+    assert path.read_text() == module.STUB
+
+    failing = practise("check", "cubic_derivative", cwd=tmp_path)
+    assert failing.returncode == 1 and "Traceback" not in failing.stdout + failing.stderr
+    assert failing.stdout.startswith("FAIL  cubic_derivative: your formula still returns ...")
+
+    path.write_text(module.STUB.replace("return ...  # your formula", "return 4 + 2 * w**2"))
+    wrong = practise("check", "cubic_derivative", cwd=tmp_path)
+    assert wrong.returncode == 1 and "where the tape gives" in wrong.stdout
+    assert "3 * w" not in wrong.stdout  # the diagnosis, not the answer
+
+    again = practise("start", "cubic_derivative", cwd=tmp_path)  # never overwrites edits
+    assert "left as it is" in again.stdout and "4 + 2 * w**2" in path.read_text()
+
+    solved = practise("solution", "cubic_derivative", cwd=tmp_path)
+    assert solved.stdout == module.SOLUTION  # exactly a solved file, nothing else
+    path.write_text(solved.stdout)
+    passing = practise("check", "cubic_derivative", cwd=tmp_path)
+    assert passing.returncode == 0 and passing.stdout.strip() == "PASS  cubic_derivative"
+
+    hints = [practise("hint", "cubic_derivative", cwd=tmp_path).stdout
+             for _ in range(len(module.HINTS) + 1)]
+    assert hints[0].startswith(f"hint 1 of {len(module.HINTS)}") and module.HINTS[0] in hints[0]
+    assert module.HINTS[1] in hints[1] and hints[-1].startswith("No more hints")
+    progress = json.loads((tmp_path / "exercises" / ".progress.json").read_text())
+    assert progress["hints"]["cubic_derivative"] == len(module.HINTS)
+
+    statuses = {row.split()[0]: row.split()[2] for row in
+                practise("list", cwd=tmp_path).stdout.splitlines()[1:]}
+    assert statuses["cubic_derivative"] == "done" and statuses["product_rule"] == "not"
+
+
+@pytest.mark.parametrize("args, words", [
+    (["start", "cubic_derivatve"], "no exercise named 'cubic_derivatve' (did you mean "
+                                   "cubic_derivative?)"),
+    (["check", "product_rule"], "product_rule is not started: run `python -m "
+                                "tfbasics.exercises start product_rule` first"),
+    (["check"], "no exercise is started yet"),
+    (["hint"], "the following arguments are required: NAME"),
+    (["--path", "/no/such/folder", "list"], "--path /no/such/folder: no such folder"),
+])
+def test_usage_mistakes_exit_2_with_one_line(args, words, tmp_path):
+    process = practise(*args, cwd=tmp_path)
+    assert process.returncode == 2 and "Traceback" not in process.stderr
+    [line] = process.stderr.strip().splitlines()
+    assert words in line
+
+
+LOOPING_EXERCISE = '''"""Add one to a number.
+
+Write plus_one(x) returning x + 1.
+"""
+
+LESSON = "tensors"
+ORDER = 99
+KIND = "warm-up"
+TIME_LIMIT = 3
+STUB = """def plus_one(x):
+    while True:  # oops
+        pass
+"""
+SOLUTION = """def plus_one(x):
+    return x + 1
+"""
+HINTS = ["Add one."]
+
+
+def grade(student, rng):
+    from tfbasics.exercises.grading import Feedback, call, compare, require
+
+    plus_one = require(student, "plus_one", "plus_one(x)")
+    for x in rng.integers(0, 10, 3):
+        compare(call(plus_one, int(x)), x + 1.0, "plus_one(x)", f"x = {x}")
+    return Feedback.ok()
+'''
+
+
+def test_a_teachers_folder_and_an_endless_loop(tmp_path):
+    teacher = tmp_path / "teacher"
+    teacher.mkdir()
+    (teacher / "plus_one.py").write_text(LOOPING_EXERCISE)
+    student = tmp_path / "student"
+    student.mkdir()
+    listed = practise("--path", str(teacher), "list", cwd=student)
+    assert "plus_one" in listed.stdout and "Add one to a number." in listed.stdout
+    assert practise("--path", str(teacher), "start", "plus_one", cwd=student).returncode == 0
+    start = time.monotonic()
+    stuck = practise("--path", str(teacher), "check", "plus_one", cwd=student)
+    assert stuck.returncode == 1 and time.monotonic() - start < 60
+    assert "did not finish within 3 s (an endless loop?): stopped it" in stuck.stdout
+    (student / "exercises" / "plus_one.py").write_text(
+        practise("--path", str(teacher), "solution", "plus_one", cwd=student).stdout)
+    assert practise("--path", str(teacher), "check", cwd=student).returncode == 0
+    (teacher / "broken.py").write_text('"""Not an exercise."""\nLESSON = "tensors"\n')
+    broken = practise("--path", str(teacher), "list", cwd=student)
+    assert broken.returncode == 2 and "is not an exercise: it lacks ORDER" in broken.stderr
+
+
+def test_watch_checks_on_save_and_stops_on_ctrl_c(tmp_path):
+    assert practise("start", "cubic_derivative", cwd=tmp_path).returncode == 0
+    process = subprocess.Popen(
+        [*PRACTICE, "watch", "cubic_derivative"], cwd=tmp_path, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, env={**student_env(), "TFBASICS_SEED": "7"},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    lines = [process.stdout.readline() for _ in range(2)]
+    assert lines[0].startswith("watching 1 file in exercises/")
+    assert lines[1].startswith("FAIL  cubic_derivative")
+    module = exercises.find("cubic_derivative").module()
+    (tmp_path / "exercises" / "cubic_derivative.py").write_text(module.SOLUTION)
+    assert process.stdout.readline().strip() == "PASS  cubic_derivative"  # picked up the save
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0 and out.strip().splitlines()[-1] == "stopped watching"
+    assert "Traceback" not in err
+
+
+def test_exercise_notebooks_run_with_the_stubs_solved(solved_exercise_notebooks):
+    """One notebook per lesson; with the solutions in place of the stubs, every check passes
+    in a real kernel, and the stub cells are the starting files' code."""
+    assert sorted(solved_exercise_notebooks) == [f"{i:02d}_{name}_exercises.ipynb"
+                                                 for i, name in enumerate(lessons.COURSE, 1)]
+    for name, (executed, error) in solved_exercise_notebooks.items():
+        assert executed is not None, f"{name}: {error}"
+        text = "".join("".join(o.get("text", "")) for cell in executed["cells"]
+                       for o in cell.get("outputs", []))
+        lesson = name[3:-len("_exercises.ipynb")]
+        chosen = [e.name for e in exercises.catalogue() if e.lesson == lesson]
+        assert [line.split()[1] for line in text.splitlines() if line.startswith("PASS  ")] \
+            == chosen, text[-2000:]
+        assert "FAIL" not in text
+
+
+def test_committed_exercise_notebooks_hold_the_stubs():
+    root = Path(__file__).resolve().parent.parent / "lessons"
+    for exercise in exercises.catalogue():
+        path = root / (f"{lessons.COURSE.index(exercise.lesson) + 1:02d}_{exercise.lesson}"
+                       f"_exercises.ipynb")
+        cells = ["".join(c["source"]) for c in json.loads(path.read_text())["cells"]]
+        at = cells.index(cell_of(exercise.module().STUB))
+        assert cells[at + 1] == f'check("{exercise.name}")'
+        assert textwrap.dedent(cells[at - 1]).startswith(f"## {exercise.name}")

@@ -1,0 +1,106 @@
+"""The autodiff exercises: each solution passes; the stub, typical wrong answers and a
+hard-coded answer fail with a diagnosis that names where, never the answer."""
+
+import pytest
+
+from tfbasics import exercises
+from tfbasics.exercises.run import grade_source
+
+
+def solution(name):
+    return exercises.find(name).module().SOLUTION
+
+
+def stub(name):
+    return exercises.find(name).module().STUB
+
+
+def with_body(name, old, new):
+    """The solution with one line changed: a typical wrong answer."""
+    text = solution(name)
+    assert old in text, old
+    return text.replace(old, new)
+
+
+NAMES = ["cubic_derivative", "product_rule", "watch_the_constant", "linear_layer_gradients"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_solution_passes_and_the_stub_fails_helpfully(name):
+    for seed in (0, 1):
+        assert grade_source(name, solution(name), seed)["passed"]
+    result = grade_source(name, stub(name), 0)
+    assert not result["passed"]
+    assert "Traceback" not in result["message"] and "\n" not in result["message"]
+    assert "..." in result["message"] or "None" in result["message"], result["message"]
+
+
+def test_cubic_derivative_wrong_answers():
+    for wrong in ("4 + 2 * w**2", "4 * w + 3 * w**2", "3 * w**2"):  # power rule, extra w, no 4
+        result = grade_source("cubic_derivative", with_body(
+            "cubic_derivative", "return 4 + 3 * w**2", f"return {wrong}"))
+        assert not result["passed"]
+        assert "your formula is wrong in w[" in result["message"]
+        assert "where the tape gives" in result["message"]
+        assert "3 * w" not in result["message"] and "w**2" not in result["message"]
+    # right at w = 1 only: 7 everywhere
+    hard = with_body("cubic_derivative", "return 4 + 3 * w**2", "return 7.0 + 0 * w")
+    assert not grade_source("cubic_derivative", hard)["passed"]
+
+
+def test_product_rule_wrong_answers():
+    line = "return 2 * w * np.sin(w) + w**2 * np.cos(w)  # (uv)' = u'v + uv'"
+    for wrong in ("return w**2 * np.cos(w)", "return 2 * w * np.cos(w)",
+                  "return 2 * w * np.sin(w) - w**2 * np.cos(w)"):
+        result = grade_source("product_rule", with_body("product_rule", line, wrong))
+        assert not result["passed"] and "your formula is wrong in w[" in result["message"]
+    shape = grade_source("product_rule", with_body("product_rule", line, "return w.sum()"))
+    assert not shape["passed"] and "shape" in shape["message"]
+
+
+def test_watch_the_constant_diagnoses_the_none():
+    result = grade_source("watch_the_constant", stub("watch_the_constant"))
+    assert "still None" in result["message"] and "tape.watch(x)" in result["message"]
+    variable = with_body("watch_the_constant", "        tape.watch(x)  # a tf.Tensor is recorded "
+                         "only once watched\n", "")
+    variable = variable.replace("x = tf.constant(x_value)", "x = tf.Variable(x_value)")
+    assert grade_source("watch_the_constant", variable)["passed"]  # another right answer
+    wrong = with_body("watch_the_constant", "y = x**3 + 2 * x", "y = x**3 + 2 * x * x")
+    result = grade_source("watch_the_constant", wrong)
+    assert not result["passed"] and "dy/dx is " in result["message"]
+
+
+def test_linear_layer_gradients_wrong_answers():
+    outside = with_body("linear_layer_gradients",
+                        "    with tf.GradientTape() as tape:\n        y = x @ w + b\n"
+                        "        L = tf.reduce_mean(y**2)\n",
+                        "    y = x @ w + b\n    L = tf.reduce_mean(y**2)\n"
+                        "    with tf.GradientTape() as tape:\n        pass\n")
+    result = grade_source("linear_layer_gradients", outside)
+    assert not result["passed"] and "None" in result["message"]
+    summed = with_body("linear_layer_gradients", "L = tf.reduce_mean(y**2)",
+                       "L = tf.reduce_sum(y**2)")
+    result = grade_source("linear_layer_gradients", summed)
+    assert not result["passed"] and "dL/dw is wrong in dL_dw[" in result["message"]
+    swapped = with_body("linear_layer_gradients", "return dL_dw, dL_db", "return dL_db, dL_dw")
+    result = grade_source("linear_layer_gradients", swapped)
+    assert not result["passed"] and "shape" in result["message"]
+
+
+def test_a_file_that_raises_or_does_not_parse_gets_its_line():
+    def line_of(text, words):
+        return next(i for i, line in enumerate(text.splitlines(), 1) if words in line)
+
+    broken = solution("product_rule").replace("return 2 * w", "return 2 * v")
+    result = grade_source("product_rule", broken)
+    assert not result["passed"]
+    line = line_of(broken, "return 2 * v")
+    assert result["message"].startswith(f"your code raised NameError at line {line}: name 'v'")
+    syntax = solution("product_rule").replace("def dL_dw(w):", "def dL_dw(w)")
+    result = grade_source("product_rule", syntax)
+    assert result["message"].startswith(f"line {line_of(syntax, 'def dL_dw(w)')}: Python "
+                                        f"cannot read it")
+    printing = solution("product_rule").replace("def dL_dw(w):",
+                                                "print('hello')\n\n\ndef dL_dw(w):")
+    result = grade_source("product_rule", printing)
+    assert result["passed"] and result["printed"] == "hello"

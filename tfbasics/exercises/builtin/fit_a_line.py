@@ -1,0 +1,129 @@
+"""Write a training loop: fit y ≈ a·x + b by gradient descent, down to the least-squares fit.
+
+Write train(x, y, num_steps): starting from a = b = 0, take num_steps steps of gradient
+descent on L = mean((a·x + b - y)²), each recorded on a `tf.GradientTape` and applied with
+`assign_sub`, and return (a, b). The check trains on random data sets and compares your a and b
+with the exact least-squares fit NumPy solves.
+"""
+
+LESSON = "modules"
+ORDER = 2
+KIND = "write a training loop"
+
+STUB = '''\
+"""Exercise fit_a_line: fit y ≈ a·x + b by gradient descent.
+
+train(x, y, num_steps) starts from a = b = 0, takes num_steps steps of gradient descent on
+L = mean((a·x + b - y)²) and returns (a, b). x and y are float32 tensors of shape (N,).
+Check it: python -m tfbasics.exercises check fit_a_line
+"""
+import tensorflow as tf
+
+
+def train(x, y, num_steps):
+    a = tf.Variable(0.0)
+    b = tf.Variable(0.0)
+    lr = 0.1  # the learning rate
+    for _ in range(num_steps):
+        ...  # one step: record L on a tape, then move a and b downhill
+    return a, b
+'''
+
+SOLUTION = '''\
+"""Exercise fit_a_line: fit y ≈ a·x + b by gradient descent.
+
+train(x, y, num_steps) starts from a = b = 0, takes num_steps steps of gradient descent on
+L = mean((a·x + b - y)²) and returns (a, b). x and y are float32 tensors of shape (N,).
+Check it: python -m tfbasics.exercises check fit_a_line
+"""
+import tensorflow as tf
+
+
+def train(x, y, num_steps):
+    a = tf.Variable(0.0)
+    b = tf.Variable(0.0)
+    lr = 0.1  # the learning rate
+    for _ in range(num_steps):
+        with tf.GradientTape() as tape:
+            L = tf.reduce_mean((a * x + b - y) ** 2)
+        dL_da, dL_db = tape.gradient(L, [a, b])
+        a.assign_sub(lr * dL_da)  # a ← a - lr·dL/da
+        b.assign_sub(lr * dL_db)
+    return a, b
+'''
+
+HINTS = [
+    "Each step: compute L inside `with tf.GradientTape() as tape:`, then ask the tape for "
+    "the gradient of L with respect to a and b.",
+    "Move each variable against its gradient, in place: a.assign_sub(lr * dL_da). Writing "
+    "a = a - ... makes a a plain Tensor, which the next tape does not watch.",
+    "L = tf.reduce_mean((a * x + b - y) ** 2); dL_da, dL_db = tape.gradient(L, [a, b]).",
+]
+
+NUM_STEPS = 200
+# The loss is a quadratic bowl whose curvatures (the eigenvalues of 2·[[mean x², mean x],
+# [mean x, 1]]) lie between 0.7 and 5.2 for the data sets drawn here (9000 of them tried): at
+# lr = 0.1 each step shrinks the distance to the least-squares fit by 7% or more, so 200 steps
+# from a = b = 0 end within 1e-6 of it, as float32 rounding does. 1e-3 accepts every run that
+# converged and rejects one still on its way.
+TOLERANCE = 1e-3
+
+
+def grade(student, rng):
+    """Train on three random data sets; a and b must match np.linalg.lstsq to 1e-3."""
+    import numpy as np
+    import tensorflow as tf
+
+    from tfbasics.exercises.grading import Feedback, Problem, as_array, call, require, show
+
+    train = require(student, "train", "train(x, y, num_steps)")
+
+    def fit(x, y, num_steps):  # the student's (a, b) after num_steps steps, as floats
+        try:
+            result = call(train, tf.constant(x), tf.constant(y), num_steps)
+        except Problem as problem:
+            if "NoneType" in str(problem):  # e.g. unsupported operand ... 'NoneType'
+                raise Problem(f"{problem}; a gradient was None: the tape follows only the "
+                              f"tf.Variables read inside its with block, and a = a - ... "
+                              f"turns a into a plain Tensor") from None
+            raise
+        if not (isinstance(result, (tuple, list)) and len(result) == 2):
+            raise Problem("train should return two numbers: (a, b)")
+        return np.array([as_array(value, f"train(...)'s {name}", ())
+                         for value, name in zip(result, "ab", strict=True)])
+
+    def mse(p, x64, y64):  # mean((a·x + b - y)²) in float64; inf once training blew up
+        with np.errstate(all="ignore"):
+            return float(np.mean((p[0] * x64 + p[1] - y64) ** 2))
+
+    for _ in range(3):
+        count = int(rng.integers(20, 61))
+        x = np.round(rng.uniform(-2, 2, count), 2)
+        a_true, b_true = np.round(rng.uniform(-3, 3, 2), 2)
+        y = np.round(a_true * x + b_true + rng.normal(0, 0.3, count), 2)
+        x, y = x.astype(np.float32), y.astype(np.float32)
+        x64, y64 = x.astype(np.float64), y.astype(np.float64)
+        exact = np.linalg.lstsq(np.stack([x64, np.ones_like(x64)], 1), y64, rcond=None)[0]
+        got = fit(x, y, NUM_STEPS)
+        if np.all(np.isfinite(got)) and np.all(np.abs(got - exact) <= TOLERANCE):
+            continue
+        on = f"on {count} random points"
+        start, one = fit(x, y, 0), fit(x, y, 1)
+        before, after_one, after_all = (mse(p, x64, y64) for p in (start, one, got))
+        residual = start[0] * x64 + start[1] - y64
+        downhill = -np.array([2 * np.mean(residual * x64), 2 * np.mean(residual)])
+        if np.array_equal(start, one):
+            raise Problem(f"{on} train(x, y, 1) returns the a and b of train(x, y, 0), "
+                          f"{show(start)}: a step does not change them yet")
+        if np.dot(one - start, downhill) < 0:
+            raise Problem(f"{on} your steps go uphill: one step from (a, b) = {show(start)} "
+                          f"raised the loss from {before:.4g} to {after_one:.4g}; it moved "
+                          f"a and b along the gradient, not against it")
+        if not np.all(np.isfinite(got)) or after_all > before:
+            raise Problem(f"{on} the loss grew over {NUM_STEPS} steps, from {before:.4g} "
+                          f"to {after_all:.4g}: each step overshoots the minimum, so the "
+                          f"learning rate is too large for this data")
+        raise Problem(f"{on} (a, b) after {NUM_STEPS} steps is {show(got)}, still "
+                      f"{np.max(np.abs(got - exact)):.2g} from the least-squares fit "
+                      f"{show(exact)}: the loss is still falling, so the steps are too small")
+    return Feedback.ok()

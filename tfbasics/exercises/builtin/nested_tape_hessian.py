@@ -1,0 +1,89 @@
+"""Write the tape code: the Hessian of L(w) = ½wᵀAw + Σ sin(w) with nested tapes.
+
+Write hessian(w, A) with two tf.GradientTapes: for a vector variable w and a symmetric matrix
+A, return the (n, n) matrix of second derivatives of L. The check compares it with the
+Hessian derived by hand, at random w and A of random sizes.
+"""
+
+LESSON = "advanced_autodiff"
+ORDER = 3
+KIND = "write the tape code"
+
+STUB = '''\
+"""Exercise nested_tape_hessian: the Hessian of L(w) = ½wᵀAw + Σ sin(w).
+
+w is an (n,) tf.Variable and A a symmetric (n, n) float32 tensor. Record L, then its
+gradient, on tapes, and return the Hessian: an (n, n) tensor, H[i, j] = d²L/dw[i]dw[j].
+Check it: python -m tfbasics.exercises check nested_tape_hessian
+"""
+import tensorflow as tf
+
+
+def hessian(w, A):
+    ...  # record L and its gradient on tapes here
+    return ...
+'''
+
+SOLUTION = '''\
+"""Exercise nested_tape_hessian: the Hessian of L(w) = ½wᵀAw + Σ sin(w).
+
+w is an (n,) tf.Variable and A a symmetric (n, n) float32 tensor. Record L, then its
+gradient, on tapes, and return the Hessian: an (n, n) tensor, H[i, j] = d²L/dw[i]dw[j].
+Check it: python -m tfbasics.exercises check nested_tape_hessian
+"""
+import tensorflow as tf
+
+
+def hessian(w, A):
+    with tf.GradientTape() as t2:
+        with tf.GradientTape() as t1:
+            L = 0.5 * tf.tensordot(w, tf.linalg.matvec(A, w), 1) + tf.reduce_sum(tf.sin(w))
+        g = t1.gradient(L, w)  # recorded by t2: Aw + cos(w)
+    return t2.jacobian(g, w)  # A - diag(sin w)
+'''
+
+HINTS = [
+    "A Hessian is the Jacobian of the gradient: one tape for L's gradient g, and a second "
+    "tape that records how g was computed from w.",
+    "Put the inner tape's `with` block, and the call to its gradient, inside the outer tape's "
+    "`with` block.",
+    "tape.gradient of a vector gives the gradient of its sum (one number per element of w); "
+    "the outer tape's jacobian(g, w) gives the whole (n, n) matrix.",
+]
+
+
+def grade(student, rng):
+    """Run hessian at three random (w, A), n from 2 to 5; compare with A - diag(sin w)."""
+    import numpy as np
+    import tensorflow as tf
+
+    from tfbasics.exercises.grading import (
+        Feedback,
+        Problem,
+        as_array,
+        at_point,
+        call,
+        compare,
+        points,
+        require,
+    )
+
+    hessian = require(student, "hessian", "hessian(w, A)")
+    for _ in range(3):
+        n = int(rng.integers(2, 6))
+        B = np.round(rng.uniform(-2.0, 2.0, (n, n)), 2)
+        A = ((B + B.T) / 2).astype(np.float32)  # symmetric
+        [w] = points(rng, (n,), count=1)
+        at = f"{at_point(['w'], [w])} (and a random symmetric {n}×{n} A)"
+        H = call(hessian, tf.Variable(w), tf.constant(A))
+        if H is None:
+            raise Problem(f"at {at} hessian returned None: the tape you asked never saw the "
+                          f"gradient being computed from w (was it recording then?)")
+        expected = A.astype(np.float64) - np.diag(np.sin(w.astype(np.float64)))
+        got = as_array(H, "the Hessian")
+        if got.shape == (n,) and np.allclose(got, expected.sum(axis=0), rtol=1e-3, atol=1e-4):
+            raise Problem(f"at {at} the Hessian has shape ({n},), but it should have shape "
+                          f"({n}, {n}): you got the gradient of the gradient's sum, one "
+                          f"number per element of w, not every pair of elements")
+        compare(H, expected, "the Hessian", at, "H")
+    return Feedback.ok()

@@ -1,0 +1,130 @@
+"""Replicate by hand: a matmul on each device you are given, then tf.add_n of the results.
+
+Write replicated_matmul(devices, a, b): for each device in the list, compute a @ b on that
+device with `tf.device`, then add the products with `tf.add_n`; return (total, products), the
+sum and the list of products in the order of `devices`. The check gives lists of two or more
+logical CPUs, reads where each product ran, and compares the values with NumPy's.
+"""
+
+LESSON = "devices"
+ORDER = 2
+KIND = "replicate by hand"
+
+STUB = '''\
+"""Exercise replicate_by_hand: a @ b on each device of a list, then the sum with tf.add_n.
+
+replicated_matmul(devices, a, b) computes a @ b once on each device in `devices` (names such
+as "/CPU:0"), in order, and returns (total, products): the list of products, and their sum
+made with tf.add_n.
+Check it: python -m tfbasics.exercises check replicate_by_hand
+"""
+import tensorflow as tf
+
+
+def replicated_matmul(devices, a, b):
+    products = []
+    for device in devices:
+        ...  # a @ b, computed on this device
+    total = ...  # the sum of the products, with tf.add_n
+    return total, products
+'''
+
+SOLUTION = '''\
+"""Exercise replicate_by_hand: a @ b on each device of a list, then the sum with tf.add_n.
+
+replicated_matmul(devices, a, b) computes a @ b once on each device in `devices` (names such
+as "/CPU:0"), in order, and returns (total, products): the list of products, and their sum
+made with tf.add_n.
+Check it: python -m tfbasics.exercises check replicate_by_hand
+"""
+import tensorflow as tf
+
+
+def replicated_matmul(devices, a, b):
+    products = []
+    for device in devices:
+        with tf.device(device):
+            products.append(tf.matmul(a, b))  # a and b are copied to this device first
+    total = tf.add_n(products)  # len(devices)·(a @ b)
+    return total, products
+'''
+
+HINTS = [
+    "An op runs on the device named by the `with tf.device(...)` block it is created in.",
+    "Inside the loop, open `with tf.device(device):` and append tf.matmul(a, b) to products.",
+    "tf.add_n(products) adds a list of tensors of the same shape.",
+]
+
+
+def configure():
+    """Split the CPU into two logical devices; this must run before TF starts its devices."""
+    import tensorflow as tf
+
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    if tf.config.get_logical_device_configuration(cpu) is None:
+        tf.config.set_logical_device_configuration(
+            cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+
+
+def _two_cpus(name):
+    """Return the names of two logical CPUs, or a Problem when TF runs on one CPU only."""
+    import tensorflow as tf
+
+    from tfbasics.exercises.grading import Problem
+
+    try:
+        configure()  # in a notebook: works if TF has not started its devices yet
+    except RuntimeError:
+        pass  # too late to split the CPU: said below
+    cpus = [device.name for device in tf.config.list_logical_devices("CPU")]
+    if len(cpus) < 2:
+        raise Problem(f"this exercise needs two logical CPUs, which TF can make only before "
+                      f"it starts its devices: run `python -m tfbasics.exercises check {name}`"
+                      f", or check it first thing in a fresh notebook kernel")
+    return cpus[:2]
+
+
+def grade(student, rng):
+    """Run replicated_matmul on lists of 2 to 4 devices; check each product's device and
+    value, and the total, against NumPy."""
+    import numpy as np
+    import tensorflow as tf
+
+    from tfbasics.devices import short_name
+    from tfbasics.exercises.grading import Feedback, Problem, as_array, call, compare, require
+
+    replicated_matmul = require(student, "replicated_matmul", "replicated_matmul(devices, a, b)")
+    cpus = _two_cpus("replicate_by_hand")
+    for indices in ([0, 1], [1, 0, 1], list(rng.integers(0, 2, int(rng.integers(2, 5))))):
+        devices = [f"/CPU:{int(i)}" for i in indices]
+        rows, inner, columns = (int(n) for n in rng.integers(1, 5, 3))
+        a = np.round(rng.uniform(-2, 2, (rows, inner)), 2).astype(np.float32)
+        b = np.round(rng.uniform(-2, 2, (inner, columns)), 2).astype(np.float32)
+        product = a.astype(np.float64) @ b.astype(np.float64)
+        result = call(replicated_matmul, devices, tf.constant(a), tf.constant(b))
+        if not (isinstance(result, (tuple, list)) and len(result) == 2):
+            raise Problem("replicated_matmul should return two values: (total, products)")
+        total, products = result
+        at = f"devices = {devices}"
+        if not isinstance(products, (list, tuple)) or len(products) != len(devices):
+            count = len(products) if isinstance(products, (list, tuple)) else "no list of"
+            raise Problem(f"for {at} products holds {count} tensors: it should hold one per "
+                          f"device in the list, in its order")
+        for number, (made, device) in enumerate(zip(products, devices, strict=True)):
+            if not isinstance(made, tf.Tensor):
+                raise Problem(f"for {at} products[{number}] is a {type(made).__name__}: keep "
+                              f"the tensors themselves (the check reads where each one ran)")
+            ran, wanted = short_name(made.device), short_name(cpus[int(indices[number])])
+            if ran != wanted:
+                raise Problem(f"for {at} products[{number}] ran on {ran}, not on {device}: "
+                              f"only ops created under tf.device(...) run there")
+            compare(made, product, f"products[{number}]", at, f"products[{number}]",
+                    rtol=1e-5, atol=1e-5)
+        got = as_array(total, "total", product.shape)
+        for times in range(len(devices) + 2):
+            if times != len(devices) and np.allclose(got, times * product, rtol=1e-5,
+                                                     atol=1e-5):
+                raise Problem(f"for {at} total is {times} times a @ b: it should add up the "
+                              f"products of all {len(devices)} devices")
+        compare(got, len(devices) * product, "total", at, "total", rtol=1e-5, atol=1e-5)
+    return Feedback.ok()

@@ -1,0 +1,225 @@
+"""Grading helpers for exercises: random points, independent answers, diagnoses that teach.
+
+A grader raises `Problem` with a one- or two-line diagnosis as soon as something is wrong (which
+element, which point, why a gradient is None, which shape), never the answer itself, and
+returns `Feedback.ok()` when everything holds. See the exercise contract in
+`tfbasics/exercises/__init__.py`.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+STUDENT_FILE = {"path": ""}  # the student's file, so errors can name its lines
+
+
+@dataclass
+class Feedback:
+    """The verdict on a student's answer: PASS, or what is wrong, in a line or two."""
+
+    passed: bool
+    message: str = ""
+
+    @classmethod
+    def ok(cls, message: str = "") -> Feedback:
+        """Return a passing verdict (with an optional remark)."""
+        return cls(True, message)
+
+    def __str__(self) -> str:
+        return "PASS" + (f"  {self.message}" if self.message else "") if self.passed \
+            else f"not yet: {self.message}"
+
+
+class Problem(Exception):
+    """Raised by a grader with the diagnosis the student reads."""
+
+
+def where(error: BaseException) -> str:
+    """Return 'line 7' for the last line of the student's file an error passed through."""
+    path = STUDENT_FILE["path"]
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if (path and frame.filename == path) or "ipykernel" in frame.filename
+              or frame.filename.startswith("<ipython")]
+    return f"line {frames[-1].lineno}" if frames else ""
+
+
+def describe_error(error: BaseException) -> str:
+    """Return 'your code raised NameError at line 7: name 'x' is not defined' (one line,
+    without TF's {{function_node ...}} and [Op:...] decorations).
+
+    An error inside a tf.function carries the student's line in its message ('in user code:
+    File ".../NAME.py", line 14'), not in the traceback: it is read from there, matching the
+    file by name (AutoGraph may reuse a conversion of the same code from another folder).
+    """
+    import os
+    import re
+
+    from tfbasics.checks import _error_message
+
+    text = str(error)
+    if "in user code:" in text or "Graph execution error" in text:
+        name = re.escape(os.path.basename(STUDENT_FILE["path"])) or r"[^\"]*ipykernel[^\"]*"
+        lines = re.findall(rf'File "(?:[^"]*/)?{name}", line (\d+)', text)
+        said = [line.strip().removeprefix(f"{type(error).__name__}: ")
+                for line in text.splitlines() if line.strip() and not line.strip().startswith(
+                    ("File ", "[[", "in user code", "Graph execution error", "Detected at"))]
+        when = "when its graph ran" if "Graph execution error" in text else "while TF traced it"
+        if lines and said:
+            return (f"your code raised {type(error).__name__} at line {lines[-1]} {when}: "
+                    f"{said[-1]}").split(". ")[0].rstrip(".")
+    message = _error_message(error)
+    if len(message) > 150:  # a paragraph (AutoGraph's, say): its first sentence says it
+        message = message.split(". ")[0].rstrip(".")
+    at = where(error)
+    return (f"your code raised {type(error).__name__}{' at ' + at if at else ''}"
+            + (f": {message}" if message else ""))
+
+
+def require(student: dict, name: str, example: str) -> Any:
+    """Return the function the student had to write, or a Problem saying to define it."""
+    value = student.get(name)
+    if value is None:
+        raise Problem(f"define {example} in your file (it is missing)")
+    if not callable(value):
+        raise Problem(f"{name} should be a function, like {example}; it is a "
+                      f"{type(value).__name__}")
+    return value
+
+
+def call(function: Callable[..., Any], *args: Any, what: str = "") -> Any:
+    """Call the student's function; its exception becomes a Problem naming its line."""
+    try:
+        value = function(*args)
+    except Problem:
+        raise
+    except Exception as error:  # noqa: BLE001 - the student's mistake, reported in a line
+        text = str(error)
+        if "value of type ellipsis" in text:  # a tf.function that returns the stub's ...
+            raise Problem(f"{what or function.__name__} still returns ... from the starting "
+                          f"file: write your code there") from error
+        if "Binding inputs to tf.function failed" in text:
+            raise Problem(f"{what or function.__name__}'s input_signature refused the check's "
+                          f"inputs: {text.split('due to', 1)[-1].strip(' `:')}") from error
+        raise Problem(describe_error(error)) from error  # a grader may look at the cause
+    parts = value if isinstance(value, (tuple, list)) else [value]
+    if any(part is Ellipsis or part is NotImplemented for part in parts):
+        raise Problem(f"{what or function.__name__} still returns ... from the starting file: "
+                      f"write your code there")
+    return value
+
+
+def show(value: Any, digits: int = 4) -> str:
+    """Format a number or array for a message: short, rounded."""
+    array = np.asarray(value)
+    if array.ndim == 0:
+        return f"{float(array):.{digits}g}"
+    return np.array2string(array, precision=digits, separator=", ",
+                           max_line_width=10_000, threshold=12)
+
+
+def label(name: str, index: tuple[int, ...]) -> str:
+    """Return 'w[1]' or 'w' for an element's position."""
+    return f"{name}[{', '.join(map(str, index))}]" if index else name
+
+
+def as_array(value: Any, what: str, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """Return a student's value as a float64 array, or a Problem about its type or shape."""
+    if value is None:
+        raise Problem(f"{what} is None")
+    try:
+        array = np.asarray(value.numpy() if hasattr(value, "numpy") else value,
+                           dtype=np.float64)
+    except (TypeError, ValueError):
+        raise Problem(f"{what} is a {type(value).__name__}, not numbers") from None
+    if shape is not None and array.shape != shape:
+        raise Problem(f"{what} has shape {array.shape}, but it should have shape {shape}")
+    return array
+
+
+def compare(got: Any, expected: np.ndarray, what: str, at: str, name: str = "",
+            rtol: float = 1e-4, atol: float = 1e-6, reference: str = "it should be") -> None:
+    """Raise a Problem naming the worst element unless got ≈ expected (elementwise): 'at x = 2
+    dy/dx is wrong in dy[1]: 0.4 where it should be 1.1' (`reference` words the expectation)."""
+    got = as_array(got, what, expected.shape)
+    if not np.all(np.isfinite(got)):
+        index = tuple(int(i) for i in np.argwhere(~np.isfinite(got))[0])
+        raise Problem(f"at {at} {what} is {got[index]} in {label(name or 'element', index)}")
+    error = np.abs(got - expected) - atol - rtol * np.abs(expected)
+    if np.all(error <= 0):
+        return
+    if expected.ndim == 0:
+        raise Problem(f"at {at} {what} is {show(got)} where {reference} {show(expected)}")
+    index = tuple(int(i) for i in np.unravel_index(int(np.argmax(error)), expected.shape))
+    raise Problem(f"at {at} {what} is wrong in {label(name or 'element', index)}: "
+                  f"{show(got[index])} where {reference} {show(expected[index])}")
+
+
+def points(rng: np.random.Generator, shape: Sequence[int] = (), count: int = 3,
+           low: float = -2.0, high: float = 2.0) -> list[np.ndarray]:
+    """Return `count` random points of `shape` in [low, high], rounded to 2 decimals (easy to
+    read in a message), as float32 arrays."""
+    return [np.round(rng.uniform(low, high, tuple(shape)), 2).astype(np.float32)
+            for _ in range(count)]
+
+
+def at_point(names: Sequence[str], values: Sequence[Any]) -> str:
+    """Return 'w = [0.3, -1.2]' or 'x = 1.5, y = 2.0' for a message."""
+    return ", ".join(f"{name} = {show(value, 3)}" for name, value in zip(names, values,
+                                                                      strict=True))
+
+
+def grade_formula(f: Callable[..., Any], formula: Callable[..., Any], at: Sequence[Sequence[Any]],
+                  names: Sequence[str]) -> None:
+    """Check a formula for the gradient of f at several points with `check_gradient`.
+
+    The tape, forward mode and finite differences judge it; a wrong formula gets 'at w = [...]
+    your formula is wrong in w[1]: 0.4 where the tape gives 1.1', never the formula.
+    """
+    from tfbasics.gradcheck import check_gradient
+
+    for point in at:
+        where_ = at_point(names, point)
+
+        def analytic(*values: Any) -> Any:
+            return call(formula, *values, what="your formula")
+
+        try:
+            check = check_gradient(f, *point, analytic=analytic)
+        except Problem:
+            raise
+        except (TypeError, ValueError) as error:
+            raise Problem(f"at {where_} your formula's result does not fit: "
+                          f"{str(error).split(': return', 1)[0]}") from None
+        if check.passed:
+            continue
+        expected = check.computed if len(names) > 1 else [check.computed]
+        mine = analytic(*point)
+        mine = list(mine) if len(names) > 1 else [mine]
+        for name, tape, formula_value in zip(names, expected, mine, strict=True):
+            tape_values = np.asarray(tape, dtype=np.float64)
+            compare(formula_value, tape_values, "your formula", where_, name,
+                    rtol=1e-3, atol=1e-5 * max(1.0, float(np.max(np.abs(tape_values)))),
+                    reference="the tape gives")
+        raise Problem(f"at {where_} your formula disagrees with the tape: {check.blame}")
+
+
+def no_python_loops(function: Callable[..., Any], name: str) -> None:
+    """Raise a Problem when the function loops in Python (for, while, comprehensions)."""
+    try:
+        source = textwrap.dedent(inspect.getsource(function))
+    except (OSError, TypeError):
+        return  # no source to read: nothing to say
+    loops = [node for node in ast.walk(ast.parse(source))
+             if isinstance(node, (ast.For, ast.While, ast.ListComp, ast.GeneratorExp,
+                                  ast.DictComp, ast.SetComp))]
+    if loops:
+        raise Problem(f"{name} loops in Python (line {loops[0].lineno} of the function): use "
+                      f"TF ops on whole tensors instead, which is the point of the puzzle")
