@@ -360,3 +360,37 @@ def solved_exercise_notebooks():
             error = "\n".join(tails.values())[-3000:]
         results[path.name] = (notebook, error)
     return results
+
+
+def solution(name):
+    """Return the text of an exercise's solved file."""
+    from tfbasics import exercises
+
+    return exercises.find(name).module().SOLUTION
+
+
+def stub(name):
+    """Return the text of an exercise's starting file."""
+    from tfbasics import exercises
+
+    return exercises.find(name).module().STUB
+
+
+def with_body(name, old, new, text=None):
+    """The solution (or `text`) with one piece changed: a typical wrong answer."""
+    text = solution(name) if text is None else text
+    assert old in text, old
+    return text.replace(old, new)
+
+
+def fails(name, text, *words):
+    """Grade a wrong answer: it fails in one line, without a traceback, saying `words`."""
+    from tfbasics.exercises.run import grade_source
+
+    result = grade_source(name, text)
+    message = result["message"]
+    assert not result["passed"], name
+    assert "Traceback" not in message and "\n" not in message, message
+    for word in words:
+        assert word in message, (word, message)
+    return message

@@ -2,25 +2,9 @@
 hard-coded answer fail with a diagnosis that names where, never the answer."""
 
 import pytest
+from conftest import solution, stub, with_body
 
-from tfbasics import exercises
 from tfbasics.exercises.run import grade_source
-
-
-def solution(name):
-    return exercises.find(name).module().SOLUTION
-
-
-def stub(name):
-    return exercises.find(name).module().STUB
-
-
-def with_body(name, old, new):
-    """The solution with one line changed: a typical wrong answer."""
-    text = solution(name)
-    assert old in text, old
-    return text.replace(old, new)
-
 
 NAMES = ["cubic_derivative", "product_rule", "watch_the_constant", "linear_layer_gradients"]
 

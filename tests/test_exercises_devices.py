@@ -13,27 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import solution, stub, with_body
 
-from tfbasics import exercises
 from tfbasics.exercises.run import MARKER
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 0  # one process, one seed: each grader draws three rounds of its own from it
 
-
-def solution(name):
-    return exercises.find(name).module().SOLUTION
-
-
-def stub(name):
-    return exercises.find(name).module().STUB
-
-
-def with_body(name, old, new):
-    """The solution with one piece changed: a typical wrong answer."""
-    text = solution(name)
-    assert old in text, old
-    return text.replace(old, new)
 
 
 PLACE = "place_on_a_device"

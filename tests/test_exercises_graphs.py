@@ -2,35 +2,10 @@
 answer fail with a diagnosis that names where and why, never the answer."""
 
 import pytest
+from conftest import fails, solution, stub, with_body
 
 from tfbasics import exercises
 from tfbasics.exercises.run import grade_source
-
-
-def solution(name):
-    return exercises.find(name).module().SOLUTION
-
-
-def stub(name):
-    return exercises.find(name).module().STUB
-
-
-def with_body(name, old, new, text=None):
-    """The solution (or `text`) with one part changed: a typical wrong answer."""
-    text = solution(name) if text is None else text
-    assert old in text, old
-    return text.replace(old, new)
-
-
-def fails(name, text, *words):
-    """Grade a wrong answer: it fails in one line, without a traceback, saying `words`."""
-    result = grade_source(name, text)
-    message = result["message"]
-    assert not result["passed"], name
-    assert "Traceback" not in message and "\n" not in message, message
-    for word in words:
-        assert word in message, (word, message)
-    return message
 
 
 def line_of(text, words):

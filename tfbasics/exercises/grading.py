@@ -223,3 +223,41 @@ def no_python_loops(function: Callable[..., Any], name: str) -> None:
     if loops:
         raise Problem(f"{name} loops in Python (line {loops[0].lineno} of the function): use "
                       f"TF ops on whole tensors instead, which is the point of the puzzle")
+
+
+def split_cpu_in_two() -> None:
+    """Split the CPU into two logical devices (an exercise's `configure()` for the devices
+    lesson); TF allows it only before it starts its devices, and raises RuntimeError after."""
+    import tensorflow as tf
+
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    if tf.config.get_logical_device_configuration(cpu) is None:
+        tf.config.set_logical_device_configuration(
+            cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+
+
+def two_cpus(name: str) -> list[str]:
+    """Return the names of two logical CPUs, or raise a Problem that says how to get them."""
+    import tensorflow as tf
+
+    try:
+        split_cpu_in_two()  # in a notebook: works if TF has not started its devices yet
+    except RuntimeError:
+        pass  # too late to split the CPU: said below
+    cpus = [device.name for device in tf.config.list_logical_devices("CPU")]
+    if len(cpus) < 2:
+        raise Problem(f"this exercise needs two logical CPUs, which TF can make only before "
+                      f"it starts its devices: run `python -m tfbasics.exercises check {name}`"
+                      f", or check it first thing in a fresh notebook kernel")
+    return cpus[:2]
+
+
+def require_tensor(value: Any, what: str, how: str) -> None:
+    """Raise a Problem unless `value` is a TF tensor: "{what} returns a list, not a
+    tf.Tensor: {how}" (a puzzle asks for TF ops, not NumPy or Python)."""
+    import tensorflow as tf
+
+    if not tf.is_tensor(value):
+        noun = type(value).__name__
+        article = "an" if noun[0].lower() in "aeiou" or noun == "ndarray" else "a"
+        raise Problem(f"{what} returns {article} {noun}, not a tf.Tensor: {how}")

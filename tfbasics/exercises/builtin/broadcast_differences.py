@@ -48,11 +48,6 @@ HINTS = [
 ]
 
 
-def _a(noun):
-    """Return 'a list' or 'an ndarray'."""
-    return f"{'an' if noun[0].lower() in 'aeiou' or noun == 'ndarray' else 'a'} {noun}"
-
-
 def grade(student, rng):
     """Run differences on three pairs of random vectors (n ≠ m); compare with NumPy."""
     import re
@@ -69,6 +64,7 @@ def grade(student, rng):
         compare,
         no_python_loops,
         require,
+        require_tensor,
     )
 
     differences = require(student, "differences", "differences(x, y)")
@@ -89,9 +85,7 @@ def grade(student, rng):
             head = re.sub(r":.*", "", str(problem))  # 'your code raised ... at line 12'
             raise Problem(f"{head}: for {at}, shapes ({n},) and ({m},) do not broadcast, "
                           f"since their lengths differ and neither is 1") from None
-        if not tf.is_tensor(D):
-            raise Problem(f"for {at} differences returns {_a(type(D).__name__)}, not a "
-                          f"tf.Tensor: build it with TF ops")
+        require_tensor(D, f"for {at} differences", "build it with TF ops")
         expected = x[:, None] - y[None, :]
         if tuple(D.shape) == (m, n):
             raise Problem(f"for {at} D has shape ({m}, {n}), one row per element of y: "

@@ -53,11 +53,6 @@ WORDS = ["wolf", "fox", "dog", "lazy", "Gray", "quick", "café", "naïve", "Grü
          "jalapeño", "π", "Ελλάδα", "アヒル", "🦆", "🥳👍"]
 
 
-def _a(noun):
-    """Return 'a list' or 'an ndarray'."""
-    return f"{'an' if noun[0].lower() in 'aeiou' or noun == 'ndarray' else 'a'} {noun}"
-
-
 def grade(student, rng):
     """Run word_lengths on three random sentences with accented letters, kana and emoji."""
     import numpy as np
@@ -71,6 +66,7 @@ def grade(student, rng):
         compare,
         no_python_loops,
         require,
+        require_tensor,
     )
 
     word_lengths = require(student, "word_lengths", "word_lengths(sentence)")
@@ -83,9 +79,7 @@ def grade(student, rng):
         sentence = " ".join(words)
         at = f"sentence = {sentence!r}"
         result = call(word_lengths, tf.constant(sentence))
-        if not tf.is_tensor(result):
-            raise Problem(f"for {at} word_lengths returns {_a(type(result).__name__)}, not a "
-                          f"tf.Tensor: count with TF's string ops")
+        require_tensor(result, f"for {at} word_lengths", "count with TF's string ops")
         if result.shape.rank == 0:
             raise Problem(f"for {at} word_lengths gives one number for the whole sentence; "
                           f"it should give one per word ({count} here)")

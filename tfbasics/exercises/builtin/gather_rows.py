@@ -50,11 +50,6 @@ HINTS = [
 ]
 
 
-def _a(noun):
-    """Return 'a list' or 'an ndarray'."""
-    return f"{'an' if noun[0].lower() in 'aeiou' or noun == 'ndarray' else 'a'} {noun}"
-
-
 def grade(student, rng):
     """Run pick_rows on three random matrices and index vectors; compare with NumPy."""
     import numpy as np
@@ -67,6 +62,7 @@ def grade(student, rng):
         call,
         no_python_loops,
         require,
+        require_tensor,
     )
 
     pick_rows = require(student, "pick_rows", "pick_rows(matrix, index)")
@@ -81,9 +77,7 @@ def grade(student, rng):
         at = f"a ({n}, {k}) matrix and index = {index.tolist()}"
         result = call(pick_rows, tf.constant(matrix, tf.float32),
                       tf.constant(index, tf.int32))
-        if not tf.is_tensor(result):
-            raise Problem(f"for {at} pick_rows returns {_a(type(result).__name__)}, not a "
-                          f"tf.Tensor: pick the rows with a TF op")
+        require_tensor(result, f"for {at} pick_rows", "pick the rows with a TF op")
         if tuple(result.shape) == (n, m):
             raise Problem(f"for {at} your result has shape ({n}, {m}), one column per row "
                           f"number: it picked columns of matrix, not rows")

@@ -68,30 +68,9 @@ HINTS = [
 
 def configure():
     """Split the CPU into two logical devices; this must run before TF starts its devices."""
-    import tensorflow as tf
+    from tfbasics.exercises.grading import split_cpu_in_two
 
-    cpu = tf.config.list_physical_devices("CPU")[0]
-    if tf.config.get_logical_device_configuration(cpu) is None:
-        tf.config.set_logical_device_configuration(
-            cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
-
-
-def _two_cpus(name):
-    """Return the names of two logical CPUs, or a Problem when TF runs on one CPU only."""
-    import tensorflow as tf
-
-    from tfbasics.exercises.grading import Problem
-
-    try:
-        configure()  # in a notebook: works if TF has not started its devices yet
-    except RuntimeError:
-        pass  # too late to split the CPU: said below
-    cpus = [device.name for device in tf.config.list_logical_devices("CPU")]
-    if len(cpus) < 2:
-        raise Problem(f"this exercise needs two logical CPUs, which TF can make only before "
-                      f"it starts its devices: run `python -m tfbasics.exercises check {name}`"
-                      f", or check it first thing in a fresh notebook kernel")
-    return cpus[:2]
+    split_cpu_in_two()
 
 
 def grade(student, rng):
@@ -100,11 +79,19 @@ def grade(student, rng):
     import numpy as np
     import tensorflow as tf
 
-    from tfbasics.exercises.grading import Feedback, Problem, as_array, call, compare, require
+    from tfbasics.exercises.grading import (
+        Feedback,
+        Problem,
+        as_array,
+        call,
+        compare,
+        require,
+        two_cpus,
+    )
 
     distributed_gradient = require(student, "distributed_gradient", "distributed_gradient("
                                    "strategy, w, x_parts, y_parts, global_batch_size)")
-    strategy = tf.distribute.MirroredStrategy(_two_cpus("mirrored_gradient"))
+    strategy = tf.distribute.MirroredStrategy(two_cpus("mirrored_gradient"))
 
     def summed(x, y, w):  # d/dw Σ(x·w - y)² over some examples: 2·xᵀ(xw - y)
         return 2 * x.T @ (x @ w - y)

@@ -54,30 +54,9 @@ HINTS = [
 
 def configure():
     """Split the CPU into two logical devices; this must run before TF starts its devices."""
-    import tensorflow as tf
+    from tfbasics.exercises.grading import split_cpu_in_two
 
-    cpu = tf.config.list_physical_devices("CPU")[0]
-    if tf.config.get_logical_device_configuration(cpu) is None:
-        tf.config.set_logical_device_configuration(
-            cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
-
-
-def _two_cpus(name):
-    """Return the names of two logical CPUs, or a Problem when TF runs on one CPU only."""
-    import tensorflow as tf
-
-    from tfbasics.exercises.grading import Problem
-
-    try:
-        configure()  # in a notebook: works if TF has not started its devices yet
-    except RuntimeError:
-        pass  # too late to split the CPU: said below
-    cpus = [device.name for device in tf.config.list_logical_devices("CPU")]
-    if len(cpus) < 2:
-        raise Problem(f"this exercise needs two logical CPUs, which TF can make only before "
-                      f"it starts its devices: run `python -m tfbasics.exercises check {name}`"
-                      f", or check it first thing in a fresh notebook kernel")
-    return cpus[:2]
+    split_cpu_in_two()
 
 
 def grade(student, rng):
@@ -86,10 +65,10 @@ def grade(student, rng):
     import tensorflow as tf
 
     from tfbasics.devices import short_name
-    from tfbasics.exercises.grading import Feedback, Problem, call, compare, require, show
+    from tfbasics.exercises.grading import Feedback, Problem, call, compare, require, show, two_cpus
 
     run_on = require(student, "run_on", "run_on(device, a)")
-    cpus = _two_cpus("place_on_a_device")
+    cpus = two_cpus("place_on_a_device")
     spellings = ["/device:CPU:{}", "CPU:{}", "/job:localhost/replica:0/task:0/device:CPU:{}"]
     for index, spelling in ((1, "/CPU:{}"), (0, spellings[int(rng.integers(3))]),
                             (1, spellings[int(rng.integers(3))])):  # the lesson's first

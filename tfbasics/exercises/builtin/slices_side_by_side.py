@@ -51,11 +51,6 @@ HINTS = [
 ]
 
 
-def _a(noun):
-    """Return 'a list' or 'an ndarray'."""
-    return f"{'an' if noun[0].lower() in 'aeiou' or noun == 'ndarray' else 'a'} {noun}"
-
-
 def grade(student, rng):
     """Run side_by_side on three x of random shape (a, b, c); compare with NumPy's answer."""
     import numpy as np
@@ -69,6 +64,7 @@ def grade(student, rng):
         label,
         no_python_loops,
         require,
+        require_tensor,
     )
 
     side_by_side = require(student, "side_by_side", "side_by_side(x)")
@@ -79,9 +75,7 @@ def grade(student, rng):
         x = rng.choice(np.arange(1, 1000), a * b * c, replace=False).reshape(a, b, c) / 10
         result = call(side_by_side, tf.constant(x, tf.float32))
         at = f"x of shape {(a, b, c)}"
-        if not tf.is_tensor(result):
-            raise Problem(f"for {at} side_by_side returns {_a(type(result).__name__)}, not a "
-                          f"tf.Tensor: build the result with TF ops")
+        require_tensor(result, f"for {at} side_by_side", "build the result with TF ops")
         got = as_array(result, f"for {at} your result", (b, a * c))
         expected = x.transpose(1, 0, 2).reshape(b, a * c)
         wrong = np.argwhere(~np.isclose(got, expected))
