@@ -57,7 +57,7 @@ def build(lesson: str, solved: bool = False) -> object:
     import nbformat.v4 as v4
 
     from tfbasics import lessons
-    from tfbasics.lessons.notebooks import QUIET
+    from tfbasics.lessons.notebooks import QUIET, notebook_of
 
     outline = lessons.outline(lesson)
     chosen = [e for e in exercises.catalogue() if e.lesson == lesson]
@@ -76,13 +76,7 @@ def build(lesson: str, solved: bool = False) -> object:
         cells.append(v4.new_markdown_cell(f"## {exercise.name}\n\n{exercise.text}"))
         cells.append(v4.new_code_cell(cell_of(module.SOLUTION if solved else module.STUB)))
         cells.append(v4.new_code_cell(f'check("{exercise.name}")'))
-    for number, cell in enumerate(cells):
-        cell["id"] = f"{lesson}-exercises-{number:03d}"
-    notebook = v4.new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python",
-                                       "name": "python3"}
-    notebook.metadata["language_info"] = {"name": "python"}
-    return notebook
+    return notebook_of(cells, f"{lesson}-exercises")
 
 
 def export(folder: Path, names: list[str]) -> list[Path]:

@@ -100,8 +100,16 @@ def build(name: str) -> object:
     figures = FIGURES if any(example.figure for example in outline.examples) else ""
     code = [cell.source for cell in cells[setup_at:] if cell.cell_type == "code"] + [figures]
     cells.insert(setup_at, v4.new_code_cell(import_block(imports, code) + figures))
+    return notebook_of(cells, name)
+
+
+def notebook_of(cells: list, prefix: str) -> object:
+    """Return a Python 3 notebook of `cells`, their ids `prefix-000`, `prefix-001`, ...
+    (fixed ids: the same export gives the same bytes)."""
+    import nbformat.v4 as v4
+
     for number, cell in enumerate(cells):
-        cell["id"] = f"{name}-{number:03d}"  # fixed ids: the same export gives the same bytes
+        cell["id"] = f"{prefix}-{number:03d}"
     notebook = v4.new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python",
                                        "name": "python3"}
