@@ -219,6 +219,18 @@ def _series(values: Any, what: str) -> np.ndarray:
     return array
 
 
+def _curves(x: np.ndarray, curves: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Return each curve {label: values at x} as a float array; one value per x, or a clear
+    error."""
+    lines = {}
+    for label, values in curves.items():
+        lines[label] = _series(values, f"curve {label!r}")
+        if len(lines[label]) != len(x):
+            raise ValueError(f"curve {label!r} has {len(lines[label])} values for {len(x)} "
+                             f"points: give one value per x")
+    return lines
+
+
 def plot_fit(x: Any, y: Any, curves: dict[str, Any], path: str | os.PathLike = "figures/fit.png",
              title: str = "") -> Path:
     """Scatter the data (x, y) and draw each fitted curve {label: values at x} over it.
@@ -232,12 +244,7 @@ def plot_fit(x: Any, y: Any, curves: dict[str, Any], path: str | os.PathLike = "
     x, y = _series(x, "x"), _series(y, "y")
     if len(x) != len(y):
         raise ValueError(f"x has {len(x)} values but y has {len(y)}: give one y per x")
-    lines = {}
-    for label, values in curves.items():
-        lines[label] = _series(values, f"curve {label!r}")
-        if len(lines[label]) != len(x):
-            raise ValueError(f"curve {label!r} has {len(lines[label])} values for {len(x)} "
-                             f"points: give one value per x")
+    lines = _curves(x, curves)
     figure, axes = _new_axes()
     axes.scatter(x, y, s=8, alpha=0.5, color="tab:gray", label="data")
     for (label, values), style in zip(lines.items(), ["-", "--", ":", "-."], strict=False):
@@ -256,12 +263,7 @@ def plot_curves(x: Any, curves: dict[str, Any], path: str | os.PathLike = "figur
         raise TypeError("curves must be a non-empty dict of label: values at x, e.g. "
                         "{'y': y, 'dy/dx': dy_dx}")
     x = _series(x, "x")
-    lines = {}
-    for label, values in curves.items():
-        lines[label] = _series(values, f"curve {label!r}")
-        if len(lines[label]) != len(x):
-            raise ValueError(f"curve {label!r} has {len(lines[label])} values for {len(x)} "
-                             f"points: give one value per x")
+    lines = _curves(x, curves)
     figure, axes = _new_axes()
     for label, values in lines.items():
         axes.plot(x, values, linewidth=2, label=label)
