@@ -111,15 +111,13 @@ def test_every_line_fits_the_width(columns, monkeypatch, capsys):
     assert main(["autodiff", "advanced_autodiff.newton_step_with_a_hessian", "--no-figures"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) > 100
-    code = {"    " + line for example in [*lessons.outline("autodiff").examples,
-                                         *lessons.outline("advanced_autodiff").examples]
-            for line in example.code.splitlines()}
-    # Prose and results wrap to the width; code is printed whole, never broken mid-line
-    # (a line broken in two would not be Python): the terminal wraps it.
-    too_long = [line for line in lines if len(line) > columns and line not in code]
+    too_long = [line for line in lines if len(line) > columns]
     assert too_long == []
-    example = lessons.outline("autodiff").examples[0]
-    assert all(f"    {line}" in lines for line in example.code.splitlines())
+    # a long code line breaks (at a space where it can), its continuation indented 4 more:
+    # not a character of the code is lost
+    flat = "".join("".join(lines).split())
+    for example in lessons.outline("autodiff").examples:  # figures are off in this run
+        assert example.figure or "".join(example.code.split()) in flat, example.name
     assert all(line == line.rstrip() for line in lines)  # no padding to the width
 
 

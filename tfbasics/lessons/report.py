@@ -12,7 +12,6 @@ import math
 import os
 import re
 import sys
-import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,16 +174,36 @@ def _pad(renderable: Any, pad: tuple[int, int, int, int]) -> Any:
     return Padding(renderable, pad, expand=False)
 
 
-def _code(code: str) -> Any:
-    """Return Python source as rich Text, indented 4 and highlighted (plain when colours are
-    off). Print it with soft_wrap: a long line stays whole for the terminal to wrap, since a
-    line rich broke in two would no longer be Python."""
+def _code(code: str, width: int) -> Any:
+    """Return Python source as rich Text, indented 4, highlighted (plain when colours are
+    off) and fitted to `width`: a line too long breaks at a space, and its continuation is
+    indented 4 more than the line, as Python's own continuation lines are."""
     from rich.syntax import Syntax
+    from rich.text import Text
 
-    code = textwrap.indent(code, "    ")
     text = Syntax(code, "python", theme="ansi_dark", background_color="default").highlight(code)
     text.rstrip()
-    return text
+    out = Text()
+    room = max(width - 4, 24)
+    for line in text.split("\n"):
+        indent = len(line.plain) - len(line.plain.lstrip(" "))
+        if len(line.plain) > room and indent > room // 2:  # a deep continuation line
+            line, indent = Text(" " * (room // 2)) + line[indent:], room // 2
+        lead = indent
+        while len(line.plain) > room:  # break at the last space that leaves a line in room
+            cut = line.plain.rfind(" ", lead + 1, room + 1)
+            cut = cut if cut > lead else room  # no space to break at: break in the word
+            head, line = line[:cut], line[cut:]
+            head.rstrip()
+            out.append_text(Text("    ") + head)
+            out.append("\n")
+            line = line[len(line.plain) - len(line.plain.lstrip(" ")):]
+            lead = indent + 4
+            line = Text(" " * lead) + line
+        out.append_text(Text("    ") + line)
+        out.append("\n")
+    out.rstrip()
+    return out
 
 
 _TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)(?=\n|$)")
@@ -260,7 +279,7 @@ class View:
                             style="bold"))
         if not self.brief:
             self.out.print(_pad(_prose(example.prose), (0, 0, 1, 2)))
-        self.out.print(_code(example.code), soft_wrap=True)  # never cropped nor re-wrapped
+        self.out.print(_code(example.code, self.out.width), soft_wrap=True)
 
     def running(self, label: str) -> Any:
         """Return a context that shows what is running on a terminal's stderr (transient)."""
