@@ -14,13 +14,16 @@ A check runs in four steps, one function each, and `check_gradient` reads as the
    the others agree), with the element where it is most wrong.
 
 Directions. Full mode uses the coordinate axes, so every leg gives the whole gradient, one
-value per element. Fast mode uses a few seeded random directions u, so the cost does not grow
-with the number of elements n (as JAX's `check_grads` and PyTorch's fast `gradcheck`): each
-leg gives uᵀg, while your formula and the tape are still compared element by element and the
-elements where they differ are checked on their own axes. Memory stays O(n).
+value per element, and three joint directions that move every element at once (two random,
+and all ones: at a tie in max, only a gradient that sums to 1 is right). Fast mode uses a
+few seeded random directions u, so the cost does not grow with the number of elements n (as
+JAX's `check_grads` and PyTorch's fast `gradcheck`): each leg gives uᵀg, while your formula
+and the tape are still compared element by element and the elements where they differ are
+checked on their own axes. Memory stays O(n).
 
-Tolerances are relative to the gradient's own scale, so multiplying f by any constant does not
-change a verdict. Finite differences carry their own error estimate (Richardson: two steps
+Tolerances are relative to each element's size and its rounding (measured against the same
+gradient in float64 where f runs there), so multiplying f by any constant does not change a
+verdict. Finite differences carry their own error estimate (Richardson: two steps
 compared), take a smaller step where f changes too fast or leaves its domain, and accept a
 kink only when the one-sided slopes keep their gap as the step shrinks.
 """
@@ -56,17 +59,18 @@ from tfbasics.gradients import (
 
 MODES = ("auto", "full", "fast")
 _FULL_UP_TO = 128  # mode="auto": every element on its own axis up to this many coordinates
-_RANDOM_DIRECTIONS = 2  # fast mode: seeded random directions
+_RANDOM_DIRECTIONS = 2  # seeded random directions, in both modes
+_ALL_ONES = -(_RANDOM_DIRECTIONS + 1)  # and the direction (1, 1, …): at a tie in max, sum(g) = 1
+_JOINT = -np.arange(1, _RANDOM_DIRECTIONS + 2)  # directions that move every element at once
 _MOST_SUSPECTS = 32  # fast mode: at least this many elements where formula and tape differ
 # are checked on their own axes (more when n is small: as many as one batch of f holds)
 _CHUNK = 2**20  # values per batched evaluation of f, so memory stays O(n)
 _VECTORISE_FROM = 16  # rows: fewer are evaluated one by one
-_RTOL = {"float16": 1e-2, "float32": 1e-4, "float64": 1e-9}  # each of formula, tape, forward
-_FLOOR = 1e-2  # default atol = rtol · _FLOOR · (the gradient's largest element)
+_RTOL = {"float16": 4e-3, "float32": 1e-4, "float64": 1e-9}  # each of formula, tape, forward
+_FLOOR = 1e-2  # float32 without float64: atol = rtol · _FLOOR · (the argument's largest)
 _FD_SAFETY = 4.0  # finite differences may be off by this multiple of their error estimate
 _FD_LEVELS = 3  # steps eps^(1/3), /16, /256 for accuracy; kinks are followed further down
 _FD_FINEST = 12  # at most 16^12 times smaller than the base step
-_POINT_ROUNDING = 1  # w is known to ±eps·|w| in its dtype: the gradient to ±eps·|f''|·|w|
 _SUPPORTED = ("float16", "float32", "float64", "complex64", "complex128")
 
 
@@ -96,7 +100,7 @@ class GradientCheck(Check):
             return super().__str__()
         text = (f"{'PASS' if self.passed else 'FAIL'}  {self.name}\n      computed "
                 f"{_show(self.computed)}, compared with forward mode and finite differences "
-                f"along {_RANDOM_DIRECTIONS} random directions")
+                f"along {_RANDOM_DIRECTIONS} random directions and the direction of all ones")
         return text + (f"\n      {self.note}" if self.note else "")
 
 
@@ -113,8 +117,9 @@ class _Problem:
     tape: np.ndarray  # the tape's gradient in the same coordinates (TF's complex convention)
     formula: np.ndarray | None  # your formula's, likewise, or None
     fd_dtype: tf.DType  # the dtype finite differences evaluate f in
+    g_wide: np.ndarray | None  # the tape's gradient with f run in float64, where it runs there
     rtol: float
-    atol: np.ndarray  # per coordinate: a user's atol, or rtol·1% of its argument's largest
+    atol: np.ndarray  # per coordinate: a user's atol, or its rounding (see _rounding)
     mode: str
     f0: float = 0.0  # Re Σ f(w) in finite differences' dtype
     w_tf: tf.Tensor | None = None  # the point in TF, in finite differences' dtype
@@ -155,7 +160,6 @@ class _Leg:
     skipped: str = ""  # why the leg could not run, "" when it ran
     notes: list[str] = field(default_factory=list)
     missing: np.ndarray | None = None  # directions where the leg could not run (no verdict)
-    floor: np.ndarray | None = None  # finite differences only: how well w pins the gradient
     kinks: np.ndarray | None = None  # finite differences only: where f has a confirmed kink
     low: np.ndarray | None = None  # ... and the one-sided slopes there
     high: np.ndarray | None = None
@@ -244,20 +248,89 @@ def _formula(analytic: Any, sources: list, names: list[str]) -> list | None:
     return checked
 
 
-def _fd_dtype(f: Callable[..., Any], sources: list, live: list[int]) -> tuple:
-    """Return float64 (complex128) with Re Σ f(w) in it when f runs in it on copies of the
-    sources: finite differences are far more precise there. Else (None, None)."""
+def _wide(f: Callable[..., Any], sources: list, live: list[int], f_value: float,
+          tape: np.ndarray) -> tuple:
+    """Return f in float64 (complex128) where it runs there on copies of the sources and is
+    the same function: (dtype, Re Σ f(w), the tape's gradient in real coordinates, how much
+    each element of it moves when w moves by its dtype's rounding). Finite differences are
+    far more precise there, and the tape's gradient in both dtypes measures the rounding of
+    each element. Else Nones: f pins its dtype, takes its variables by closure, or depends
+    on its dtype (a constant like finfo(dtype).eps)."""
     dtype = sources[0].dtype
     wide = tf.complex128 if dtype.is_complex else tf.float64
+    nothing = None, None, None, None
     if dtype == wide or any(isinstance(sources[i], tf.Variable) for i in live):
-        return None, None
+        return nothing
+    copies = [tf.cast(s, wide) for s in sources]
     try:
-        L = _total(_call(f, [tf.cast(s, wide) for s in sources]))
-    except Exception:  # noqa: BLE001 - f pins its dtype somewhere: difference in that dtype
-        return None, None
-    if L.dtype not in (tf.float64, tf.complex128):
-        return None, None
-    return wide, float(tf.math.real(L))
+        tape_wide, L = _record(f, copies)
+        if L.dtype not in (tf.float64, tf.complex128):
+            return nothing
+        gradients = tape_wide.gradient(L, [copies[i] for i in live])
+    except Exception:  # noqa: BLE001 - f pins its dtype somewhere: differences in that dtype
+        return nothing
+    if any(g is None for g in gradients):
+        return nothing
+    value = float(tf.math.real(_total(L)))
+    g_wide = _real_coordinates([tf.convert_to_tensor(g).numpy() for g in gradients])
+    w = _real_coordinates([sources[i].numpy() for i in live])
+    eps = float(np.finfo(dtype.real_dtype.as_numpy_dtype).eps)
+    # The same function: f agrees with itself to its dtype's rounding (of f and of Σ w·g).
+    size = abs(value) + float(np.abs(w) @ np.abs(g_wide))
+    if not np.all(np.isfinite(g_wide)) or abs(value - f_value) > 256 * eps * size:
+        return nothing
+    # Move every element of w by a relative r (random signs): the gradient moves by H·δw,
+    # and by eps/r of that when w (and f's constants near it) round to the dtype.
+    r = float(np.sqrt(np.finfo(np.float64).eps))
+    moved = list(copies)
+    for i in live:
+        signs = np.random.default_rng(i).choice([-1.0, 1.0], size=tuple(sources[i].shape))
+        moved[i] = copies[i] * tf.cast(1.0 + r * signs, wide)
+    try:
+        tape_moved, L_moved = _record(f, moved)
+        shifted = tape_moved.gradient(L_moved, [moved[i] for i in live])
+        reach = eps / r * np.abs(_real_coordinates(
+            [tf.convert_to_tensor(g).numpy() for g in shifted]) - g_wide)
+    except Exception:  # noqa: BLE001 - f not defined there: rounding of w cannot be measured
+        reach = np.zeros_like(g_wide)
+    return wide, value, g_wide, np.where(np.isfinite(reach), reach, 0.0)
+
+
+def _rounding(dtype: tf.DType, live: list[int], tape_values: list, expected: list | None,
+              rtol: float, f_value: float, tape: np.ndarray, wide: tuple,
+              w: np.ndarray) -> np.ndarray:
+    """Return, per real coordinate, how far formula, tape and forward mode may be off beyond
+    rtol of their own size: the rounding of each element of the gradient.
+
+    Where f also runs in float64, that rounding is measured: the tape's gradient in the
+    arguments' dtype against the same in float64, element by element (16 times the
+    difference). Rounding cannot exceed what f's size (f and Σ|w·g|) and w's own rounding
+    (how far the gradient moves when w moves by eps) allow, 1024 times over: beyond that f
+    is a different function in float64, and the difference is left for the legs to find.
+    Else it is estimated from the argument's largest element, which cannot see an element
+    far smaller than the largest: in float64 64·eps of it (or of f's size per unit of w,
+    where elements cancel to nothing at an optimum), and rtol·1% in float32 and float16,
+    where rounding is larger."""
+    real = dtype.real_dtype.as_numpy_dtype
+    sizes = []
+    for i, g in zip(live, tape_values, strict=True):  # each argument's largest element
+        size = float(np.max(np.abs(_real_coordinates([g])), initial=0.0))
+        if expected is not None:
+            mine = np.abs(_real_coordinates([expected[i]]))
+            size = max(size, float(np.max(np.where(np.isfinite(mine), mine, 0.0), initial=0.0)))
+        sizes.append(np.full(_real_coordinates([g]).size, size))
+    size = np.concatenate(sizes) if sizes else np.zeros(0)
+    tiny = 64 * float(np.finfo(np.float64).eps) * size
+    g_wide, reach = wide
+    if g_wide is not None:
+        cap = 1024 * (float(np.finfo(real).eps) * (abs(f_value) + float(np.abs(w) @ np.abs(
+            g_wide))) + reach)
+        return np.minimum(16 * np.abs(tape - g_wide), cap) + tiny
+    if real == np.float64:  # and where elements cancel to nothing (at an optimum): f's size
+        spread = (abs(f_value) + float(np.abs(w) @ np.abs(tape))) / max(
+            float(np.max(np.abs(w), initial=0.0)), 1.0)
+        return 64 * float(np.finfo(np.float64).eps) * np.maximum(size, spread)
+    return rtol * _FLOOR * size
 
 
 def _prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol: Any,
@@ -318,24 +391,19 @@ def _prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol:
     tape_vector = _real_coordinates(tape_values)
     formula_vector = None if formula is None else _real_coordinates(formula)
     rtol = _RTOL[real] if rtol is None else rtol
-    if atol is None:  # each argument's own scale: its largest element by the tape or formula
-        floors = []
-        for i, g in zip(live, tape_values, strict=True):
-            size = float(np.max(np.abs(_real_coordinates([g])), initial=0.0))
-            if expected is not None:
-                mine = np.abs(_real_coordinates([expected[i]]))
-                size = max(size, float(np.max(np.where(np.isfinite(mine), mine, 0.0),
-                                              initial=0.0)))
-            floors.append(np.full(_real_coordinates([g]).size, rtol * _FLOOR * size))
-        atol_vector = np.concatenate(floors) if floors else np.zeros(0)
+    wide, f0_wide, g_wide, reach = _wide(f, sources, live, again, tape_vector) if live else (
+        None, None, None, None)
+    if atol is None:
+        atol_vector = _rounding(dtype, live, tape_values, expected, rtol, again, tape_vector,
+                                (g_wide, reach),
+                                _real_coordinates([sources[i].numpy() for i in live]))
     else:
         atol_vector = np.full(tape_vector.size, atol)
-    wide, f0_wide = _fd_dtype(f, sources, live) if live else (None, None)
     problem = _Problem(
         f=f, sources=sources, names=names, dtype=dtype, live=live,
         w=_real_coordinates([sources[i].numpy() for i in live]), tape=tape_vector,
         formula=formula_vector,
-        fd_dtype=wide or dtype, f0=again if wide is None else f0_wide, rtol=rtol,
+        fd_dtype=wide or dtype, g_wide=g_wide, f0=again if wide is None else f0_wide, rtol=rtol,
         atol=atol_vector, mode=chosen)
     return problem, reverse, expected
 
@@ -363,14 +431,24 @@ def _row(problem: _Problem, direction: int) -> np.ndarray:
 
 
 def _signs(problem: _Problem, direction: int) -> np.ndarray:
-    """Return a random direction's signs (True for +), seeded by the direction: repeatable.
+    """Return a random direction's signs (True for +), seeded by the direction: repeatable;
+    all + for the direction of all ones.
 
     Only the signs are kept (one byte per element); the direction is ±max(1, |w|) each.
     """
     if direction not in problem.random:
-        problem.random[direction] = np.random.default_rng(-direction).integers(
-            0, 2, problem.n, dtype=np.int8).astype(bool)
+        problem.random[direction] = np.ones(problem.n, bool) if direction == _ALL_ONES else \
+            np.random.default_rng(-direction).integers(0, 2, problem.n, dtype=np.int8).astype(bool)
     return problem.random[direction]
+
+
+def _direction_label(problem: _Problem, direction: int) -> str:
+    """Return how a verdict names a direction: an element, or a joint direction."""
+    if direction >= 0:
+        return problem.label(direction)
+    if direction == _ALL_ONES:
+        return "the direction of all ones (values are Σg)"
+    return f"random direction {-direction} (values are uᵀg)"
 
 
 def _row_tf(problem: _Problem, direction: int, dtype: tf.DType) -> tf.Tensor:
@@ -442,11 +520,16 @@ def _split(problem: _Problem, vector: tf.Tensor, dtype: tf.DType) -> list[tf.Ten
 def _batched(function: Callable[[tf.Tensor], tf.Tensor], rows: list[tf.Tensor]) -> np.ndarray:
     """Apply `function` to each row: one vectorised call for many rows, else a loop."""
     if len(rows) >= _VECTORISE_FROM:  # tracing for tf.vectorized_map costs tens of ms
+        logger = tf.get_logger()
+        level = logger.level
+        logger.setLevel("ERROR")  # each check traces anew, and TF would warn of retracing
         try:
             return np.asarray(tf.vectorized_map(function, tf.stack(rows)).numpy(),
                               dtype=np.float64)
         except Exception:  # noqa: BLE001 - an op without a vectorised rule: loop instead
             pass
+        finally:
+            logger.setLevel(level)
     return np.array([float(function(row)) for row in rows])
 
 
@@ -524,7 +607,9 @@ def _reverse_leg(problem: _Problem, directions: np.ndarray) -> _Leg:
 
 def _forward_leg(problem: _Problem, directions: np.ndarray) -> _Leg:
     """Forward mode: one JVP along each direction, with `tf.autodiff.ForwardAccumulator`."""
-    leg = _Leg("forward", "forward mode", "check any custom forward-mode rule in f")
+    leg = _Leg("forward", "forward mode", "forward mode may follow f's own ops where the tape "
+               "uses a tf.custom_gradient: check the gradient function of any in f (your "
+               "formula may repeat its mistake), or a custom forward-mode rule")
     f, sources, live = problem.f, problem.sources, problem.live
 
     def jvp(row: tf.Tensor) -> tf.Tensor:
@@ -643,9 +728,14 @@ def _finite_difference_leg(problem: _Problem, directions: np.ndarray,
                                     and abs(wide) < 1.5 * abs(gap[j]))
             elif candidate[k] and 64 * found["rounding"][j] < abs(gap0[k]):
                 if 0.5 < gap[j] / gap0[k] < 1.5:  # the jump stays: so far, a kink
-                    if not judged[k]:  # the one-sided slopes from the least rounded step
-                        low[k], high[k] = sorted((found["left"][j], found["right"][j]))
-                        kink_margin[k] = _FD_SAFETY * found["rounding"][j]
+                    if not judged[k]:  # the one-sided slopes from the least rounded step:
+                        # a one-sided difference errs by h·f''/2 on its side, so extrapolate
+                        # from steps h and 2h (Richardson), which cancels that error
+                        left, right = found["left"][j], found["right"][j]
+                        bias = abs(left - found["left2"][j]) + abs(right - found["right2"][j])
+                        low[k], high[k] = sorted((2 * left - found["left2"][j],
+                                                  2 * right - found["right2"][j]))
+                        kink_margin[k] = _FD_SAFETY * 3 * found["rounding"][j] + bias / 4
                     judged[k] = True
                 else:  # the jump shrank: the step straddled a kink nearby; trust finer steps
                     candidate[k], judged[k] = False, False
@@ -677,16 +767,7 @@ def _finite_difference_leg(problem: _Problem, directions: np.ndarray,
     leg.values, leg.missing = value, missing
     leg.spread = np.where(missing, 0.0, np.where(kink, kink_margin, _FD_SAFETY * error))
     leg.kinks, leg.low, leg.high = kink, low, high
-    # How well the point pins the gradient: w is known to ±eps·|w| in its dtype, so the
-    # gradient to ±|f''|·eps·|w| (at a minimum, rounding noise is all there is).
-    eps = float(np.finfo(problem.dtype.real_dtype.as_numpy_dtype).eps)
-    reach = np.where(axis, np.abs(problem.w[np.where(axis, directions, 0)]),
-                     float(np.max(np.abs(problem.w), initial=0.0))
-                     / max(float(np.sqrt(np.sum(problem.scale**2))), 1.0))
-    leg.floor = np.where(kink | missing, 0.0, _POINT_ROUNDING * eps * curvature * reach)
-    if wider:
-        leg.spread = leg.spread + leg.floor
-    labels = lambda mask: [problem.label(d) if d >= 0 else "a random direction"  # noqa: E731
+    labels = lambda mask: [problem.label(d) if d >= 0 else "a joint direction"  # noqa: E731
                            for d in directions[mask]][:5]
     smaller = (used > 0) & ~kink & ~missing
     if smaller.any() and not finest:
@@ -701,6 +782,7 @@ def _finite_difference_leg(problem: _Problem, directions: np.ndarray,
     with np.errstate(invalid="ignore", divide="ignore"):  # compared with nearby slopes' size
         vague = ~missing & ~kink & (_FD_SAFETY * error > 1e-2 * (np.abs(value) + magnitude
                                                                  + curvature * base))
+        vague &= ~((magnitude == 0) & (np.abs(value) <= _FD_SAFETY * error))  # a flat f: 0
     if vague.any():
         leg.notes.append(f"finite differences are too noisy to confirm the gradient at "
                          f"{', '.join(labels(vague))} (f rounds off more than the gradient "
@@ -709,28 +791,84 @@ def _finite_difference_leg(problem: _Problem, directions: np.ndarray,
     return leg
 
 
+def _one_sided(problem: _Problem, directions: np.ndarray) -> tuple:
+    """Return each side's one-sided slope along each direction, extrapolated from steps h, 2h
+    and 4h (Richardson), with its error: (left, left error, right, right error). A kink
+    within 4h on one side spoils that side only."""
+    steps = _steps(problem, directions)
+    count = len(directions)
+    offsets = np.array([-1.0, -2.0, -4.0, 1.0, 2.0, 4.0])
+
+    def points(rows: slice) -> list[tf.Tensor]:
+        return [_moved(problem, directions[k], offsets[o] * steps[k])
+                for o, k in (divmod(j, count) for j in range(rows.start, rows.stop))]
+
+    values = _evaluate(problem, 6 * count, points).reshape(6, count)
+    eps = float(np.finfo(problem.fd_dtype.real_dtype.as_numpy_dtype).eps)
+    rounding = 2 * eps * np.max(np.abs(np.vstack([values, [problem.f0] * count])), axis=0) / steps
+    out = []
+    for side, sign in ((values[:3], -1.0), (values[3:], 1.0)):
+        slopes = [sign * (side[i] - problem.f0) / (2**i * steps) for i in range(3)]
+        near, far = 2 * slopes[0] - slopes[1], 2 * slopes[1] - slopes[2]
+        out += [near, _FD_SAFETY * (np.abs(near - far) + 3 * rounding)]
+    return tuple(out)
+
+
 def _refine(problem: _Problem, legs: list[_Leg], directions: np.ndarray,
             oks: dict[str, np.ndarray]) -> bool:
-    """Where finite differences alone disagree, differentiate again at the finest usable step.
+    """Where finite differences alone disagree, look again: more finely, then side by side.
 
     A step that straddles a kink close to w, or a frequency that aliases, can fool the error
-    estimate; a smaller step cannot be less valid while rounding stays small. Return whether
-    anything was redone.
+    estimate. First, smaller steps: their estimate replaces the first only where it settles
+    and rules the first out (their difference exceeds its error bound). Where rounding stops
+    them settling (float32), each side's one-sided slope: if the two sides disagree (a kink
+    near w) and one of them agrees with the tape, that side stands for finite differences.
+    Anything else leaves the disagreement standing: finite differences that cannot settle
+    are never taken as agreeing. Return whether anything was replaced.
     """
     fd = next((leg for leg in legs if leg.name == "finite_difference"), None)
+    tape = next((leg for leg in legs if leg.name == "reverse"), None)
     if fd is None:
         return False
     others = [pair for pair in oks if "finite_difference" not in pair.split("/")]
     theirs = [pair for pair in oks if "finite_difference" in pair.split("/")]
     agree = np.logical_and.reduce([oks[pair] for pair in others]) if others else \
         np.ones(len(directions), bool)
-    alone = agree & ~np.logical_and.reduce([oks[pair] for pair in theirs]) & ~fd.kinks
-    if not alone.any():
+    alone = np.flatnonzero(agree & ~np.logical_and.reduce([oks[pair] for pair in theirs])
+                           & ~fd.kinks)
+    if not alone.size:
         return False
     again = _finite_difference_leg(problem, directions[alone], finest=True)
-    for name in ("values", "spread", "missing", "floor", "kinks", "low", "high"):
-        getattr(fd, name)[alone] = getattr(again, name)
-    return True
+    with np.errstate(invalid="ignore"):
+        better = ~again.missing & (again.kinks | (
+            np.abs(again.values - fd.values[alone]) > again.spread))
+    for name in ("values", "spread", "missing", "kinks", "low", "high"):
+        getattr(fd, name)[alone[better]] = getattr(again, name)[better]
+    rest = alone[~better]
+    if not rest.size or tape is None:
+        return bool(better.any())
+    # Each side's slope, and whether it is precise enough to speak to the disagreement.
+    left, left_error, right, right_error = _one_sided(problem, directions[rest])
+    apart = np.abs(fd.values[rest] - tape.values[rest]) / 4
+    sided, aside = np.zeros(rest.size, bool), np.zeros(rest.size, bool)
+    with np.errstate(invalid="ignore"):
+        for value, error in sorted(((left, left_error), (right, right_error)),
+                                   key=lambda side: np.nanmean(side[1])):
+            side = ~sided & (error < apart) & (np.abs(tape.values[rest] - value)
+                                               <= error + tape.spread[rest])
+            fd.values[rest[side]], fd.spread[rest[side]] = value[side], error[side]
+            sided |= side
+        # Sides too imprecise to tell (a kink near w spoils one, or f rounds off): finite
+        # differences stand aside there. Both precise and neither agreeing: it stands.
+        aside = ~sided & ~((left_error < apart) & (right_error < apart))
+    fd.values[rest[aside]], fd.spread[rest[aside]], fd.missing[rest[aside]] = np.nan, 0.0, True
+    if sided.any():
+        fd.notes.append("finite differences took one side's slope where a kink near w spoilt "
+                        "the central difference")
+    if aside.any():
+        fd.notes.append("finite differences could not settle where f rounds off or has a kink "
+                        "near w; the other legs decide there")
+    return bool(better.any() or sided.any() or aside.any())
 
 
 _LEGS = [_analytic_leg, _reverse_leg, _forward_leg, _finite_difference_leg]
@@ -750,7 +888,7 @@ def _join(first: list[_Leg], more: list[_Leg]) -> list[_Leg]:
         leg.values = np.concatenate([leg.values, extra.values])
         leg.spread = np.concatenate([leg.spread, extra.spread])
         leg.notes += extra.notes
-        for name in ("missing", "floor", "kinks", "low", "high"):
+        for name in ("missing", "kinks", "low", "high"):
             if getattr(leg, name) is not None:
                 setattr(leg, name, np.concatenate([getattr(leg, name), getattr(extra, name)]))
     return first
@@ -767,14 +905,12 @@ def _compare(legs: list[_Leg]) -> dict[str, np.ndarray]:
     """Return, per pair of legs, whether they agree along each direction.
 
     Two legs agree when both are finite and differ by no more than the sum of their error
-    bounds (the autodiff legs' widened by how well the point pins the gradient); at a
-    confirmed kink each must lie between the one-sided slopes instead (any subgradient). A
-    leg that could not run along a direction has no say there.
+    bounds; at a confirmed kink each must lie between the one-sided slopes instead (any
+    subgradient). A leg that could not run along a direction has no say there.
     """
     fd = next((leg for leg in legs if leg.name == "finite_difference"), None)
     count = len(legs[0].values)
-    floor = fd.floor if fd is not None else np.zeros(count)
-    spread = {leg.name: leg.spread + (0.0 if leg is fd else floor) for leg in legs}
+    spread = {leg.name: leg.spread for leg in legs}
     missing = {leg.name: leg.missing if leg.missing is not None else np.zeros(count, bool)
                for leg in legs}
     inside = {}
@@ -827,14 +963,12 @@ def _verdict(problem: _Problem, legs: list[_Leg], oks: dict[str, np.ndarray],
             bad |= ~oks.get(pair, np.ones(len(directions), bool))
     if (bad & (directions >= 0)).any():  # name an element rather than a random direction
         bad &= directions >= 0
-    where = lambda k: (problem.label(directions[k]) if directions[k] >= 0  # noqa: E731
-                       else f"random direction {-directions[k]} (values are uᵀg)")
+    where = lambda k: _direction_label(problem, directions[k])  # noqa: E731
     if not bad.any():  # only the element-by-element comparison failed, beyond the suspects
         worst = int(np.argmax(np.where(elementwise, -np.inf,
                                        np.abs(problem.formula - problem.tape))))
         label = problem.label(worst)
-        values = (f"{_show_item(float(problem.formula[worst]))} vs "
-                  f"{_show_item(float(problem.tape[worst]))}")
+        values = " vs ".join(_pair(float(problem.formula[worst]), float(problem.tape[worst])))
         return label, (f"your analytic formula disagrees with the tape at {label}: {values} — "
                        f"check the formula, or f's kinks there"), ""
     if culprit is not None:
@@ -843,12 +977,40 @@ def _verdict(problem: _Problem, legs: list[_Leg], oks: dict[str, np.ndarray],
                                              np.nan, o.values) for o in others], axis=0)
         k = int(np.argmax(np.where(bad, np.abs(culprit.values - reference), -np.inf)))
         named = ", ".join(o.words for o in others[:-1]) + f" and {others[-1].words}"
+        shown = _pair(float(culprit.values[k]), float(reference[k]))
+        if culprit.name == "finite_difference" and _wider(problem):
+            taped, wide = _project(problem, problem.tape, directions[k:k + 1])[0], _project(
+                problem, problem.g_wide, directions[k:k + 1])[0]
+            if abs(taped - wide) > abs(culprit.values[k] - reference[k]) / 2:
+                # f's float64 twin is another function: finite differences followed it
+                name = problem.dtype.real_dtype.name
+                return where(k), (f"f is another function in float64 at {where(k)}: its "
+                                  f"gradient there is {_show_item(float(wide))}, in {name} "
+                                  f"{_show_item(float(taped))}, more than rounding apart (a "
+                                  f"constant that depends on the dtype, like finfo(dtype).eps?)"
+                                  f"; finite differences ran in float64: pass tf.Variable "
+                                  f"arguments to check f in {name}"), "finite_difference"
+            # In float64 the tape's gradient agrees with its own in the arguments' dtype (to
+            # rounding, measured), yet not with f's slope there: not rounding, a replacement.
+            return where(k), (f"{named} disagree with finite differences, which follow f "
+                              f"itself, at {where(k)}: {shown[1]} vs {shown[0]} — "
+                              f"{_replaced_gradient(problem)}"), "reverse"
+        fd = next((leg for leg in legs if leg.name == "finite_difference"), None)
+        if fd is not None and culprit is not fd and fd.kinks[k]:
+            low, high = _pair(float(fd.low[k]), float(fd.high[k]))
+            return where(k), (f"{culprit.words} gives {_show_item(float(culprit.values[k]))} "
+                              f"at {where(k)}, where f is not differentiable: any slope from "
+                              f"{low} to {high} (the one-sided slopes) is right there, and "
+                              f"this is not one — {culprit.hint}"), culprit.name
         hint = culprit.hint
-        if culprit.name == "finite_difference":
-            hint = _replaced_gradient(problem, culprit.values[k], reference[k]) or hint
+        eps = float(np.finfo(problem.dtype.real_dtype.as_numpy_dtype).eps)
+        if culprit.name == "analytic" and abs(culprit.values[k] - reference[k]) <= 1024 * eps * (
+                abs(problem.f0) + float(np.abs(problem.w) @ np.abs(problem.tape))):
+            hint = (f"that is below what f's {problem.dtype.real_dtype.name} rounding resolves "
+                    f"here, where the other legs compute: check at another point, or in "
+                    f"float64 if you can")
         return where(k), (f"{culprit.words} disagrees with {named} at {where(k)}: "
-                          f"{_show_item(float(culprit.values[k]))} vs "
-                          f"{_show_item(float(reference[k]))} — {hint}"), culprit.name
+                          f"{shown[0]} vs {shown[1]} — {hint}"), culprit.name
     k = int(np.argmax(bad))
     values = ", ".join(f"{leg.words} {_show_item(float(leg.values[k]))}" for leg in legs)
     if failed == {_pair_key(a, b) for a in ("analytic", "reverse")
@@ -859,22 +1021,42 @@ def _verdict(problem: _Problem, legs: list[_Leg], oks: dict[str, np.ndarray],
                           f"f (your formula may repeat its mistake)"), "reverse"
     if failed == {_pair_key(a, b) for a in ("analytic", "finite_difference")
                   for b in ("reverse", "forward")}:
-        by = {leg.name: leg.values[k] for leg in legs}
-        why = _replaced_gradient(problem, by["finite_difference"], by["reverse"])
         return where(k), (f"the tape and forward mode disagree with your formula and finite "
-                          f"differences at {where(k)}: {values} — {why}"), "reverse"
+                          f"differences at {where(k)}: {values} — "
+                          f"{_replaced_gradient(problem)}"), "reverse"
+    if failed == {_pair_key("analytic", "reverse")}:  # the others too imprecise to take sides
+        by = {leg.name: float(leg.values[k]) for leg in legs}
+        shown = " vs ".join(_pair(by["analytic"], by["reverse"]))
+        return where(k), (f"your analytic formula disagrees with the tape at {where(k)}: "
+                          f"{shown} — check the formula (the other legs agree with both, "
+                          f"within their precision)"), "analytic"
     return where(k), f"the legs disagree at {where(k)}: {values}", ""
 
 
-def _replaced_gradient(problem: _Problem, true: float, taped: float) -> str:
-    """Say why the tape and forward mode may both miss f's own slope (`true`), by how much."""
-    dtype, wide = problem.dtype.real_dtype, problem.fd_dtype.real_dtype
-    relative = abs(taped - true) / max(abs(true), abs(taped), 1e-300)
-    if wide.size > dtype.size and relative < 1e-3:
-        return (f"f loses precision in {dtype.name} here (the differences ran in "
-                f"{wide.name}): check it in float64")
+def _pair(a: float, b: float) -> tuple[str, str]:
+    """Format two values with the fewest digits (six at least) that tell them apart."""
+    for digits in range(6, 18):
+        shown = (f"{a:.{digits}g}", f"{b:.{digits}g}")
+        if shown[0] != shown[1]:
+            break
+    return tuple(t if any(c in t for c in ".enia") else t + ".0" for t in shown)
+
+
+def _wider(problem: _Problem) -> bool:
+    """Tell whether finite differences ran in float64 while the arguments are narrower."""
+    return problem.fd_dtype.real_dtype.size > problem.dtype.real_dtype.size
+
+
+def _replaced_gradient(problem: _Problem) -> str:
+    """Say why the tape (and forward mode) may miss f's own slope."""
+    if _wider(problem):
+        return ("f's gradient is replaced somewhere, not rounded (the tape gives the same in "
+                "float64): check the gradient function of any tf.custom_gradient in f "
+                "(forward mode may reuse it, and your formula may repeat its mistake), or a "
+                "tf.stop_gradient trick")
     return ("f's gradient is replaced somewhere: check the gradient function of any "
-            "tf.custom_gradient in f (forward mode reuses it), or a tf.stop_gradient trick")
+            "tf.custom_gradient in f (forward mode may reuse it), or a tf.stop_gradient trick; "
+            f"or f rounds off in {problem.dtype.real_dtype.name} here (check in float64)")
 
 
 def _taylor_order(problem: _Problem, leg: _Leg | None, directions: np.ndarray) -> float | None:
@@ -935,8 +1117,9 @@ def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
 
     `analytic` is a value, or a function of the arguments (as NumPy values) returning one
     gradient per argument (`None` where you expect no gradient). `rtol` and `atol` bound the
-    difference between formula, tape and forward mode (default: by dtype, relative to the
-    gradient's largest element, so a verdict does not change when f is scaled). `mode` is
+    difference between formula, tape and forward mode (default: rtol by dtype, atol the
+    rounding of each element, measured in float64 where f runs there; a verdict does not
+    change when f is scaled). `mode` is
     "full" (every element on its own), "fast" (a few random directions: cost independent of
     n) or "auto" (full up to 128 elements). `strict=True` raises AssertionError on FAIL.
     A complex argument z is checked in TF's convention: the gradient is ∂Re L/∂x + i·∂Re L/∂y
@@ -963,11 +1146,13 @@ def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
         return GradientCheck(expected=shown, passed=none_agree and expected is not None,
                              note=note, blame=note if not none_agree else "", **record)
 
-    # 2. the legs, along the axes (full) or random directions and then the suspect elements
+    # 2. the legs, along the axes (full) and joint directions, which move every element at
+    # once (a tie in max takes a subgradient whose sum is 1, which no axis sees); then, in
+    # fast mode, the elements where your formula and the tape differ, on their own axes
     if problem.mode == "full":
-        directions = np.arange(problem.n)
+        directions = np.concatenate([np.arange(problem.n), _JOINT])
     else:
-        directions = -np.arange(1, _RANDOM_DIRECTIONS + 1)
+        directions = _JOINT.copy()
     legs = _compute_legs(problem, directions)
     elementwise = None
     if problem.mode == "fast" and problem.formula is not None:
@@ -1000,8 +1185,9 @@ def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
                      f"elements than fast mode checks one by one; mode='full' checks each")
     fd = next((leg for leg in ran if leg.name == "finite_difference"), None)
     kinks = [] if fd is None else list(np.flatnonzero(fd.kinks))
-    kink_labels = [problem.label(directions[k]) if directions[k] >= 0
-                   else f"random direction {-directions[k]}" for k in kinks]
+    if any(directions[k] >= 0 for k in kinks):  # name elements; joint directions follow them
+        kinks = [k for k in kinks if directions[k] >= 0]
+    kink_labels = [_direction_label(problem, directions[k]).split(" (")[0] for k in kinks]
     if kink_labels:
         notes.append(f"f is not differentiable at {', '.join(kink_labels)} (one-sided slopes "
                      + ", ".join(f"{_show_item(float(fd.low[k]))} and "
@@ -1011,7 +1197,7 @@ def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
     notes += [f"{next(leg.words for leg in legs if leg.name == key)} skipped ({why}); the "
               f"other legs decide" for key, why in skipped.items()]
     if blame:
-        notes.insert(0, blame)
+        notes = [blame] + [n for n in notes if n != blame]
     note = "; ".join(notes)
     if strict and not passed:
         raise AssertionError(f"{title}: {note}")
@@ -1026,11 +1212,13 @@ def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
         max_abs = float(np.max(np.abs(problem.formula - problem.tape), initial=0.0))
     else:
         max_abs = errors.get(_pair_key("reverse", "finite_difference"), (None,))[0]
+    per_element = slice(0, problem.n if problem.mode == "full" else None)
     if expected is None and problem.mode == "full" and fd is not None:
-        shown = _from_coordinates(problem, fd.values, reverse)
+        shown = _from_coordinates(problem, fd.values[per_element], reverse)
     return GradientCheck(
         expected=shown, passed=passed, max_abs_error=max_abs, note=note,
-        legs={leg.name: leg.values.tolist() for leg in ran}, errors=errors, worst=worst,
+        legs={leg.name: leg.values[per_element].tolist() for leg in ran}, errors=errors,
+        worst=worst,
         blame=blame, culprit=culprit, kinks=kink_labels, skipped=skipped,
         taylor_order=_taylor_order(problem, fd, directions), **record)
 
