@@ -192,3 +192,23 @@ def test_keras_variables_are_explained_like_tf_variables():
     assert explain_none(tape, L, {"kernel": layer.kernel, "unused": unused}) == {
         "kernel": None, "unused": "the target does not use unused: the tape never saw unused "
                                   "read while it recorded"}
+
+
+def test_a_fresh_non_persistent_tape_is_not_called_broken():
+    # explain_none cannot ask a non-persistent tape without using it up: it says so, and the
+    # tape still answers afterwards (d(2x)/dx = 2)
+    x = tf.Variable(3.0)
+    with tf.GradientTape() as tape:
+        y = x * 2
+    reason = explain_none(tape, y, {"x": x})["x"]
+    assert "answers only once" in reason and "persistent=True" in reason
+    assert float(tape.gradient(y, x)) == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize("op, name", [(tf.round, "tf.round"), (tf.floor, "tf.floor"),
+                                      (tf.math.ceil, "tf.math.ceil")])
+def test_a_step_function_on_the_path_is_named(op, name):
+    # TF registers None as the gradient of Round, Floor and Ceil
+    reason = explain_none(lambda w: op(w) * 2.0, 1.3)
+    assert f"goes through {name}, whose gradient TF defines as None" in reason, reason
+    assert f"w + tf.stop_gradient({name}(w) - w)" in reason

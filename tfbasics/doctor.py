@@ -25,6 +25,8 @@ from tfbasics.gradients import (
 )
 
 _STOP_OPS = {"StopGradient", "PreventGradient"}
+_STEP_OPS = {"Floor": "tf.floor", "Ceil": "tf.math.ceil", "Round": "tf.round",
+             "Rint": "tf.math.rint"}  # their registered gradient is None
 
 _NOT_FLOAT = ("{name} is {dtype}: TF gives no gradient for integers, strings or bools; "
              "make it a float, e.g. tf.Variable(1.0) or tf.cast({name}, tf.float32)")
@@ -42,6 +44,16 @@ _BROKEN = ("the tape saw {name}, but the path to the target is broken: part of i
           "the with block or under tape.stop_recording(), or went through NumPy, an integer, "
           "an assign or tf.stop_gradient; call explain_none(f, {name}) with the computation "
           "as a function f to find which")
+_MAYBE_BROKEN = ("the tape watched {name}, and a non-persistent tape answers only once, so it "
+                 "cannot be asked without using it up: if tape.gradient gives None for "
+                 "{name}, the path to the target is broken (part of it ran outside the with "
+                 "block or under tape.stop_recording(), or went through NumPy, an integer, an "
+                 "assign or tf.stop_gradient); for an exact answer use "
+                 "tf.GradientTape(persistent=True), or call explain_none(f, {name})")
+_PIECEWISE = ("the path from {name} goes through {ops}, whose gradient TF defines as None: the "
+              "result is a step function of {name}, flat almost everywhere; if you need a "
+              "gradient, use a smooth stand-in, or pass the gradient straight through: "
+              "{name} + tf.stop_gradient({op}({name}) - {name})")
 _NUMPY = ("the path left TensorFlow: f turns a tensor into NumPy (.numpy() or an np. function) "
          "and the tape cannot follow NumPy; use tf.math ops instead")
 _STOPPED = ("tf.stop_gradient blocks every path from {name} to the result: the tape treats "
@@ -150,7 +162,7 @@ def _reason_from_tape(tape: tf.GradientTape, target: Any, source: Any, name: str
         if not source.trainable:
             return _NOT_TRAINABLE.format(name=name)
         return _UNUSED.format(name=name) if watched else _NOTHING_RECORDED
-    return _BROKEN.format(name=name)
+    return (_BROKEN if tape._persistent else _MAYBE_BROKEN).format(name=name)
 
 
 def _reasons_from_function(f: Callable[..., Any], sources: list) -> list[str | None]:
@@ -234,10 +246,19 @@ def _path_reason(graph: Any, start: Any, name: str) -> str:
     outputs = {t.name for t in graph.outputs}
     anything = _reachable(graph, start, lambda op, out: True)
     no_stop = _reachable(graph, start, lambda op, out: op.type not in _STOP_OPS)
-    floats = _reachable(graph, start, lambda op, out: op.type not in _STOP_OPS and (
-        out.dtype.is_floating or out.dtype.is_complex or out.dtype == tf.resource))
+    def flows(op: Any, out: Any) -> bool:  # a float value the tape can follow
+        return op.type not in _STOP_OPS and (out.dtype.is_floating or out.dtype.is_complex
+                                             or out.dtype == tf.resource)
+
+    floats = _reachable(graph, start, lambda op, out: flows(op, out) and op.type not in
+                        _STEP_OPS)
     if outputs & floats:
         return "no break found in the traced graph: f may behave differently when traced"
+    stepped = _reachable(graph, start, flows)
+    if outputs & stepped:
+        ops = sorted({_STEP_OPS[op.type] for op in graph.get_operations()
+                      if op.type in _STEP_OPS and op.inputs[0].name in stepped})
+        return _PIECEWISE.format(name=name, ops=" and ".join(ops), op=ops[0])
     if outputs & no_stop:
         return _INTEGER.format(name=name)
     if outputs & anything:
