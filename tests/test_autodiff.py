@@ -108,7 +108,12 @@ def test_grids_sigmoid_and_tanh():
     w = np.linspace(-10.0, 10.0, 129)
     slope = np.asarray(slope)
     np.testing.assert_allclose(slope, 1 / np.cosh(w) ** 2, rtol=1e-5, atol=1e-6)
-    assert slope[64] == 1.0 and np.all(slope[np.abs(w) > 9.2] == 0.0)  # float32 underflow
+    assert slope[64] == 1.0 and np.all(slope[np.abs(w) > 9.2] == 0.0)  # 1 - 1 cancels
+    # the note names where TF's float32 tanh is exactly ±1 (measured here in NumPy from TF's)
+    tanh = np.tanh(w.astype(np.float32))  # NumPy's is correctly rounded: ±1 from about 9
+    assert np.abs(w)[np.abs(tanh) == 1].min() > 8.5
+    [note] = [c.note for c in checks_of(autodiff.tanh_sensitivity) if c.note]
+    assert "exactly 0 where TF's tanh returns ±1" in note
 
 
 def test_control_flow_and_none_cases():

@@ -77,6 +77,9 @@ def test_every_notebook_runs_top_to_bottom(executed_notebooks, lesson_checks):
             failures.append(f"{name}: {error}")
             continue
         outputs = [output for cell in executed["cells"] for output in cell.get("outputs", [])]
+        quiet = next(cell for cell in executed["cells"] if cell["cell_type"] == "code")
+        if quiet.get("outputs"):  # hiding TF's start-up shows nothing, not even the module
+            failures.append(f"{name}: the first cell shows {str(quiet['outputs'])[:200]}")
         text = "".join("".join(output.get("text", "")) for output in outputs)
         stderr = [o for o in outputs if o.get("name") == "stderr" or o["output_type"] == "error"]
         if stderr:

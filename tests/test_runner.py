@@ -230,3 +230,17 @@ def test_ctrl_c_stops_with_one_line_and_130(interrupted_run):
     assert stderr.strip().splitlines()[-1] == "interrupted"
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
     assert "1 · Introduction to tensors" in stdout  # it was running the course
+
+
+def test_an_example_shows_the_lessons_definitions_it_uses_once(monkeypatch, capsys):
+    # 4.4 and 4.5 both use clip_gradients (a @tf.custom_gradient): it is printed above 4.4's
+    # code, once; 4.5 adds the CustomGradientModule it uses besides
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
+    assert main(["advanced_autodiff.custom_gradient_clipping",
+                 "advanced_autodiff.custom_gradients_in_a_saved_model", "--no-figures"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("def clip_gradients(y):") == 1 and out.count("@tf.custom_gradient") == 1
+    assert out.index("def clip_gradients(y):") < out.index("v = tf.Variable(2.0)")
+    assert out.index("4.5  ") < out.index("class CustomGradientModule(tf.Module):")
+    assert out.count("defined in advanced_autodiff.py, used below:") == 2

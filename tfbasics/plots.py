@@ -162,23 +162,30 @@ def plot_matrix(matrix: Any, path: str | os.PathLike = "figures/matrix.png",
     """Draw a matrix as an annotated heat map (e.g. a Hessian or a Jacobian) to a PNG.
 
     `labels` names the rows and columns of a square matrix (one list), or each axis of any
-    matrix (a pair of lists: rows, columns). See the `advanced_autodiff` lesson.
+    matrix (a pair of lists: rows, columns; empty strings for no ticks). NaN elements are
+    drawn grey, e.g. a border between blocks. See the `advanced_autodiff` lesson.
     """
+    import matplotlib
     path = _target(path)
     values = np.asarray(getattr(matrix, "numpy", lambda: matrix)(), dtype=float)
     if values.ndim != 2 or values.size == 0:
         raise ValueError(f"plot_matrix needs a 2-D matrix, got shape {values.shape}")
     rows, columns = _axis_labels(labels, values.shape)
     figure, axes = _new_axes((6, 5))
+    if np.isnan(values).all():
+        raise ValueError("plot_matrix got only NaN: nothing to draw")
     limit = float(np.nanmax(np.abs(values))) or 1.0
-    image = axes.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit)
+    colours = matplotlib.colormaps["RdBu_r"].with_extremes(bad="lightgrey")
+    image = axes.imshow(values, cmap=colours, vmin=-limit, vmax=limit)
     figure.colorbar(image, ax=axes)
     if values.size <= 100:
         for (i, j), value in np.ndenumerate(values):
-            axes.text(j, i, f"{value:.2g}", ha="center", va="center", fontsize=8,
-                      color="white" if abs(value) > 0.6 * limit else "black")
-    axes.set_xticks(range(values.shape[1]), columns)
-    axes.set_yticks(range(values.shape[0]), rows)
+            if np.isfinite(value):
+                axes.text(j, i, f"{value:.2g}", ha="center", va="center", fontsize=8,
+                          color="white" if abs(value) > 0.6 * limit else "black")
+    axes.set_xticks(range(values.shape[1]) if any(columns) else [],
+                    columns if any(columns) else [])
+    axes.set_yticks(range(values.shape[0]) if any(rows) else [], rows if any(rows) else [])
     axes.set_title(title)
     figure.tight_layout()
     return _save(figure, path)

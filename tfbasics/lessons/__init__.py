@@ -66,6 +66,8 @@ class Example:
     code: str  # the body, runnable at the top level, ending in show(...) or show_figure(...)
     figure: bool  # a figure example (it takes figures_dir)
     line: int  # where the function starts in the lesson's file
+    helpers: tuple[tuple[str, str], ...] = ()  # (name, source) of the lesson's own
+    # definitions the code uses, directly or through each other, in the file's order
 
     @property
     def heading(self) -> str:
@@ -137,6 +139,45 @@ def cell_code(source: str, node: ast.FunctionDef) -> str:
     return textwrap.dedent(text).strip("\n")
 
 
+def segment(source: str, node: ast.stmt) -> str:
+    """Return a top-level statement's source, decorators included."""
+    lines = source.splitlines()
+    first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+    return "\n".join(lines[first - 1:node.end_lineno])
+
+
+def definitions(tree: ast.Module, examples: list[str]) -> dict[str, ast.stmt]:
+    """Return the lesson's own top-level definitions by name: functions, classes and
+    constants, not the examples, the EXAMPLES list, `configure` or imports."""
+    found: dict[str, ast.stmt] = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            if node.name not in examples and node.name != "configure":
+                found[node.name] = node
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id != "EXAMPLES":
+                    found[target.id] = node
+    return found
+
+
+def used_definitions(code: str | ast.AST, defined: dict[str, ast.stmt],
+                     source: str) -> tuple[tuple[str, str], ...]:
+    """Return (name, source) of the definitions `code` uses, and those they use in turn,
+    in the order of the lesson's file."""
+    todo, seen = [ast.parse(code) if isinstance(code, str) else code], set()
+    while todo:
+        for node in ast.walk(todo.pop()):
+            if isinstance(node, ast.Name) and node.id in defined and node.id not in seen:
+                seen.add(node.id)
+                todo.append(defined[node.id])
+    nodes = sorted({id(defined[name]): defined[name] for name in seen}.values(),
+                   key=lambda node: node.lineno)
+    return tuple((", ".join(name for name in seen if defined[name] is node),
+                  segment(source, node)) for node in nodes)
+
+
 @functools.cache
 def outline(name: str) -> Outline:
     """Read a lesson from its source (TensorFlow is not imported)."""
@@ -151,11 +192,14 @@ def outline(name: str) -> Outline:
     guide = next((p for p in paragraphs if p.startswith("Guide")), "")
     introduction = "\n\n".join(p for p in paragraphs if p != guide)
     functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    names = example_names(tree)
+    defined = definitions(tree, names)
     examples = tuple(
         Example(name, example, number, ast.get_docstring(functions[example]) or "",
                 cell_code(source, functions[example]), is_figure(functions[example]),
-                functions[example].lineno)
-        for number, example in enumerate(example_names(tree), start=1))
+                functions[example].lineno,
+                used_definitions(cell_code(source, functions[example]), defined, source))
+        for number, example in enumerate(names, start=1))
     return Outline(name, COURSE.index(name) + 1, title.strip(), introduction,
                    " ".join(guide.split()), examples, path, tree, source)
 

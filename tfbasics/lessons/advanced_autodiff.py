@@ -130,12 +130,13 @@ class CustomGradientModule(tf.Module):
 
 
 def custom_gradients_in_a_saved_model() -> list[Check]:
-    """A SavedModel can keep a custom gradient: save with `experimental_custom_gradients=True`.
+    """A SavedModel can keep a custom gradient: `experimental_custom_gradients=True`.
 
-    The gradient function is traced into the SavedModel, so a program that loads it gets the
-    clipped gradient, 2 at v = 2 as before. Saved without the option, a loaded model still
-    gives 2 in this process, because the gradient registry here still knows the function; in a
-    fresh process it would raise `LookupError` for `IdentityN`.
+    The guide sets the option; in TF 2.21 it is the default. The gradient function is traced
+    into the SavedModel, so a program that loads it gets the clipped gradient, 2 at v = 2 as
+    before. Saved with the option False, a loaded model still gives 2 in this process, because
+    the gradient registry here knows the function; a fresh process raises `LookupError` for
+    `IdentityN`.
     """
     folder = tempfile.mkdtemp()  # never inside the repository
     try:
@@ -150,6 +151,8 @@ def custom_gradients_in_a_saved_model() -> list[Check]:
     finally:
         shutil.rmtree(folder)
     return [
+        check_close("TF 2.21 keeps custom gradients by default",
+                    tf.saved_model.SaveOptions().experimental_custom_gradients, True),
         check_close("the loaded model's gradient is still clipped", dv, 0.5 * 2 * 2.0),
         check_close("and the loaded object is not the original class",
                     isinstance(loaded, CustomGradientModule), False),
@@ -169,8 +172,9 @@ def log1pexp(x):
 def custom_gradient_for_stability() -> list[Check]:
     """The plain gradient of log(1 + eˣ) at x = 100 is NaN; a custom gradient gives 1.
 
-    In float32 e¹⁰⁰ overflows to inf, and the tape's chain rule then computes inf/inf = NaN.
-    Written as 1 - 1/(1 + eˣ), the same derivative (the sigmoid) stays finite: 1 - 0 = 1.
+    In float32 e¹⁰⁰ overflows to inf, and the tape's chain rule takes log's gradient,
+    1/(1 + inf) = 0, then exp's: 0 · inf = NaN. Written as 1 - 1/(1 + eˣ), the same
+    derivative (the sigmoid) stays finite: 1 - 0 = 1.
     """
     x = tf.constant(100.0)
     with tf.GradientTape(persistent=True) as t:
@@ -429,10 +433,10 @@ def batch_jacobian() -> list[Check]:
 
 
 def batch_jacobian_patches(j: tf.Tensor) -> np.ndarray:
-    """Lay out a (batch, outs, batch, ins) Jacobian as one image of (batch, batch) patches."""
+    """Lay out a (batch, outs, batch, ins) Jacobian as one image of (batch, batch) patches,
+    a border of NaN around each (the guide pads with -max; NaN draws as grey, not as data)."""
     j = tf.transpose(j, [1, 0, 3, 2])  # the (batch, batch) slices as contiguous patches
-    lim = tf.reduce_max(abs(j))
-    j = tf.pad(j, [[0, 0], [1, 1], [0, 0], [1, 1]], constant_values=-lim)
+    j = tf.pad(j, [[0, 0], [1, 1], [0, 0], [1, 1]], constant_values=np.nan)
     s = j.shape
     return tf.reshape(j, [s[0] * s[1], s[2] * s[3]]).numpy()
 
@@ -440,8 +444,9 @@ def batch_jacobian_patches(j: tf.Tensor) -> np.ndarray:
 def plot_batch_jacobian_structure(figures_dir: Path) -> Path:
     """The guide's picture of independence: each (batch, batch) patch is diagonal.
 
-    Each patch is one (output, input) pair's derivatives between the 7 examples; only an
-    example's own input moves its output, so only the diagonal is lit.
+    Each patch is one (output feature, input feature) pair's derivatives between the 7
+    examples of the batch; only an example's own input moves its output, so only the diagonal
+    is lit. Grey borders separate the 6 × 5 patches.
     """
     x = tf.random.stateless_normal([7, 5], seed=[5, 6])
     layer1 = keras.layers.Dense(8, activation=tf.nn.elu,

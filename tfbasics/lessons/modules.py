@@ -640,7 +640,8 @@ def keras_model_of_the_guide() -> list[Check]:
     `fit` runs 100 epochs at lr = 0.01 over the pipeline your loop used, and lands near least
     squares as your loop did. The guide's `fit(x, y, batch_size=32)` works too, but builds a
     new pipeline each epoch and runs several times slower. Keras 3 differs from the guide
-    three times: `keras.losses` has no `MSE` alias (use `mean_squared_error`); `load_model`
+    three times: `keras.losses` has no `MSE` alias (use `mean_squared_error`; the guide's
+    `tf.keras.losses.MSE` still works, as tf.keras keeps the old names); `load_model`
     refuses a `Lambda` unless you pass `safe_mode=False` for a file you trust; and the
     reloaded lambda sees none of your module's names, so it is written with operators, not
     `tf.stack`. Unlike a SavedModel, a `.keras` file rebuilds the Keras classes.

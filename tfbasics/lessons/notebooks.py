@@ -19,7 +19,7 @@ QUIET = """\
 # TensorFlow prints C++ start-up lines; this hides them (set TF_CPP_MIN_LOG_LEVEL to see them).
 from tfbasics.lessons.quiet import import_tensorflow_quietly
 
-import_tensorflow_quietly()"""
+import_tensorflow_quietly();  # the ; keeps Jupyter from showing the module it returns"""
 FIGURES = """
 
 figures_dir = Path("figures")  # figures land beside the notebook
@@ -27,13 +27,6 @@ figures_dir.mkdir(exist_ok=True)"""
 HOW = ("Run the cells top to bottom. Each example's code runs at the top level, so its "
        "variables (`w`, `tape`, `L`, ...) are there to inspect after it runs; `show(...)` "
        "prints its results, each checked against an independent answer.")
-
-
-def segment(source: str, node: ast.stmt) -> str:
-    """Return a top-level statement's source, decorators included."""
-    lines = source.splitlines()
-    first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
-    return "\n".join(lines[first - 1:node.end_lineno])
 
 
 def is_examples_list(node: ast.stmt) -> bool:
@@ -94,7 +87,7 @@ def build(name: str) -> object:
                                               f"{example.heading}\n\n{example.explanation}"))
             cells.append(v4.new_code_cell(example.code))
         else:
-            cells.append(v4.new_code_cell(segment(source, node)))
+            cells.append(v4.new_code_cell(lessons.segment(source, node)))
             if isinstance(node, ast.FunctionDef) and node.name == "configure":
                 cells.append(v4.new_code_cell("configure()  # before TF starts its devices"))
     figures = FIGURES if any(example.figure for example in outline.examples) else ""

@@ -244,6 +244,7 @@ class View:
         interactive = sys.stderr.isatty() and not plain
         self.err = Console(stderr=True, highlight=False) if interactive else None
         self.brief, self.show_code = brief, show_code
+        self.shown: set[str] = set()  # the lesson's helpers printed so far, once each
 
     def header(self, header: dict, device: str) -> None:
         """Print the versions and devices, device names short."""
@@ -259,6 +260,7 @@ class View:
         from rich.text import Text
 
         self.out.print()
+        self.shown = set()
         if self.brief:
             self.out.print(Text(f"{outline.name} — {outline.title}", style="bold"))
             return
@@ -279,6 +281,14 @@ class View:
                             style="bold"))
         if not self.brief:
             self.out.print(_pad(_prose(example.prose), (0, 0, 1, 2)))
+        helpers = [(names, code) for names, code in example.helpers if code not in self.shown]
+        if helpers:  # the lesson's own definitions this example uses, the first time
+            self.out.print(_pad(Text(f"defined in {outline.path.name}, used below:",
+                                     style="dim"), (0, 0, 0, 4)))
+            for _, code in helpers:
+                self.out.print(_code(code, self.out.width), soft_wrap=True)
+                self.out.print()
+                self.shown.add(code)
         self.out.print(_code(example.code, self.out.width), soft_wrap=True)
 
     def running(self, label: str) -> Any:
