@@ -13,6 +13,7 @@ from conftest import student_env
 
 from tfbasics import exercises, lessons
 from tfbasics.exercises.notebooks import cell_of
+from tfbasics.exercises.run import grade_source
 
 PRACTICE = [sys.executable, "-m", "tfbasics.exercises"]
 
@@ -188,3 +189,16 @@ def test_committed_exercise_notebooks_hold_the_stubs():
         at = cells.index(cell_of(exercise.module().STUB))
         assert cells[at + 1] == f'check("{exercise.name}")'
         assert textwrap.dedent(cells[at - 1]).startswith(f"## {exercise.name}")
+
+
+def test_a_file_that_exits_is_told_so():
+    # found by a student review: sys.exit(0) in the file read "the check itself failed"
+    solved = exercises.find("cubic_derivative").module().SOLUTION
+    for text, line in ((solved + "\nimport sys\nsys.exit(0)\n", len(solved.splitlines()) + 3),
+                       (solved.replace("    return", "    import sys; sys.exit(3)\n    return"),
+                        None)):
+        result = grade_source("cubic_derivative", text)
+        assert not result["passed"] and "your code calls sys.exit(" in result["message"]
+        assert "must not exit" in result["message"]
+        if line:
+            assert f"at line {line}" in result["message"], result["message"]

@@ -113,3 +113,15 @@ def test_nested_tape_hessian_wrong_answers():
     fails("nested_tape_hessian", with_body("nested_tape_hessian", TAPES,
                                            "    return tf.constant([[1.0, 0.5], [0.5, 2.0]])\n"),
           "the Hessian")
+
+
+def test_nested_tape_hessian_closed_form_fails():
+    closed = with_body("nested_tape_hessian", "def hessian(w, A):",
+                       "def hessian(w, A):\n    return A - tf.linalg.diag(tf.sin(w))\n\n\n"
+                       "def unused(w, A):")
+    closed = closed.replace("with tf.GradientTape() as t2:", "if True:").replace(
+        "with tf.GradientTape() as t1:", "if True:").replace(
+        "g = t1.gradient(L, w)", "g = L").replace("return t2.jacobian(g, w)", "return g")
+    result = grade_source("nested_tape_hessian", closed)
+    assert not result["passed"]
+    assert "computes it with nested tf.GradientTape blocks" in result["message"]

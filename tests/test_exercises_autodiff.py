@@ -44,7 +44,15 @@ def test_product_rule_wrong_answers():
 
 def test_watch_the_constant_diagnoses_the_none():
     result = grade_source("watch_the_constant", stub("watch_the_constant"))
-    assert "still None" in result["message"] and "tape.watch(x)" in result["message"]
+    assert "still None" in result["message"] and "a tape records operations only on " \
+        "trainable tf.Variables" in result["message"]
+    assert "tape.watch" not in result["message"]  # the diagnosis, not the fix
+    # watched, but after y was computed: the tape did not record y's operations
+    late = with_body("watch_the_constant", "        tape.watch(x)  # a tf.Tensor is recorded "
+                     "only once watched\n        y = x**3 + 2 * x\n",
+                     "        y = x**3 + 2 * x\n        tape.watch(x)\n")
+    message = grade_source("watch_the_constant", late)["message"]
+    assert "watches x only after y is computed" in message, message
     variable = with_body("watch_the_constant", "        tape.watch(x)  # a tf.Tensor is recorded "
                          "only once watched\n", "")
     variable = variable.replace("x = tf.constant(x_value)", "x = tf.Variable(x_value)")
@@ -88,3 +96,54 @@ def test_a_file_that_raises_or_does_not_parse_gets_its_line():
                                                 "print('hello')\n\n\ndef dL_dw(w):")
     result = grade_source("product_rule", printing)
     assert result["passed"] and result["printed"] == "hello"
+
+
+TAPE_FORMULA = '''import tensorflow as tf
+
+
+def dL_dw(w):
+    w = tf.Variable(w, dtype=tf.float64)
+    with tf.GradientTape() as tape:
+        L = tf.reduce_sum(4 * w + w**3)
+    return tape.gradient(L, w).numpy()
+'''
+
+HELPER_FORMULA = '''from tfbasics import gradient
+
+
+def dL_dw(w):
+    return gradient(lambda v: v**3 + 4 * v, w).numpy()
+'''
+
+
+def test_a_formula_may_not_ask_the_tape():
+    # right values, but not a derivation: the check would compare the tape with itself
+    for text in (TAPE_FORMULA, HELPER_FORMULA):
+        result = grade_source("cubic_derivative", text)
+        assert not result["passed"], text
+        assert "is your own derivation" in result["message"]
+        assert "4 + 3" not in result["message"]  # the diagnosis, never the formula
+    # TF's math is allowed in a derivation: it is the same formula written with tf.sin
+    tf_math = "import tensorflow as tf\n\n\ndef dL_dw(w):\n    return 2 * w * tf.sin(w) + " \
+              "w**2 * tf.cos(w)\n"
+    assert grade_source("product_rule", tf_math)["passed"]
+
+
+def test_linear_layer_gradients_without_a_tape_fails():
+    # the closed form 2xᵀy/N, 2Σy/N gives the right numbers, without the tape the task asks for
+    by_hand = with_body("linear_layer_gradients",
+                        "    with tf.GradientTape() as tape:\n        y = x @ w + b\n"
+                        "        L = tf.reduce_mean(y**2)\n"
+                        "    dL_dw, dL_db = tape.gradient(L, [w, b])\n",
+                        "    y = x @ w + b\n    n = tf.cast(tf.size(y), y.dtype)\n"
+                        "    dL_dw = 2 * tf.transpose(x) @ y / n\n"
+                        "    dL_db = 2 * tf.reduce_sum(y, axis=0) / n\n")
+    result = grade_source("linear_layer_gradients", by_hand)
+    assert not result["passed"]
+    assert "records the loss on a tf.GradientTape; yours gives its result another way" in \
+        result["message"]
+    # a helper of the student's own that holds the tape counts as using it
+    helper = with_body("linear_layer_gradients", "def gradients(x, w, b):",
+                       "def gradients(x, w, b):\n    return taped(x, w, b)\n\n\n"
+                       "def taped(x, w, b):")
+    assert grade_source("linear_layer_gradients", helper)["passed"]

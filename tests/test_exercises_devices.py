@@ -42,7 +42,11 @@ CASES = {
     "place: NumPy returned": (PLACE, with_body(PLACE, "return c, where",
                                                "return c.numpy(), where")),
     "place: raises": (PLACE, with_body(PLACE, "c = tf.sin(2.0 * a)", "c = tf.sin(2.0 * b)")),
+    "place: echoes the device asked for": (PLACE, with_body(
+        PLACE, WHERE, '    where = "CPU:" + device[-1]\n')),
     "replicate: solution": (REPLICATE, solution(REPLICATE)),
+    "replicate: Python's sum": (REPLICATE, with_body(
+        REPLICATE, "total = tf.add_n(products)", "total = sum(products)")),
     "replicate: stub": (REPLICATE, stub(REPLICATE)),
     "replicate: no tf.device": (REPLICATE, with_body(
         REPLICATE, "        with tf.device(device):\n            products.append(",
@@ -55,6 +59,11 @@ CASES = {
         REPLICATE, "return total, products", "return total, [p.numpy() for p in products]")),
     "mirrored: solution": (MIRRORED, solution(MIRRORED)),
     "mirrored: stub": (MIRRORED, stub(MIRRORED)),
+    "mirrored: one tape, no strategy": (MIRRORED, with_body(
+        MIRRORED, "    per_replica = strategy.run(replica_step, args=(x_parts, y_parts))\n"
+        "    return strategy.reduce(tf.distribute.ReduceOp.SUM, per_replica, axis=None)\n",
+        "    parts = strategy.experimental_local_results\n"
+        "    return replica_step(tf.concat(parts(x_parts), 0), tf.concat(parts(y_parts), 0))\n")),
     "mirrored: local mean": (MIRRORED, with_body(
         MIRRORED, SHARE, "L = tf.reduce_mean(per_example_loss)")),
     "mirrored: MEAN reduce": (MIRRORED, with_body(
@@ -159,6 +168,14 @@ def test_mirrored_gradient_wrong_answers(verdicts):
         CASES["mirrored: raises"][1].splitlines(), 1) if "matvec(x_part, v)" in text)
     assert message(verdicts, "mirrored: raises").startswith(
         f"your code raised NameError at line {line}: name 'v'")
+
+
+def test_the_technique_is_checked_once_the_answer_is_right(verdicts):
+    assert "read where c ran from c.device" in message(verdicts,
+                                                       "place: echoes the device asked for")
+    assert "adds the products with tf.add_n" in message(verdicts, "replicate: Python's sum")
+    assert "with strategy.run and sums with strategy.reduce" in message(
+        verdicts, "mirrored: one tape, no strategy")
 
 
 def test_mirrored_gradient_other_right_answers(verdicts):

@@ -111,6 +111,19 @@ def test_collatz_while_loop_diagnoses_the_loop():
     assert len(message) < 200  # TF's paragraph cut to its first sentence
     fails("collatz_while_loop", with_body("collatz_while_loop", "@tf.function\n", ""),
           "collatz_steps is a plain Python function")
+    # a Python for loop with a break on a tensor condition: TF's own sentence, not its link
+    body = solution("collatz_while_loop").split("    steps = 0\n")[1]
+    broken = with_body("collatz_while_loop", body, """\
+    for _ in range(1000):
+        if n == 1:
+            break
+        n = tf.where(n % 2 == 0, n // 2, 3 * n + 1)
+        steps += 1
+    return steps
+""")
+    message = fails("collatz_while_loop", broken, "NotImplementedError at line",
+                    "break and return statements which depend on a TF condition")
+    assert "See https" not in message
     # the loop unrolled in Python at trace time: right for these n, but no loop in the graph
     body = solution("collatz_while_loop").split("    steps = 0\n")[1]
     unrolled = with_body("collatz_while_loop", body, """\

@@ -100,11 +100,31 @@ def test_fit_a_line_wrong_answers():
     assert grade_source("fit_a_line", shape)["passed"]  # a list of two is fine
     one = with_body("fit_a_line", "return a, b", "return a")
     assert "two numbers" in failure("fit_a_line", one)
+    # b never updated: the step moves a only (found by a student review: it said "too small")
+    frozen_b = with_body("fit_a_line", "        b.assign_sub(lr * dL_db)\n", "")
+    assert "one step moves a but not b" in failure("fit_a_line", frozen_b)
+    # L summed, not averaged: each step is N times gradient descent's on the mean
+    summed = with_body("fit_a_line", "tf.reduce_mean(", "tf.reduce_sum(")
+    assert "is L a sum over the points rather than a mean?" in failure("fit_a_line", summed)
+    # too few steps, each one right
+    few = with_body("fit_a_line", "for _ in range(num_steps):",
+                    "for _ in range(min(num_steps, 5)):")
+    assert "does train take num_steps steps?" in failure("fit_a_line", few)
+
+
+def test_fit_a_line_without_a_tape_fails():
+    # gradient descent with the gradient derived by hand: right numbers, not the lesson's tape
+    by_hand = with_body("fit_a_line", "        with tf.GradientTape() as tape:\n"
+                        "            L = tf.reduce_mean((a * x + b - y) ** 2)\n"
+                        "        dL_da, dL_db = tape.gradient(L, [a, b])\n",
+                        "        r = a * x + b - y\n"
+                        "        dL_da, dL_db = 2 * tf.reduce_mean(r * x), 2 * tf.reduce_mean(r)\n")
+    assert "records each step's loss on a tf.GradientTape" in failure("fit_a_line", by_hand)
 
 
 def test_fit_a_line_hard_coded_answer_fails():
     right_once = with_body("fit_a_line", "    return a, b\n", "    return 2.0, 1.0\n")
-    assert "a step does not change them" in failure("fit_a_line", right_once)
+    assert "not the start a = b = 0" in failure("fit_a_line", right_once)
 
 
 SAVE = "    checkpoint = tf.train.Checkpoint(model=module)\n"

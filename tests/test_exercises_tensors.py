@@ -121,6 +121,12 @@ def test_gather_rows_hard_coded_and_loops_fail():
     loop = with_body("gather_rows", GATHER,
                      "    return tf.stack([matrix[i] for i in index])")
     assert "pick_rows loops in Python" in failed("gather_rows", loop)
+    mapped = with_body("gather_rows", GATHER,
+                       "    return tf.stack(list(map(lambda i: matrix[i], index)))")
+    assert "pick_rows loops in Python" in failed("gather_rows", mapped)
+    numpy = with_body("gather_rows", GATHER,
+                      "    return tf.constant(matrix.numpy()[index.numpy()])")
+    assert "pick_rows goes through NumPy" in failed("gather_rows", numpy)
 
 
 COUNT = '    return tf.strings.length(words, unit="UTF8_CHAR")  # characters, not bytes'

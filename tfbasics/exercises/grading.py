@@ -68,9 +68,12 @@ def describe_error(error: BaseException) -> str:
     if "in user code:" in text or "Graph execution error" in text:
         name = re.escape(os.path.basename(STUDENT_FILE["path"])) or r"[^\"]*ipykernel[^\"]*"
         lines = re.findall(rf'File "(?:[^"]*/)?{name}", line (\d+)', text)
-        said = [line.strip().removeprefix(f"{type(error).__name__}: ")
-                for line in text.splitlines() if line.strip() and not line.strip().startswith(
-                    ("File ", "[[", "in user code", "Graph execution error", "Detected at"))]
+        kind = f"{type(error).__name__}: "
+        stated = [line.strip() for line in text.splitlines() if line.strip().startswith(kind)]
+        said = [line.removeprefix(kind) for line in stated] or [  # TF's own sentence first
+            line.strip() for line in text.splitlines() if line.strip() and not line.strip(
+            ).startswith(("File ", "[[", "in user code", "Graph execution error",
+                          "Detected at", "See "))]
         when = "when its graph ran" if "Graph execution error" in text else "while TF traced it"
         if lines and said:
             return (f"your code raised {type(error).__name__} at line {lines[-1]} {when}: "
@@ -211,18 +214,80 @@ def grade_formula(f: Callable[..., Any], formula: Callable[..., Any], at: Sequen
         raise Problem(f"at {where_} your formula disagrees with the tape: {check.blame}")
 
 
-def no_python_loops(function: Callable[..., Any], name: str) -> None:
-    """Raise a Problem when the function loops in Python (for, while, comprehensions)."""
+def syntax_tree(function: Callable[..., Any]) -> ast.AST | None:
+    """Return the syntax tree of a function's source (None when it has none to read)."""
     try:
-        source = textwrap.dedent(inspect.getsource(function))
-    except (OSError, TypeError):
+        return ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+
+
+def _names(tree: ast.AST) -> set[str]:
+    """Return every name and attribute a tree mentions (tf, GradientTape, run, numpy, ...)."""
+    return {node.id if isinstance(node, ast.Name) else node.attr for node in ast.walk(tree)
+            if isinstance(node, (ast.Name, ast.Attribute))}
+
+
+def _mentions(function: Callable[..., Any], seen: set | None = None) -> set[str] | None:
+    """Return what a function mentions: the names and attributes in its source, the package
+    each global it uses comes from ("tfbasics" for `from tfbasics import gradient`), and the
+    same for the student's own functions it calls, so a helper with the tape in it counts.
+    None when there is no source to read."""
+    seen = set() if seen is None else seen
+    seen.add(function)
+    tree = syntax_tree(function)
+    if tree is None:
+        return None
+    names = _names(tree)
+    known = getattr(function, "__globals__", {})
+    for name in list(names):
+        value = known.get(name)
+        origin = getattr(value, "__module__", None) or getattr(value, "__name__", "")
+        if value is not None and isinstance(origin, str) and not inspect.isfunction(value):
+            names.add(origin.split(".")[0])
+        if inspect.isfunction(value) and value not in seen:
+            if value.__module__ == function.__module__:
+                names |= _mentions(value, seen) or set()
+            else:
+                names.add(str(value.__module__).split(".")[0])
+    return names
+
+
+def no_python_loops(function: Callable[..., Any], name: str) -> None:
+    """Raise a Problem when the function loops in Python (for, while, comprehensions, map,
+    filter, calling itself) or leaves TF for NumPy (.numpy(), np.)."""
+    tree = syntax_tree(function)
+    if tree is None:
         return  # no source to read: nothing to say
-    loops = [node for node in ast.walk(ast.parse(source))
+    loops = [node.lineno for node in ast.walk(tree)
              if isinstance(node, (ast.For, ast.While, ast.ListComp, ast.GeneratorExp,
-                                  ast.DictComp, ast.SetComp))]
+                                  ast.DictComp, ast.SetComp))
+             or isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+             and node.func.id in ("map", "filter", function.__name__)]
     if loops:
-        raise Problem(f"{name} loops in Python (line {loops[0].lineno} of the function): use "
+        raise Problem(f"{name} loops in Python (line {min(loops)} of the function): use "
                       f"TF ops on whole tensors instead, which is the point of the puzzle")
+    if _names(tree) & {"numpy", "np"}:
+        raise Problem(f"{name} goes through NumPy: do it with TF ops on the tensors, which "
+                      f"is the point of the puzzle")
+
+
+def uses(function: Callable[..., Any], name: str, needed: Sequence[str], what: str) -> None:
+    """Raise a Problem unless the function's source mentions each of `needed` (names or
+    attributes, e.g. "GradientTape"): the exercise asks for a technique, not only a result.
+    `what` says it: "records the gradient on a tf.GradientTape"."""
+    names = _mentions(function)
+    if names is not None and not set(needed) <= names:
+        raise Problem(f"the exercise asks that {name} {what}; yours gives its result another "
+                      f"way")
+
+
+def avoids(function: Callable[..., Any], name: str, banned: Sequence[str], what: str) -> None:
+    """Raise a Problem when the function mentions any of `banned` (see `uses`; a package name
+    such as "tfbasics" bans everything taken from it)."""
+    names = _mentions(function)
+    if names is not None and names & set(banned):
+        raise Problem(f"the exercise asks that {name} {what}")
 
 
 def split_cpu_in_two() -> None:

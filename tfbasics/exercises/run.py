@@ -32,6 +32,8 @@ def grade_namespace(exercise: Any, namespace: dict, seed: int) -> Any:
         feedback = module.grade(namespace, np.random.default_rng(seed))
     except Problem as problem:
         feedback = Feedback(False, str(problem))
+    except SystemExit as error:
+        feedback = Feedback(False, _exited(error))
     except Exception as error:  # noqa: BLE001 - the student's answer broke the check
         feedback = Feedback(False, describe_error(error) if where(error) else
                             f"the check could not use your answer ({type(error).__name__}: "
@@ -39,6 +41,15 @@ def grade_namespace(exercise: Any, namespace: dict, seed: int) -> Any:
     if not feedback.passed and "seed" not in feedback.message:
         feedback.message += f" (random points from seed {seed})"
     return feedback
+
+
+def _exited(error: SystemExit) -> str:
+    """Say that the student's code called exit(), where, and why the check needs it not to."""
+    from tfbasics.exercises.grading import where
+
+    at = where(error)
+    return (f"your code calls sys.exit({error.code!r}){' at ' + at if at else ''}: a check "
+            f"runs your file and then calls its functions, so it must not exit; remove it")
 
 
 def grade_file(exercise: Any, path: Path, seed: int) -> dict:
@@ -58,6 +69,8 @@ def grade_file(exercise: Any, path: Path, seed: int) -> dict:
     with contextlib.redirect_stdout(printed):
         try:
             exec(code, namespace)  # noqa: S102 - running the student's file is the point
+        except SystemExit as error:
+            feedback = {"passed": False, "message": _exited(error)}
         except Exception as error:  # noqa: BLE001 - reported in a line, with the line number
             feedback = {"passed": False, "message": describe_error(error) + " (while the "
                         "file ran, before the check)"}

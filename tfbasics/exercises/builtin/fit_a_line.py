@@ -61,6 +61,7 @@ HINTS = [
 ]
 
 NUM_STEPS = 200
+LEARNING_RATE = 0.1  # the stub's
 # The loss is a quadratic bowl whose curvatures (the eigenvalues of 2·[[mean x², mean x],
 # [mean x, 1]]) lie between 0.7 and 5.2 for the data sets drawn here (9000 of them tried): at
 # lr = 0.1 each step shrinks the distance to the least-squares fit by 7% or more, so 200 steps
@@ -74,7 +75,16 @@ def grade(student, rng):
     import numpy as np
     import tensorflow as tf
 
-    from tfbasics.exercises.grading import Feedback, Problem, as_array, call, require, show
+    from tfbasics.exercises.grading import (
+        Feedback,
+        Problem,
+        as_array,
+        avoids,
+        call,
+        require,
+        show,
+        uses,
+    )
 
     train = require(student, "train", "train(x, y, num_steps)")
 
@@ -112,18 +122,45 @@ def grade(student, rng):
         before, after_one, after_all = (mse(p, x64, y64) for p in (start, one, got))
         residual = start[0] * x64 + start[1] - y64
         downhill = -np.array([2 * np.mean(residual * x64), 2 * np.mean(residual)])
+        if np.any(start != 0):
+            raise Problem(f"{on} train(x, y, 0) returns {show(start)}, not the start a = b = "
+                          f"0: does train take num_steps steps (none when num_steps is 0)?")
         if np.array_equal(start, one):
             raise Problem(f"{on} train(x, y, 1) returns the a and b of train(x, y, 0), "
                           f"{show(start)}: a step does not change them yet")
-        if np.dot(one - start, downhill) < 0:
+        step, want = one - start, LEARNING_RATE * downhill  # the step lr = 0.1 would take
+        for k, name in enumerate("ab"):
+            if step[k] == 0 and want[k] != 0:
+                raise Problem(f"{on} one step moves {'ba'[k]} but not {name}: each step "
+                              f"must move both variables downhill")
+        if np.dot(step, downhill) < 0:
             raise Problem(f"{on} your steps go uphill: one step from (a, b) = {show(start)} "
                           f"raised the loss from {before:.4g} to {after_one:.4g}; it moved "
                           f"a and b along the gradient, not against it")
+        ratio = float(np.dot(step, want) / np.dot(want, want))  # how far, in lr = 0.1 steps
+        if np.linalg.norm(step - ratio * want) > 0.1 * np.linalg.norm(ratio * want):
+            raise Problem(f"{on} one step from (a, b) = {show(start)} moves them by "
+                          f"{show(step)}, which is not straight downhill on L = mean((a·x + "
+                          f"b - y)²): check how each variable's step follows its gradient")
+        if abs(ratio / count - 1) < 0.1:
+            raise Problem(f"{on} one step goes {ratio:.3g} times as far as a step of lr = "
+                          f"{LEARNING_RATE} on the mean squared error, about the number of "
+                          f"points ({count}): is L a sum over the points rather than a mean?")
         if not np.all(np.isfinite(got)) or after_all > before:
             raise Problem(f"{on} the loss grew over {NUM_STEPS} steps, from {before:.4g} "
-                          f"to {after_all:.4g}: each step overshoots the minimum, so the "
-                          f"learning rate is too large for this data")
+                          f"to {after_all:.4g}: each step overshoots the minimum (one step "
+                          f"goes {ratio:.3g} times as far as lr = {LEARNING_RATE} would), so "
+                          f"the learning rate is too large for this data")
+        if ratio < 0.5:
+            raise Problem(f"{on} (a, b) after {NUM_STEPS} steps is {show(got)}, still "
+                          f"{np.max(np.abs(got - exact)):.2g} from the least-squares fit "
+                          f"{show(exact)}: one step goes {ratio:.2g} times as far as lr = "
+                          f"{LEARNING_RATE} would, so the steps are too small")
         raise Problem(f"{on} (a, b) after {NUM_STEPS} steps is {show(got)}, still "
                       f"{np.max(np.abs(got - exact)):.2g} from the least-squares fit "
-                      f"{show(exact)}: the loss is still falling, so the steps are too small")
+                      f"{show(exact)}, though each step looks right: does train take "
+                      f"num_steps steps?")
+    uses(train, "train", ["GradientTape"], "records each step's loss on a tf.GradientTape")
+    avoids(train, "train", ["lstsq", "solve", "pinv", "inv"],
+           "reaches the fit by gradient descent, not by solving for it")
     return Feedback.ok()

@@ -54,7 +54,7 @@ def grade(student, rng):
     import numpy as np
     import tensorflow as tf
 
-    from tfbasics.exercises.grading import Feedback, Problem, call, compare, require
+    from tfbasics.exercises.grading import Feedback, Problem, call, compare, require, uses
 
     gradients = require(student, "gradients", "gradients(x, w, b)")
     for _ in range(3):
@@ -74,4 +74,5 @@ def grade(student, rng):
                           f"with block, from w and b?")
         compare(result[0], x.T @ dL_dy, "dL/dw", at, "dL_dw")
         compare(result[1], dL_dy.sum(axis=0), "dL/db", at, "dL_db")
+    uses(gradients, "gradients", ["GradientTape"], "records the loss on a tf.GradientTape")
     return Feedback.ok()

@@ -87,6 +87,7 @@ def grade(student, rng):
         compare,
         require,
         two_cpus,
+        uses,
     )
 
     distributed_gradient = require(student, "distributed_gradient", "distributed_gradient("
@@ -143,4 +144,6 @@ def grade(student, rng):
                     raise Problem(f"for {at} your gradient is wrong: {why}")
         compare(got, whole, "your gradient", at, "dL_dw", rtol=1e-4, atol=1e-5,
                 reference="the whole batch's is")
+    uses(distributed_gradient, "distributed_gradient", ["run", "reduce"],
+         "runs the step on each replica with strategy.run and sums with strategy.reduce")
     return Feedback.ok()

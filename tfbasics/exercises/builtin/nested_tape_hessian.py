@@ -66,6 +66,7 @@ def grade(student, rng):
         compare,
         points,
         require,
+        uses,
     )
 
     hessian = require(student, "hessian", "hessian(w, A)")
@@ -86,4 +87,5 @@ def grade(student, rng):
                           f"({n}, {n}): you got the gradient of the gradient's sum, one "
                           f"number per element of w, not every pair of elements")
         compare(H, expected, "the Hessian", at, "H")
+    uses(hessian, "hessian", ["GradientTape"], "computes it with nested tf.GradientTape blocks")
     return Feedback.ok()

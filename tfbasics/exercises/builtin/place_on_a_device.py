@@ -61,11 +61,22 @@ def configure():
 
 def grade(student, rng):
     """Run run_on on each CPU in turn; check where c ran, what you reported, and c itself."""
+    import ast
+
     import numpy as np
     import tensorflow as tf
 
     from tfbasics.devices import short_name
-    from tfbasics.exercises.grading import Feedback, Problem, call, compare, require, show, two_cpus
+    from tfbasics.exercises.grading import (
+        Feedback,
+        Problem,
+        call,
+        compare,
+        require,
+        show,
+        syntax_tree,
+        two_cpus,
+    )
 
     run_on = require(student, "run_on", "run_on(device, a)")
     cpus = two_cpus("place_on_a_device")
@@ -102,4 +113,11 @@ def grade(student, rng):
             raise Problem(f"{at} you reported {where!r}, but c ran on {ran}")
         compare(c, np.sin(2 * values.astype(np.float64)), "c", f"a = {show(values, 3)}", "c",
                 rtol=1e-5)
+    tree = syntax_tree(run_on)
+    if tree is not None and not any(  # c.device, not tf.device
+            isinstance(node, ast.Attribute) and node.attr == "device" and not (
+                isinstance(node.value, ast.Name) and node.value.id in ("tf", "tensorflow"))
+            for node in ast.walk(tree)):
+        raise Problem("the exercise asks that run_on read where c ran from c.device; yours "
+                      "reports it another way")
     return Feedback.ok()

@@ -78,6 +78,7 @@ def grade(student, rng):
         compare,
         require,
         two_cpus,
+        uses,
     )
 
     replicated_matmul = require(student, "replicated_matmul", "replicated_matmul(devices, a, b)")
@@ -114,4 +115,5 @@ def grade(student, rng):
                 raise Problem(f"for {at} total is {times} times a @ b: it should add up the "
                               f"products of all {len(devices)} devices")
         compare(got, len(devices) * product, "total", at, "total", rtol=1e-5, atol=1e-5)
+    uses(replicated_matmul, "replicated_matmul", ["add_n"], "adds the products with tf.add_n")
     return Feedback.ok()

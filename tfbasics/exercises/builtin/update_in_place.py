@@ -71,10 +71,13 @@ def _none_reason(error, tf):
         names = frame.f_locals
         tapes = [v for v in names.values() if isinstance(v, tf.GradientTape)]
         if tapes and "L" in names and "w" in names:
+            if not isinstance(names["w"], tf.Variable):  # the diagnosis, not the fix
+                return ("from the second step on, tape.gradient(L, w) is None: after the "
+                        "first step w is no longer the tf.Variable train was given but a new "
+                        "tf.Tensor, and by itself a tape records operations only on "
+                        "tf.Variables")
             reason = explain_none(tapes[0], names["L"], {"w": names["w"]})["w"]
-            later = not isinstance(names["w"], tf.Variable)
-            return reason and (("from the second step on, " if later else "")
-                               + f"tape.gradient(L, w) is None: {reason}")
+            return reason and f"tape.gradient(L, w) is None: {reason}"
     return None
 
 

@@ -49,6 +49,30 @@ HINTS = [
 ]
 
 
+def _why(compute):
+    """Say why the tape did not record x, from compute's source: never watched, or watched
+    only after y was computed (the diagnosis, not the fix); None when the source says no."""
+    import ast
+    import inspect
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(compute)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    watches = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call)
+               and isinstance(node.func, ast.Attribute) and node.func.attr == "watch"]
+    made = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "y" for t in node.targets)]
+    if not watches:
+        return ("x is a tf.Tensor made by tf.constant, not a tf.Variable, and by itself a "
+                "tape records operations only on trainable tf.Variables")
+    if made and min(watches) > min(made):
+        return ("the tape watches x only after y is computed, and it records operations on "
+                "x from the moment it watches it: the ones that made y went unrecorded")
+    return None
+
+
 def grade(student, rng):
     """Run compute at three random points; the gradient must be 3x² + 2, not None."""
     import numpy as np
@@ -66,6 +90,6 @@ def grade(student, rng):
         dy_dx = tape.gradient(y, x)
         if dy_dx is None:
             raise Problem(f"at x = {value:g} tape.gradient(y, x) is still None: "
-                          f"{explain_none(tape, y, {'x': x})['x']}")
+                          f"{_why(compute) or explain_none(tape, y, {'x': x})['x']}")
         compare(dy_dx, np.float64(3 * value**2 + 2), "dy/dx", f"x = {value:g}")
     return Feedback.ok()
