@@ -88,12 +88,12 @@ def test_a_file_that_raises_or_does_not_parse_gets_its_line():
     assert not result["passed"]
     line = line_of(broken, "return 2 * v")
     assert result["message"].startswith(f"your code raised NameError at line {line}: name 'v'")
-    syntax = solution("product_rule").replace("def dL_dw(w):", "def dL_dw(w)")
+    syntax = solution("product_rule").replace("def dL_dw_product(w):", "def dL_dw_product(w)")
     result = grade_source("product_rule", syntax)
-    assert result["message"].startswith(f"line {line_of(syntax, 'def dL_dw(w)')}: Python "
-                                        f"cannot read it")
-    printing = solution("product_rule").replace("def dL_dw(w):",
-                                                "print('hello')\n\n\ndef dL_dw(w):")
+    where = line_of(syntax, "def dL_dw_product(w)")
+    assert result["message"].startswith(f"line {where}: Python cannot read it")
+    printing = solution("product_rule").replace("def dL_dw_product(w):",
+                                                "print('hello')\n\n\ndef dL_dw_product(w):")
     result = grade_source("product_rule", printing)
     assert result["passed"] and result["printed"] == "hello"
 
@@ -124,8 +124,8 @@ def test_a_formula_may_not_ask_the_tape():
         assert "is your own derivation" in result["message"]
         assert "4 + 3" not in result["message"]  # the diagnosis, never the formula
     # TF's math is allowed in a derivation: it is the same formula written with tf.sin
-    tf_math = "import tensorflow as tf\n\n\ndef dL_dw(w):\n    return 2 * w * tf.sin(w) + " \
-              "w**2 * tf.cos(w)\n"
+    tf_math = ("import tensorflow as tf\n\n\ndef dL_dw_product(w):\n"
+               "    return 2 * w * tf.sin(w) + w**2 * tf.cos(w)\n")
     assert grade_source("product_rule", tf_math)["passed"]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import run_cli
+from conftest import run_cli, student_env
 
 from tfbasics import lessons
 from tfbasics.lessons import COURSE
@@ -227,9 +227,44 @@ def test_gpu_without_a_gpu_exits_2(course, capsys):
 def test_ctrl_c_stops_with_one_line_and_130(interrupted_run):
     code, stdout, stderr = interrupted_run
     assert code == 130, stderr
-    assert stderr.strip().splitlines()[-1] == "interrupted"
+    last = stderr.strip().splitlines()[-1]  # one line: what had run when it stopped
+    assert re.fullmatch(r"interrupted after \d+ examples: \d+ checks passed, 0 failed", last)
+    assert int(last.split()[2]) >= 1  # the first example had finished
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
     assert "1 · Introduction to tensors" in stdout  # it was running the course
+
+
+def test_ctrl_c_with_json_prints_the_lessons_that_finished(monkeypatch, capsys):
+    # Ctrl-C pressed while the second lesson starts: the first one's results are not lost
+    real_run = lessons.run
+
+    def run_then_interrupt(name, *args, **kwargs):
+        if name == "graphs":
+            raise KeyboardInterrupt
+        return real_run(name, *args, **kwargs)
+
+    monkeypatch.setattr(lessons, "run", run_then_interrupt)
+    assert main(["variables", "graphs", "--json", "--no-figures"]) == 130
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    assert document["interrupted"] is True
+    assert [lesson["name"] for lesson in document["lessons"]] == ["variables"]
+    assert document["passed"] == len(document["lessons"][0]["checks"]) > 0
+    assert captured.err.strip().splitlines()[-1].startswith("interrupted after ")
+
+
+def test_a_reader_that_stops_early_gets_141_and_no_traceback(tmp_path):
+    # `python -m tfbasics.lessons variables | head -3`: the runner stops quietly when the pipe
+    # closes, with 128 + SIGPIPE as `yes | head` does, not 1 (which means a check failed)
+    process = subprocess.Popen([sys.executable, "-m", "tfbasics.lessons", "variables",
+                                "--no-figures"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               cwd=tmp_path, env=student_env())
+    for _ in range(3):
+        process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 141, stderr
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
 
 
 def test_an_example_shows_the_lessons_definitions_it_uses_once(monkeypatch, capsys):

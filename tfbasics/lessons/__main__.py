@@ -195,26 +195,43 @@ def run_course(parser: Parser, args: argparse.Namespace,
     view = None if args.json else report.View(brief=args.brief, show_code=args.show_code)
     if view is not None:
         view.header(header, device)
-    results = []
-    for name, only in selection:
-        outline = lessons.outline(name)
-        if view is not None:
-            view.lesson(outline)
+    results: list = []
+    shown: list = []  # every example's results so far, for the line Ctrl-C prints
 
-        @contextlib.contextmanager
-        def running(example: lessons.Example, outline: lessons.Outline = outline,
-                    name: str = name) -> Iterator[None]:
-            view.example(outline, example)
-            with view.running(f"{name} · {example.number}/{len(outline.examples)} "
-                              f"{example.name}"):
-                yield
-
-        result = lessons.run(name, figures_dir, device, only,
-                             around=None if view is None else running,
-                             after=None if view is None else view.results)
+    def after(section: report.Section) -> None:
+        shown.append(section)
         if view is not None:
-            view.lesson_error(result)
-        results.append(result)
+            view.results(section)
+
+    try:
+        for name, only in selection:
+            outline = lessons.outline(name)
+            if view is not None:
+                view.lesson(outline)
+
+            @contextlib.contextmanager
+            def running(example: lessons.Example, outline: lessons.Outline = outline,
+                        name: str = name) -> Iterator[None]:
+                view.example(outline, example)
+                with view.running(f"{name} · {example.number}/{len(outline.examples)} "
+                                  f"{example.name}"):
+                    yield
+
+            result = lessons.run(name, figures_dir, device, only,
+                                 around=None if view is None else running, after=after)
+            if view is not None:
+                view.lesson_error(result)
+            results.append(result)
+    except KeyboardInterrupt:
+        if view is None:  # the lessons that finished, marked as an interrupted run
+            print(json.dumps({**report.to_json(results, header), "interrupted": True},
+                             indent=2))
+        sys.stdout.flush()
+        checks = [check for section in shown for check in section.checks]
+        failed = sum(not check.passed for check in checks)
+        print(f"\ninterrupted after {len(shown)} examples: {len(checks) - failed} checks "
+              f"passed, {failed} failed", file=sys.stderr)
+        return 130
     document = report.to_json(results, header)
     if view is None:
         print(json.dumps(document, indent=2))
@@ -250,4 +267,4 @@ if __name__ == "__main__":
         sys.exit(main())
     except BrokenPipeError:  # e.g. piped into `head`: stop quietly, as other tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)
+        sys.exit(141)  # 128 + SIGPIPE, what `yes | head` gives: not a failing check

@@ -232,6 +232,11 @@ class _Trimmed:
         return self.file.fileno()
 
 
+def _reraise() -> None:
+    """Let a closed pipe (`| head`) reach the runner, which exits 141 as other tools do."""
+    raise BrokenPipeError
+
+
 class View:
     """Prints a run on the terminal: each lesson as a lesson, or (brief) its checks only."""
 
@@ -241,6 +246,7 @@ class View:
         plain = bool(os.environ.get("NO_COLOR"))
         self.out = Console(file=_Trimmed(sys.stdout), highlight=False, emoji=False,
                            soft_wrap=False, color_system=None if plain else "auto")
+        self.out.on_broken_pipe = _reraise  # rich would exit 1, which means "a check failed"
         interactive = sys.stderr.isatty() and not plain
         self.err = Console(stderr=True, highlight=False) if interactive else None
         self.brief, self.show_code = brief, show_code

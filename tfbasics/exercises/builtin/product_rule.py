@@ -1,8 +1,9 @@
 """Derive the gradient of L(w) = Σ w²·sin(w) with the product rule.
 
-Write dL_dw(w): given a NumPy array w, return dL/dw, one value per element of w. Each element
-contributes w²·sin(w) to L, so each element's derivative is that term's derivative. The check
-compares your formula with the tape, forward mode and finite differences at random points.
+Write dL_dw_product(w): given a NumPy array w, return dL/dw, one value per element of w.
+Each element contributes w²·sin(w) to L, so each element's derivative is that term's
+derivative. The check compares your formula with the tape, forward mode and finite
+differences at random points.
 """
 
 LESSON = "autodiff"
@@ -12,26 +13,26 @@ KIND = "derive a gradient"
 STUB = '''\
 """Exercise product_rule: the gradient of L(w) = Σ w²·sin(w).
 
-Write dL_dw(w) with NumPy: for an array w, return dL/dw (same shape as w).
+Write dL_dw_product(w) with NumPy: for an array w, return dL/dw (same shape as w).
 Check it: python -m tfbasics.exercises check product_rule
 """
 import numpy as np
 
 
-def dL_dw(w):
+def dL_dw_product(w):
     return ...  # your formula, with np.sin and np.cos
 '''
 
 SOLUTION = '''\
 """Exercise product_rule: the gradient of L(w) = Σ w²·sin(w).
 
-Write dL_dw(w) with NumPy: for an array w, return dL/dw (same shape as w).
+Write dL_dw_product(w) with NumPy: for an array w, return dL/dw (same shape as w).
 Check it: python -m tfbasics.exercises check product_rule
 """
 import numpy as np
 
 
-def dL_dw(w):
+def dL_dw_product(w):
     return 2 * w * np.sin(w) + w**2 * np.cos(w)  # (uv)' = u'v + uv'
 '''
 
@@ -43,18 +44,19 @@ HINTS = [
 
 
 def grade(student, rng):
-    """Check dL_dw against the tape at three random points of four elements."""
+    """Check dL_dw_product against the tape at three random points of four elements."""
     import tensorflow as tf
 
     from tfbasics.exercises.grading import Feedback, avoids, grade_formula, points, require
 
-    formula = require(student, "dL_dw", "dL_dw(w)")
+    formula = require(student, "dL_dw_product", "dL_dw_product(w)")
 
     def L(w):
         return tf.reduce_sum(w**2 * tf.sin(w))
 
     grade_formula(L, formula, [(p,) for p in points(rng, (4,))], ["w"])
-    avoids(formula, "dL_dw", ["GradientTape", "ForwardAccumulator", "jacobian", "tfbasics"],
+    avoids(formula, "dL_dw_product",
+           ["GradientTape", "ForwardAccumulator", "jacobian", "tfbasics"],
            "is your own derivation: the check compares it with TF's tape, so it cannot ask a "
            "tape for the answer")
     return Feedback.ok()
