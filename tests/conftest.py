@@ -206,13 +206,9 @@ def pytest_collection_modifyitems(session, config, items):
     """Queue the slow runs the selected tests need, in the order the tests need them."""
     needed = {name for item in items for name in getattr(item, "fixturenames", [])}
     threading.Thread(target=scheduler, daemon=True).start()
-    if "course" in needed or "lesson_checks" in needed or "second_course" in needed:
+    if "course" in needed or "lesson_checks" in needed:
         folder = SCRATCH / "course"
         start("course", [*RUNNER, "--json", "--figures", str(folder / "figures")], folder)
-    if "second_course" in needed:  # the lessons that draw figures, again
-        folder = SCRATCH / "second_course"
-        start("second_course", [*RUNNER, *FIGURE_LESSONS, "--json", "--figures",
-                                str(folder / "figures")], folder)
     if "solved_exercise_notebooks" in needed:
         import nbformat
 
@@ -240,9 +236,6 @@ def pytest_collection_modifyitems(session, config, items):
         start("text_run", [*RUNNER, "autodiff"], SCRATCH / "student")
     if "interrupted_run" in needed:
         start_interrupted_run()
-
-
-FIGURE_LESSONS = ["autodiff", "advanced_autodiff", "modules"]
 
 
 INTERRUPTED: dict = {}
@@ -298,13 +291,6 @@ def course_run(key):
 def course():
     """The whole course, once, as JSON with figures into a scratch folder."""
     return course_run("course")
-
-
-@pytest.fixture(scope="session")
-def second_course():
-    """The lessons that draw figures a second time (FIGURE_LESSONS), for the reproducibility
-    test; the other examples run twice in-process in each lesson's tests (`checks_of`)."""
-    return course_run("second_course")
 
 
 @pytest.fixture(scope="session")

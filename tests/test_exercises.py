@@ -18,10 +18,11 @@ from tfbasics.exercises.run import grade_source
 PRACTICE = [sys.executable, "-m", "tfbasics.exercises"]
 
 
-def practise(*args, cwd, timeout=300):
+def practise(*args, cwd, timeout=300, env=None):
     """Run one practice command as a student would, from their folder."""
     return subprocess.run([*PRACTICE, *args], capture_output=True, text=True, cwd=cwd,
-                          env={**student_env(), "TFBASICS_SEED": "7"}, timeout=timeout)
+                          env={**student_env(), "TFBASICS_SEED": "7", **(env or {})},
+                          timeout=timeout)
 
 
 def test_there_are_at_least_three_exercises_per_lesson():
@@ -144,6 +145,54 @@ def test_a_teachers_folder_and_an_endless_loop(tmp_path):
     (teacher / "broken.py").write_text('"""Not an exercise."""\nLESSON = "tensors"\n')
     broken = practise("--path", str(teacher), "list", cwd=student)
     assert broken.returncode == 2 and "is not an exercise: it lacks ORDER" in broken.stderr
+
+
+def test_a_teachers_workflow(tmp_path):
+    teacher, student = tmp_path / "teacher", tmp_path / "student"
+    teacher.mkdir()
+    student.mkdir()
+    good = LOOPING_EXERCISE.replace("    while True:  # oops\n        pass\n", "    return x\n")
+    (teacher / "plus_one.py").write_text(good)
+    # a SOLUTION its own grader fails, and a STUB that already passes
+    (teacher / "plus_two.py").write_text(good.replace("plus_one", "plus_two").replace(
+        "x + 1.0", "x + 2.0"))
+    (teacher / "plus_zero.py").write_text(good.replace("plus_one", "plus_zero").replace(
+        "x + 1.0", "x + 0.0").replace("    return x + 1\n", "    return x + 0\n"))
+    verified = practise("--path", str(teacher), "verify", cwd=student)
+    assert verified.returncode == 1, verified.stderr
+    lines = verified.stdout.splitlines()
+    assert [line.split()[:2] for line in lines] == [["ok", "plus_one:"], ["BAD", "plus_two:"],
+                                                    ["BAD", "plus_zero:"]]
+    assert "its SOLUTION fails: at x = " in lines[1] and "where it should be" in lines[1]
+    assert "its STUB passes" in lines[2]
+    # `start` tells the student the command that works: with the same --path
+    started = practise("--path", str(teacher), "start", "plus_one", cwd=student)
+    assert f"python -m tfbasics.exercises --path {teacher} check plus_one" in started.stdout
+    # without it, the student's file is named and so is the fix
+    for args in (["check"], ["check", "plus_one"]):
+        lost = practise(*args, cwd=student)
+        assert lost.returncode == 2 and "holds plus_one.py" in lost.stderr, lost.stderr
+        assert "--path DIR" in lost.stderr and "TFBASICS_EXERCISES_PATH" in lost.stderr
+    # the environment variable instead of --path, for every command
+    found = practise("check", "plus_one", cwd=student,
+                     env={"TFBASICS_EXERCISES_PATH": str(teacher)})
+    assert found.returncode == 1 and "FAIL  plus_one: at x = " in found.stdout
+    # a teacher's mistakes are named with the file and the fix
+    (teacher / "plus_two.py").write_text(good.replace("plus_one", "plus_two").replace(
+        "ORDER = 99", "ORDER = 1 + 1"))
+    listed = practise("--path", str(teacher), "list", cwd=student)
+    assert listed.returncode == 2
+    assert "plus_two.py, line 7: ORDER must be a plain value" in listed.stderr
+    assert "(see --help)" not in listed.stderr
+    (teacher / "plus_two.py").write_text(good.replace("plus_one", "plus_two").replace(
+        "    return Feedback.ok()", "    return True"))
+    (student / "exercises" / "plus_two.py").write_text("def plus_two(x):\n    return x + 1\n")
+    checked = practise("--path", str(teacher), "check", "plus_two", cwd=student)
+    assert "grade() of plus_two returned True, not a Feedback" in checked.stdout
+    (teacher / "helpers.py").write_text("def helper():\n    pass\n")
+    listed = practise("--path", str(teacher), "list", cwd=student)
+    assert "helpers.py is not an exercise" in listed.stderr
+    assert "A helper module's name starts with _" in listed.stderr
 
 
 def test_watch_checks_on_save_and_stops_on_ctrl_c(tmp_path):

@@ -6,7 +6,6 @@ import os
 import sys
 
 import pytest
-from conftest import FIGURE_LESSONS
 
 import tfbasics.lessons
 from tfbasics.lessons.__main__ import main
@@ -123,30 +122,16 @@ def test_a_failed_rename_leaves_no_temporary_file(tmp_path, monkeypatch):
     assert (tmp_path / "n.ipynb").read_bytes() == b"old"
 
 
-def without_run_details(document):
-    """Drop what may differ between runs: timings and where figures went."""
-    for lesson in document["lessons"]:
-        lesson["figures"] = [os.path.basename(path) for path in lesson["figures"]]
-        for example in lesson["examples"]:
-            example["figure"] = example["figure"] and os.path.basename(example["figure"])
-        for check in lesson["checks"]:
-            check.pop("timing")
-    return document
-
-
-def test_two_runs_give_the_same_json_and_the_same_pngs(course, second_course):
-    """The lessons that draw figures, run again in another process: the same results and
-    byte-identical PNGs (every other example runs twice in-process in its lesson's tests)."""
-    first, first_figures = course[:2]
-    second, second_figures = second_course[:2]
-    again = without_run_details(json.loads(json.dumps(second)))["lessons"]
-    assert [lesson["name"] for lesson in again] == FIGURE_LESSONS
-    assert again == [lesson for lesson in without_run_details(json.loads(json.dumps(first)))[
-        "lessons"] if lesson["name"] in FIGURE_LESSONS]
-    names = sorted(p.name for p in first_figures.iterdir())
-    assert len(names) >= 13 and names == sorted(p.name for p in second_figures.iterdir())
+def test_the_notebooks_draw_the_runners_pngs_byte_for_byte(course, executed_notebooks):
+    """Another process, another path through the code (a notebook's cells): the same PNGs,
+    byte for byte (every example's checks run twice in-process in its lesson's tests)."""
+    figures = course[1]
+    names = sorted(p.name for p in figures.iterdir())
+    drawn = {p.name: p for _, _, folder in executed_notebooks.values()
+             for p in (folder / "figures").glob("*.png")}
+    assert len(names) >= 13 and sorted(drawn) == names
     for name in names:
-        assert (first_figures / name).read_bytes() == (second_figures / name).read_bytes(), name
+        assert (figures / name).read_bytes() == drawn[name].read_bytes(), name
 
 
 class Terminal(io.StringIO):

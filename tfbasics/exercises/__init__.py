@@ -5,7 +5,8 @@ into the current folder for you to edit, `check NAME` grades it, `hint NAME` giv
 hint, `watch` re-checks on every save, `solution NAME` prints a solved file.
 
 An exercise is one small module (the built-in ones are in `tfbasics/exercises/builtin/`; a
-teacher's own folder is added with `--path DIR`). Writing one? It needs:
+teacher's own folder is added with `--path DIR`, or for every command with the environment
+variable `TFBASICS_EXERCISES_PATH`, folders separated by `os.pathsep`). Writing one? It needs:
 
 - a docstring: the task in one line, then a short paragraph saying what to write;
 - `LESSON`, the lesson it practises (one of `tfbasics.lessons.COURSE`), and `ORDER`, its place
@@ -14,14 +15,20 @@ teacher's own folder is added with `--path DIR`). Writing one? It needs:
 - `SOLUTION`, the text of a solved file (it must pass);
 - `HINTS`, a list of hints, from a nudge to nearly the answer;
 - `grade(student, rng)`, which receives the names the student's file defined (a dict) and a
-  seeded `numpy.random.Generator`, and returns a `Feedback`. Build it from
-  `tfbasics.exercises.grading`: several random points, an answer computed independently of the
-  student's code (the tape, NumPy, `check_gradient`), and a diagnosis that says where and why
-  without giving the formula away;
+  seeded `numpy.random.Generator`, and returns `Feedback.ok()` when the answer is right. When
+  it is wrong, raise `Problem("the diagnosis")`: its text is what the student reads. Build it
+  from `tfbasics.exercises.grading` (`require`, `call`, `compare`, `grade_formula`, `uses`,
+  ...): several random points, an answer computed independently of the student's code (the
+  tape, NumPy, `check_gradient`), and a diagnosis that says where and why without giving the
+  formula away. An error the student's code raises is reported with its line for you;
 - optionally `configure()`, run before TensorFlow starts its devices, and `TIME_LIMIT`
   (seconds, default 60).
 
-The file name is the exercise's name.
+`LESSON`, `ORDER`, `KIND` and `TIME_LIMIT` are read from the source without running it, so
+write them as plain values (`ORDER = 2`, not `ORDER = 1 + 1`). The file name is the
+exercise's name; a helper module in the same folder needs a name starting with `_`.
+`python -m tfbasics.exercises --path DIR verify` checks that each solution passes and each
+stub fails.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from __future__ import annotations
 import ast
 import functools
 import importlib.util
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -37,6 +45,7 @@ from tfbasics.lessons import COURSE
 
 BUILTIN = Path(__file__).resolve().parent / "builtin"
 TEACHER_PATHS: list[Path] = []  # folders given with --path, searched after the built-ins
+ENVIRONMENT = "TFBASICS_EXERCISES_PATH"  # more folders, for every command (os.pathsep between)
 REQUIRED = ("LESSON", "ORDER", "STUB", "SOLUTION", "HINTS", "grade")
 
 
@@ -61,32 +70,59 @@ class Exercise:
         return module
 
 
-def _constant(tree: ast.Module, name: str) -> object:
+def _constant(tree: ast.Module, name: str, path: Path | None = None) -> object:
     """Return a module-level constant's value from the source (None when absent)."""
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id == name for t in node.targets):
-            return ast.literal_eval(node.value)
+            try:
+                return ast.literal_eval(node.value)
+            except ValueError:
+                raise ValueError(f"{path or 'the exercise'}, line {node.lineno}: {name} must "
+                                 f"be a plain value such as 2 or \"autodiff\", not "
+                                 f"{ast.unparse(node.value)}: it is read without running the "
+                                 f"file (the README's Practice section says what an exercise "
+                                 f"needs)") from None
     return None
 
 
 def read(path: Path) -> Exercise:
     """Read one exercise module's description from its source; say what is missing."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    except SyntaxError as error:
+        raise ValueError(f"{path}, line {error.lineno}: Python cannot read it "
+                         f"({error.msg})") from None
     defined = {t.id for node in tree.body if isinstance(node, ast.Assign)
                for t in node.targets if isinstance(t, ast.Name)}
     defined |= {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
     missing = [name for name in REQUIRED if name not in defined]
     docstring = ast.get_docstring(tree) or ""
-    lesson = _constant(tree, "LESSON")
-    if missing or not docstring or lesson not in COURSE:
+    lesson = _constant(tree, "LESSON", path)
+    order = _constant(tree, "ORDER", path)
+    if missing or not docstring or lesson not in COURSE or not isinstance(order, int):
         problem = (f"it lacks {', '.join(missing)}" if missing else "it has no docstring"
-                   if not docstring else f"LESSON is {lesson!r}, not one of {', '.join(COURSE)}")
-        raise ValueError(f"{path} is not an exercise: {problem} (see `python -m "
-                         f"tfbasics.exercises --help` and the README's Practice section)")
-    return Exercise(path.stem, lesson, int(_constant(tree, "ORDER")),
-                    docstring.splitlines()[0].strip(), docstring,
-                    str(_constant(tree, "KIND") or ""), path)
+                   if not docstring else f"LESSON is {lesson!r}, not one of {', '.join(COURSE)}"
+                   if lesson not in COURSE else f"ORDER is {order!r}, not a whole number")
+        raise ValueError(f"{path} is not an exercise: {problem}. A helper module's name starts "
+                         f"with _; what an exercise needs is in the README's Practice section")
+    return Exercise(path.stem, lesson, order, docstring.splitlines()[0].strip(), docstring,
+                    str(_constant(tree, "KIND", path) or ""), path)
+
+
+def environment_paths() -> list[Path]:
+    """Return the folders named by TFBASICS_EXERCISES_PATH (none when it is unset)."""
+    value = os.environ.get(ENVIRONMENT, "")
+    return [Path(part) for part in value.split(os.pathsep) if part.strip()]
+
+
+def teacher_folders() -> list[Path]:
+    """Return the teachers' folders: --path ones, then TFBASICS_EXERCISES_PATH's, each once."""
+    folders: list[Path] = []
+    for folder in (*TEACHER_PATHS, *environment_paths()):
+        if folder.resolve() not in folders:
+            folders.append(folder.resolve())
+    return folders
 
 
 @functools.cache
@@ -98,7 +134,8 @@ def _folder(path: Path) -> tuple[Exercise, ...]:
 def catalogue(paths: tuple[Path, ...] | None = None) -> list[Exercise]:
     """Return every exercise, built-in and from the teacher's folders, in course order."""
     found: dict[str, Exercise] = {}
-    for folder in (BUILTIN, *(TEACHER_PATHS if paths is None else paths)):
+    folders = teacher_folders() if paths is None else [Path(p).resolve() for p in paths]
+    for folder in (BUILTIN, *folders):
         for exercise in _folder(Path(folder).resolve()):
             if exercise.name in found:
                 raise ValueError(f"two exercises are named {exercise.name!r}: "

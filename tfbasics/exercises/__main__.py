@@ -29,6 +29,10 @@ EPILOG = """a session:
   python -m tfbasics.exercises check cubic_derivative   after you edit it
   python -m tfbasics.exercises hint cubic_derivative    one more hint each time
   python -m tfbasics.exercises watch                    re-check on every save (Ctrl-C stops)
+
+a teacher's own exercises:
+  python -m tfbasics.exercises --path DIR verify        each solution passes, each stub fails
+  export TFBASICS_EXERCISES_PATH=DIR                    so students need not type --path
 """
 
 
@@ -37,7 +41,8 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         """Print one line naming the mistake, then exit 2."""
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+        pointer = "" if "README" in message else " (see --help)"
+        self.exit(2, f"{self.prog}: error: {message}{pointer}\n")
 
 
 def build_parser() -> Parser:
@@ -62,6 +67,9 @@ def build_parser() -> Parser:
     watch.add_argument("name", nargs="?", metavar="NAME")
     solution = commands.add_parser("solution", help="print a solved exercises/NAME.py")
     solution.add_argument("name", metavar="NAME")
+    verify = commands.add_parser("verify", help="for teachers: check that each exercise's "
+                                 "solution passes and its stub fails (the --path ones, or NAME)")
+    verify.add_argument("name", nargs="?", metavar="NAME")
     return parser
 
 
@@ -74,7 +82,16 @@ def lookup(parser: Parser, name: str) -> Exercise:
         close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.6)
         parser.error(f"no exercise named {name!r}"
                      + (f" (did you mean {close[0]}?)" if close else "")
-                     + "; `list` shows them all")
+                     + "; `list` shows them all" + _teachers(FOLDER / f"{name}.py"))
+
+
+def _teachers(*files: Path) -> str:
+    """Say how to find a teacher's exercises when the student has files no exercise knows."""
+    unknown = [f.name for f in files if f.is_file()]
+    if not unknown:
+        return ""
+    return (f". {FOLDER}/ holds {', '.join(unknown)}: if it is a teacher's exercise, add "
+            f"--path DIR (the teacher's folder) or set {exercises.ENVIRONMENT}=DIR")
 
 
 def file_of(exercise: Exercise) -> Path:
@@ -136,9 +153,12 @@ def start(exercise: Exercise) -> int:
         FOLDER.mkdir(exist_ok=True)
         path.write_text(module.STUB, encoding="utf-8")
         print(f"wrote {path}")
-    print(f"\n{exercise.text}\n\nEdit {path}, then run: python -m tfbasics.exercises check "
-          f"{exercise.name}")
+    print(f"\n{exercise.text}\n\nEdit {path}, then run: python -m tfbasics.exercises "
+          f"{COMMAND_PATHS[0]}check {exercise.name}")
     return 0
+
+
+COMMAND_PATHS = [""]  # the --path options this command was given, to repeat in advice
 
 
 def seed() -> int:
@@ -184,12 +204,19 @@ def _wait_for(lines: queue.Queue, word: str, deadline: float) -> bool:
             return True
 
 
-def grade(chosen: list[Exercise], run_seed: int) -> dict[str, dict]:
+def grade(chosen: list[Exercise], run_seed: int,
+          files: dict[str, Path] | None = None) -> dict[str, dict]:
     """Grade the student's files in grading processes, each exercise within its time limit.
 
     Exercises share one process (TensorFlow is imported once) unless one needs its own; a
     file that runs past its limit is stopped, and the rest are graded in a new process.
+    `files` maps an exercise's name to the file to grade (default: exercises/NAME.py).
     """
+    files = files or {}
+
+    def file_of(exercise: Exercise) -> Path:
+        return files.get(exercise.name) or FOLDER / f"{exercise.name}.py"
+
     results: dict[str, dict] = {}
     groups = [[e] for e in chosen if needs_own_process(e)]
     shared = [e for e in chosen if not needs_own_process(e)]
@@ -274,7 +301,8 @@ def started(parser: Parser, name: str | None) -> list[Exercise]:
         return [exercise]
     chosen = [e for e in exercises.catalogue() if file_of(e).exists()]
     if not chosen:
-        parser.error("no exercise is started yet: `list` shows them, `start NAME` begins one")
+        parser.error("no exercise is started yet: `list` shows them, `start NAME` begins one"
+                     + _teachers(*sorted(FOLDER.glob("*.py"))))
     return chosen
 
 
@@ -313,14 +341,52 @@ def watch(chosen: list[Exercise], interval: float = 0.5) -> int:
         return 0
 
 
+def verify(chosen: list[Exercise]) -> int:
+    """Grade each exercise's SOLUTION (at two seeds) and STUB as a student's files would be:
+    the solution must pass and the stub fail. Print a line per exercise; 0 if all hold."""
+    import tempfile
+
+    bad = 0
+    with tempfile.TemporaryDirectory() as folder:
+        texts = {}
+        for kind in ("solution", "stub"):
+            texts[kind] = {}
+            for exercise in chosen:
+                path = Path(folder) / kind / f"{exercise.name}.py"
+                path.parent.mkdir(exist_ok=True)
+                path.write_text(getattr(exercise.module(), kind.upper()), encoding="utf-8")
+                texts[kind][exercise.name] = path
+        first, second = seed(), seed() + 1
+        solved = [grade(chosen, run, texts["solution"]) for run in (first, second)]
+        stubs = grade(chosen, first, texts["stub"])
+    for exercise in chosen:
+        failing = [run[exercise.name]["message"] for run in solved
+                   if not run[exercise.name]["passed"]]
+        if failing:
+            print(f"BAD   {exercise.name}: its SOLUTION fails: {failing[0]}")
+        elif stubs[exercise.name]["passed"]:
+            print(f"BAD   {exercise.name}: its STUB passes, so a student who changes nothing "
+                  f"is told PASS")
+        else:
+            print(f"ok    {exercise.name}: the solution passes (seeds {first} and {second}), "
+                  f"the stub fails: {stubs[exercise.name]['message']}")
+            continue
+        bad += 1
+    return 1 if bad else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one practice command; return the exit code (2 for a usage mistake)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     exercises.TEACHER_PATHS[:] = args.path
+    COMMAND_PATHS[0] = "".join(f"--path {folder} " for folder in args.path)
     for folder in args.path:
         if not folder.is_dir():
             parser.error(f"--path {folder}: no such folder")
+    for folder in exercises.environment_paths():
+        if not folder.is_dir():
+            parser.error(f"{exercises.ENVIRONMENT} names {folder}: no such folder")
     try:
         exercises.catalogue()
     except ValueError as error:
@@ -335,6 +401,11 @@ def main(argv: list[str] | None = None) -> int:
         return hint(lookup(parser, args.name))
     if args.command == "watch":
         return watch(started(parser, args.name))
+    if args.command == "verify":
+        teachers = [e for e in exercises.catalogue()
+                    if e.path.parent.resolve() in exercises.teacher_folders()]
+        return verify([lookup(parser, args.name)] if args.name else teachers
+                      or exercises.catalogue())
     print(lookup(parser, args.name).module().SOLUTION, end="")
     return 0
 

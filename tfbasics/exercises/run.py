@@ -38,6 +38,10 @@ def grade_namespace(exercise: Any, namespace: dict, seed: int) -> Any:
         feedback = Feedback(False, describe_error(error) if where(error) else
                             f"the check could not use your answer ({type(error).__name__}: "
                             f"{str(error).strip().splitlines()[0] if str(error).strip() else ''})")
+    if not isinstance(feedback, Feedback):  # the teacher's grader, not the student, is wrong
+        feedback = Feedback(False, f"the check itself failed: grade() of {exercise.name} "
+                                   f"returned {feedback!r}, not a Feedback (return "
+                                   f"Feedback.ok(), or raise Problem(...) with the diagnosis)")
     if not feedback.passed and "seed" not in feedback.message:
         feedback.message += f" (random points from seed {seed})"
     return feedback
