@@ -254,3 +254,36 @@ def test_keras_variables_get_what_a_raw_tape_gives():
     assert check.passed and not check_gradient(
         lambda: tf.reduce_sum(layer(x[:1])), layer.trainable_variables,
         analytic=(np.tile(x[:1].numpy().T, (1, 2)), 2 * np.ones(2))).passed
+
+
+def test_check_raises_keeps_the_errors_own_words_beside_a_note():
+    # TF's message is what a student meets in their own code: the note adds to it, not replaces
+    check = tfbasics.check_raises("reshape 30 values to [7, -1]",
+                                  lambda: tf.reshape(tf.range(30), [7, -1]),
+                                  tf.errors.InvalidArgumentError, note="30 is not a multiple of 7")
+    assert check.passed
+    assert check.note.startswith("Input to reshape is a tensor with 30 values")
+    assert check.note.endswith("(30 is not a multiple of 7)") and "[Op:" not in check.note
+    # Keras wraps a layer's error in a preamble; the line that says what went wrong is kept
+    import keras
+
+    dense = keras.layers.Dense(2)
+    dense(tf.ones((1, 3)))
+    check = tfbasics.check_raises("4 features into a Dense built for 3",
+                                  lambda: dense(tf.ones((1, 4))), ValueError)
+    assert check.passed and "expected axis -1 of input shape to have value 3" in check.note
+
+    class Flexible(keras.layers.Layer):  # a layer of one's own: the error comes from MatMul
+        def build(self, shape):
+            self.w = self.add_weight(shape=(shape[-1], 3))
+
+        def call(self, x):
+            return tf.matmul(x, self.w)
+
+    flexible = Flexible()
+    flexible(tf.ones((1, 3)))
+    check = tfbasics.check_raises("4 features into Flexible", lambda: flexible(tf.ones((1, 4))),
+                                  tf.errors.InvalidArgumentError)
+    assert check.note == "Matrix size-incompatible: In[0]: [1,4], In[1]: [3,3]", check.note
+    missing = tfbasics.check_raises("no error", lambda: 1, ValueError, note="it should raise")
+    assert not missing.passed and missing.note == "it should raise"

@@ -190,14 +190,23 @@ def check_close(name: str, computed: Any, expected: Any, rtol: float | None = No
 
 
 def _error_message(error: BaseException) -> str:
-    """Return the first line of an error's message, without TF's `{{function_node ...}}`."""
-    text = re.sub(r"\{\{function_node [^}]*\}\}\s*", "", str(error)).strip()
-    return re.sub(r"\s*\[Op:\w+\].*$", "", text.splitlines()[0]) if text else ""
+    """Return the first line of an error's message, without TF's `{{function_node ...}}`,
+    terminal colour codes, or Keras's "Exception encountered when calling X.call()." preamble
+    (the line after it says what went wrong)."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(error))
+    text = re.sub(r"\{\{function_node [^}]*\}\}\s*", "", text).strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) > 1 and lines[0].startswith("Exception encountered when calling"):
+        lines = lines[1:]
+    return re.sub(r"\s*\[Op:\w+\].*$", "", lines[0]) if lines else ""
 
 
 def check_raises(name: str, action: Callable[[], Any], expected: type[BaseException],
                  note: str = "") -> Check:
     """Check that calling `action()` raises `expected`; the error type is the value.
+
+    The check's note is the error's own message (its first line), then `note` in brackets:
+    what the lesson adds, such as the fix.
 
     Pass the action as a function (`lambda: tf.reshape(x, [7, -1])`), not its result, so the
     error happens inside the check. See the `tensors` lesson.
@@ -212,7 +221,9 @@ def check_raises(name: str, action: Callable[[], Any], expected: type[BaseExcept
     try:
         action()
     except expected as error:
-        return Check(name, type(error), expected, True, note=note or _error_message(error))
+        said = _error_message(error)  # TF's own words first, then what the lesson adds
+        return Check(name, type(error), expected, True,
+                     note=f"{said} ({note})" if said and note else said or note)
     except Exception as error:  # noqa: BLE001 - a different error is the failure we report
         return Check(name, type(error), expected, False,
                      note=f"{type(error).__name__}: {_error_message(error)}")
