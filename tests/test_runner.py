@@ -13,7 +13,7 @@ from conftest import run_cli, student_env
 
 from tfbasics import lessons
 from tfbasics.lessons import COURSE
-from tfbasics.lessons.__main__ import main
+from tfbasics.lessons.__main__ import main, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 ESCAPE = "\x1b["
@@ -174,8 +174,9 @@ def test_lessons_run_in_the_order_typed(monkeypatch, capsys):
 @pytest.mark.parametrize("typed, words", [
     ("autodif", "unknown lesson 'autodif' (did you mean autodiff?)"),
     ("Tensor", "unknown lesson 'Tensor' (did you mean tensors?)"),
-    ("autodiff.persistant_tape", "(did you mean persistent_tape?)"),
-    ("autodiff.nothing_like_it", "autodiff's examples: gradient_of_a_cubic"),
+    ("autodiff.persistant_tape", "(did you mean autodiff.persistent_tape?)"),
+    ("autodiff.nothing_like_it", "`--list autodiff` shows autodiff's 25 examples"),
+    ("3.99", "unknown example '3.99'; `--list autodiff` shows"),
     ("nonsense", "unknown lesson 'nonsense'; lessons: tensors, variables"),
 ])
 def test_a_misspelt_name_gets_a_suggestion(typed, words):
@@ -198,6 +199,22 @@ def test_list_is_aligned_and_counts_examples():
     assert [entry["name"] for entry in as_json] == list(COURSE)
     assert as_json[2]["examples"][0] == "gradient_of_a_cubic"
     assert as_json[2]["guide"] == "https://www.tensorflow.org/guide/autodiff"
+
+
+def test_the_numbers_a_student_sees_select_lessons_and_examples():
+    # the headings say "3.9 Persistent tapes"; 3.9, autodiff.9 and 3 are what a student types
+    for typed, expected in (("3.9", [("autodiff", ["persistent_tape"])]),
+                            ("autodiff.9", [("autodiff", ["persistent_tape"])]),
+                            ("3", [("autodiff", None)])):
+        assert resolve([typed]) == expected, typed
+    outline = lessons.outline("autodiff")
+    assert outline.examples[8].name == "persistent_tape"  # the ninth, as the heading says
+    assert outline.number == 3
+    listed = run_cli("--list", "autodiff")
+    assert listed.returncode == 0
+    lines = listed.stdout.splitlines()
+    assert lines[0].startswith("3  ") and len(lines) == 1 + len(outline.examples)
+    assert lines[9].split()[:2] == ["3.9", "autodiff.persistent_tape"]
 
 
 def test_list_and_help_do_not_import_tensorflow_or_rich():

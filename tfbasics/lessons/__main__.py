@@ -75,6 +75,7 @@ def resolve(names: list[str]) -> list[tuple[str, list[str] | None]]:
     Raises LookupError with a did-you-mean for an unknown lesson or example.
     """
     by_lower = {name.lower(): name for name in lessons.COURSE}
+    by_lower |= {str(number): name for number, name in enumerate(lessons.COURSE, 1)}
     chosen: dict[str, list[str] | None] = {}
     for typed in names:
         lesson_part, _, example_part = typed.partition(".")
@@ -87,19 +88,29 @@ def resolve(names: list[str]) -> list[tuple[str, list[str] | None]]:
             chosen[lesson] = None
             continue
         examples = [example.name for example in lessons.outline(lesson).examples]
-        example = {e.lower(): e for e in examples}.get(example_part.lower())
+        known = {e.lower(): e for e in examples} | {str(k): e for k, e in enumerate(examples, 1)}
+        example = known.get(example_part.lower())
         if example is None:
-            raise LookupError(f"unknown example {typed!r}"
-                              f"{suggestion(example_part, examples)}; {lesson}'s examples: "
-                              f"{', '.join(examples)}")
+            hint = suggestion(example_part, examples).replace("mean ", f"mean {lesson}.")
+            raise LookupError(f"unknown example {typed!r}{hint}; `--list {lesson}` shows "
+                              f"{lesson}'s {len(examples)} examples")
         if lesson not in chosen or chosen[lesson] is not None:
             chosen[lesson] = [*(chosen.get(lesson) or []), example]
     return list(chosen.items()) or [(name, None) for name in lessons.COURSE]
 
 
-def list_lessons(as_json: bool) -> None:
-    """Print the course: one lesson a line, aligned, or as JSON."""
+def list_lessons(as_json: bool, names: list[str] | None = None) -> None:
+    """Print the course: one lesson a line, aligned, or as JSON; given lessons' names, their
+    examples, one a line, with the number and the name that run each."""
     outlines = [lessons.outline(name) for name in lessons.COURSE]
+    if names and not as_json:
+        for o in (lessons.outline(name) for name in names):
+            print(f"{o.number}  {o.title}  ({o.name})")
+            width = max(len(f"{o.name}.{e.name}") for e in o.examples)
+            for e in o.examples:
+                print(f"  {o.number}.{e.number:<3} {o.name + '.' + e.name:<{width}}  "
+                      f"{e.heading}")
+        return
     if as_json:
         print(json.dumps([{"number": o.number, "name": o.name, "title": o.title,
                            "guide": o.guide.split(" ", 1)[-1],
@@ -250,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     except LookupError as error:
         parser.error(str(error).strip("'\""))
     if args.list:
-        list_lessons(args.json)
+        list_lessons(args.json, [name for name, _ in selection] if args.names else None)
         return 0
     if args.export_notebooks is not None:
         return export_notebooks(parser, args.export_notebooks, [n for n, _ in selection])
