@@ -19,7 +19,7 @@ def test_they_belong_to_the_lesson_in_order():
 def test_the_solution_passes_and_the_stub_fails_helpfully(name):
     for seed in (0, 1):
         assert grade_source(name, solution(name), seed)["passed"]
-    fails(name, stub(name), "still returns ... from the starting file")
+    fails(name, stub(name), "still returns ... as the exercise gave it")
 
 
 GRAD = "return upstream * (1 - 1 / (1 + e))  # eˣ/(1 + eˣ) without inf/inf: 1 - 0 at e = inf"

@@ -119,7 +119,7 @@ def message(verdicts, case):
 @pytest.mark.parametrize("name", ["place", "replicate", "mirrored"])
 def test_the_solution_passes_and_the_stub_fails_helpfully(verdicts, name):
     assert verdicts[f"{name}: solution"]["passed"], verdicts[f"{name}: solution"]
-    assert "still returns ... from the starting file" in message(verdicts, f"{name}: stub")
+    assert "still returns ... as the exercise gave it" in message(verdicts, f"{name}: stub")
 
 
 def test_place_on_a_device_wrong_answers(verdicts):

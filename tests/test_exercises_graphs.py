@@ -96,7 +96,7 @@ def test_count_calls_diagnoses_the_counter():
 
 def test_collatz_while_loop_diagnoses_the_loop():
     fails("collatz_while_loop", stub("collatz_while_loop"),
-          "collatz_steps still returns ... from the starting file")
+          "collatz_steps still returns ... as the exercise gave it")
     divided = with_body("collatz_while_loop", "n = n // 2  #", "n = n / 2  #")
     fails("collatz_while_loop", divided, "TypeError at line", "while TF traced it",
           "'n' has dtype float64")

@@ -23,7 +23,7 @@ NAMES = ["slices_side_by_side", "broadcast_differences", "gather_rows", "count_c
 def test_the_solution_passes_and_the_stub_fails_helpfully(name):
     for seed in (0, 1):
         assert grade_source(name, solution(name), seed)["passed"]
-    assert "still returns ... from the starting file" in failed(name, stub(name))
+    assert "still returns ... as the exercise gave it" in failed(name, stub(name))
 
 
 @pytest.mark.parametrize("name", NAMES)

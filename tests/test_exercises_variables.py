@@ -82,7 +82,7 @@ COUNT = "    counter.assign_add(1)"
 
 def test_nontrainable_counter_stub_names_the_dots():
     message = failed("nontrainable_counter", stub("nontrainable_counter"))
-    assert "make_counter still returns ... from the starting file" in message
+    assert "make_counter still returns ... as the exercise gave it" in message
     half = stub("nontrainable_counter").replace("    return ...  # a step counter", COUNTER)
     message = failed("nontrainable_counter", half)  # the counter made, the count not written
     assert "your counter holds 0: train_step did not change the variable it was given" \

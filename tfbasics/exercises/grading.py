@@ -106,15 +106,15 @@ def call(function: Callable[..., Any], *args: Any, what: str = "") -> Any:
     except Exception as error:  # noqa: BLE001 - the student's mistake, reported in a line
         text = str(error)
         if "value of type ellipsis" in text:  # a tf.function that returns the stub's ...
-            raise Problem(f"{what or function.__name__} still returns ... from the starting "
-                          f"file: write your code there") from error
+            raise Problem(f"{what or function.__name__} still returns ... as the exercise "
+                          f"gave it: write your code there") from error
         if "Binding inputs to tf.function failed" in text:
             raise Problem(f"{what or function.__name__}'s input_signature refused the check's "
                           f"inputs: {text.split('due to', 1)[-1].strip(' `:')}") from error
         raise Problem(describe_error(error)) from error  # a grader may look at the cause
     parts = value if isinstance(value, (tuple, list)) else [value]
     if any(part is Ellipsis or part is NotImplemented for part in parts):
-        raise Problem(f"{what or function.__name__} still returns ... from the starting file: "
+        raise Problem(f"{what or function.__name__} still returns ... as the exercise gave it: "
                       f"write your code there")
     return value
 

@@ -42,8 +42,8 @@ def grade_namespace(exercise: Any, namespace: dict, seed: int) -> Any:
         feedback = Feedback(False, f"the check itself failed: grade() of {exercise.name} "
                                    f"returned {feedback!r}, not a Feedback (return "
                                    f"Feedback.ok(), or raise Problem(...) with the diagnosis)")
-    if not feedback.passed and "seed" not in feedback.message:
-        feedback.message += f" (random points from seed {seed})"
+    if not feedback.passed and "TFBASICS_SEED" not in feedback.message:  # how to repeat it
+        feedback.message += f" (random points drawn with TFBASICS_SEED={seed})"
     return feedback
 
 
