@@ -189,6 +189,9 @@ def test_a_teachers_workflow(tmp_path):
     (student / "exercises" / "plus_two.py").write_text("def plus_two(x):\n    return x + 1\n")
     checked = practise("--path", str(teacher), "check", "plus_two", cwd=student)
     assert "grade() of plus_two returned True, not a Feedback" in checked.stdout
+    every = practise("--path", str(teacher), "check", cwd=student)  # both started ones
+    assert every.returncode == 1
+    assert every.stdout.splitlines()[-1] == "0 of 2 exercises pass"
     (teacher / "helpers.py").write_text("def helper():\n    pass\n")
     listed = practise("--path", str(teacher), "list", cwd=student)
     assert "helpers.py is not an exercise" in listed.stderr
@@ -251,3 +254,19 @@ def test_a_file_that_exits_is_told_so():
         assert "must not exit" in result["message"]
         if line:
             assert f"at line {line}" in result["message"], result["message"]
+
+
+def test_a_check_runs_the_students_file_in_a_scratch_folder(tmp_path, monkeypatch, capsys):
+    # a student's code that writes to a relative path (a checkpoint's "ckpt", say) leaves
+    # nothing in their folder: the grading process works in a temporary one
+    from tfbasics.exercises.run import MARKER
+    from tfbasics.exercises.run import main as grade_main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "answer.py").write_text(exercises.find("cubic_derivative").module().SOLUTION
+                                        + "\nopen('scribble.txt', 'w').write('x')\n")
+    assert grade_main(["0", "cubic_derivative=answer.py"]) == 0
+    [line] = [line for line in capsys.readouterr().out.splitlines() if line.startswith(MARKER)]
+    assert json.loads(line[len(MARKER):])["passed"]
+    assert [p.name for p in tmp_path.iterdir()] == ["answer.py"]
+    assert Path.cwd() == tmp_path

@@ -65,6 +65,15 @@ def test_dense_module_wrong_answers():
     frozen = with_body("dense_module", 'tf.zeros([out_features]), name="b")',
                        'tf.zeros([out_features]), name="b", trainable=False)')
     assert ".trainable_variables holds 1 variable:" in failure("dense_module", frozen)
+    tensor = with_body("dense_module", 'tf.Variable(tf.zeros([out_features]), name="b")',
+                       "tf.zeros([out_features])")
+    assert "its b is a tf.Tensor, which cannot change: it must be a tf.Variable" in failure(
+        "dense_module", tensor)
+    keras_variable = with_body("dense_module", "self.w = tf.Variable(", "self.w = keras.Variable(")
+    keras_variable = keras_variable.replace("import tensorflow as tf\n",
+                                            "import keras\nimport tensorflow as tf\n")
+    assert "its w is a keras.Variable: a tf.Module tracks tf.Variables only" in failure(
+        "dense_module", keras_variable)
     transposed = with_body("dense_module", "[in_features, out_features]",
                            "[out_features, in_features]")
     assert "it should have shape" in failure("dense_module", transposed)

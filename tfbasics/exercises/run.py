@@ -13,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -106,9 +108,20 @@ def main(argv: list[str]) -> int:
     paths = [Path(argv[i + 1]) for i, a in enumerate(argv) if a == "--path"]
     argv = [a for i, a in enumerate(argv) if a != "--path" and (i == 0 or argv[i - 1]
                                                                  != "--path")]
-    exercises.TEACHER_PATHS[:] = paths
+    exercises.TEACHER_PATHS[:] = [path.resolve() for path in paths]
     seed, jobs = int(argv[0]), [job.split("=", 1) for job in argv[1:]]
-    chosen = [(exercises.find(name), Path(file)) for name, file in jobs]
+    chosen = [(exercises.find(name), Path(file).resolve()) for name, file in jobs]
+    home = os.getcwd()
+    with tempfile.TemporaryDirectory(prefix="tfbasics-check-") as scratch:
+        os.chdir(scratch)  # what a student's code writes to a relative path goes here
+        try:
+            return _grade_all(chosen, seed)
+        finally:
+            os.chdir(home)
+
+
+def _grade_all(chosen: list, seed: int) -> int:
+    """Start TF and the exercises' configure(), then grade each file, printing its verdict."""
     if any("tensorflow" in exercise.path.read_text(encoding="utf-8")
            for exercise, _ in chosen):  # TF starts quietly here, not in the time limits
         from tfbasics.lessons.quiet import import_tensorflow_quietly

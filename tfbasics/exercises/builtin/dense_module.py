@@ -91,9 +91,15 @@ def grade(student, rng):
         first = [getattr(layer, attribute, None) for attribute in ("w", "b")]
         for attribute, variable in zip("wb", first, strict=True):
             if not isinstance(variable, tf.Variable):
-                raise Problem(f"after {made} is made and called, its {attribute} is "
-                              f"{type(variable).__name__ if variable is not None else 'missing'}"
-                              f": the check reads the layer's tf.Variables as self.w and self.b")
+                kind = type(variable).__name__
+                what = ("missing: the check reads the layer's variables as self.w and self.b"
+                        if variable is None else
+                        "a keras.Variable: a tf.Module tracks tf.Variables only, so it must "
+                        "be a tf.Variable" if "keras" in type(variable).__module__ else
+                        "a tf.Tensor, which cannot change: it must be a tf.Variable, which "
+                        "training can update in place" if isinstance(variable, tf.Tensor) else
+                        f"a {kind}: it must be a tf.Variable")
+                raise Problem(f"after {made} is made and called, its {attribute} is {what}")
         call(layer, tf.constant(x), what=f"calling {made}")
         for attribute, variable in zip("wb", first, strict=True):
             if getattr(layer, attribute, None) is not variable:
