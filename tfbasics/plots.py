@@ -73,15 +73,18 @@ def _new_axes(size: tuple[float, float] = (7, 4.5)) -> tuple[Any, Any]:
 
 
 def _finish(figure: Any, axes: Any, path: Path, title: str, xlabel: str, ylabel: str,
-            legend: bool = True, zero_line: bool = False) -> Path:
-    """Label the axes the house way (grid, titles, legend), lay out and save the figure."""
+            legend: bool | str = True, zero_line: bool = False) -> Path:
+    """Label the axes the house way (grid, titles, legend), lay out and save the figure.
+    legend="below" puts it under the axes, for curves that fill them."""
     if zero_line:
         axes.axhline(0, color="grey", linewidth=0.5)
     axes.grid(True, alpha=0.3)
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)
     axes.set_title(title)
-    if legend:
+    if legend == "below":
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
+    elif legend:
         axes.legend(loc="best")
     figure.tight_layout()
     return _save(figure, path)
@@ -346,7 +349,7 @@ def plot_step_error(f: Callable[[Any], Any], w: float, exact: Any,
         raise TypeError(f"w must be a number, got {w!r}")
     slope = float(exact(w) if callable(exact) else exact)
     steps = 10.0 ** np.linspace(-13, 0, 105)
-    figure, axes = _new_axes()
+    figure, axes = _new_axes((7, 4.8))  # taller: the legend sits below the axes
     for dtype, color in ((tf.float32, "tab:orange"), (tf.float64, "tab:blue")):
         plus = tf.constant(w + steps, dtype)
         minus = tf.constant(w - steps, dtype)
@@ -361,4 +364,4 @@ def plot_step_error(f: Callable[[Any], Any], w: float, exact: Any,
         axes.axvline(best, color=color, linestyle="--", linewidth=1,
                      label=f"eps^(1/3) = {best:.1e} ({dtype.name})")
     return _finish(figure, axes, path, title or "Central difference error against the step h",
-                   "step h", "|difference quotient - f′(w)|")
+                   "step h", "|difference quotient - f′(w)|", legend="below")
