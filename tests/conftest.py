@@ -234,8 +234,18 @@ def pytest_collection_modifyitems(session, config, items):
             execute_notebooks(key, pairs)
     if "text_run" in needed:  # a student's first command, from a fresh folder
         start("text_run", [*RUNNER, "autodiff"], SCRATCH / "student")
+    for name in sorted(SESSIONS & needed):  # sessions at the command line (tests/sessions.py)
+        start(name, [sys.executable, str(ROOT / "tests" / "sessions.py"), name,
+                     str(SCRATCH / name)], SCRATCH / name)
     if "interrupted_run" in needed:
         start_interrupted_run()
+    # Tests that read a background run go last: the others keep this process busy meanwhile.
+    items[:] = sorted(items, key=lambda item: bool(BACKGROUND & set(item.fixturenames)))
+
+
+SESSIONS = {"students_session", "watch_session", "closed_pipe"}
+BACKGROUND = {"course", "lesson_checks", "solved_exercise_notebooks", "executed_notebooks",
+              "text_run", "interrupted_run", *SESSIONS}
 
 
 INTERRUPTED: dict = {}
@@ -291,6 +301,31 @@ def course_run(key):
 def course():
     """The whole course, once, as JSON with figures into a scratch folder."""
     return course_run("course")
+
+
+def session(name):
+    """Return the record of a finished session from tests/sessions.py."""
+    out, err, code, _ = finish(name)
+    assert code == 0, err[-3000:]
+    return json.loads(out)
+
+
+@pytest.fixture(scope="session")
+def students_session():
+    """A student's first exercise at the command line, start to finish (tests/sessions.py)."""
+    return session("students_session")
+
+
+@pytest.fixture(scope="session")
+def watch_session():
+    """`watch`, a save that solves the exercise, then Ctrl-C (tests/sessions.py)."""
+    return session("watch_session")
+
+
+@pytest.fixture(scope="session")
+def closed_pipe():
+    """The runner piped into a reader that stops after three lines (tests/sessions.py)."""
+    return session("closed_pipe")
 
 
 @pytest.fixture(scope="session")

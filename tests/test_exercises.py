@@ -1,7 +1,6 @@
 """The practice mode as a student uses it: `python -m tfbasics.exercises` in a folder of theirs."""
 
 import json
-import signal
 import subprocess
 import sys
 import textwrap
@@ -36,48 +35,44 @@ def test_there_are_at_least_three_exercises_per_lesson():
         assert exercise.task.endswith(".") and exercise.kind, exercise.name
 
 
-def test_a_students_session(tmp_path):
-    listed = practise("list", cwd=tmp_path)
-    assert listed.returncode == 0
-    header, *rows = listed.stdout.splitlines()
+def test_a_students_session(students_session):
+    record = students_session  # what each command printed (tests/sessions.py runs them)
+    listed = record["list"]
+    assert listed["code"] == 0
+    header, *rows = listed["out"].splitlines()
     assert header.split() == ["exercise", "lesson", "status", "task"]
     assert [row.split()[0] for row in rows] == [e.name for e in exercises.catalogue()]
     assert all(" not started " in row for row in rows)
 
-    started = practise("start", "cubic_derivative", cwd=tmp_path)
-    path = tmp_path / "exercises" / "cubic_derivative.py"
-    assert started.returncode == 0 and "wrote exercises/cubic_derivative.py" in started.stdout
-    assert "check cubic_derivative" in started.stdout  # says what to do next
+    started = record["start"]
+    assert started["code"] == 0 and "wrote exercises/cubic_derivative.py" in started["out"]
+    assert "check cubic_derivative" in started["out"]  # says what to do next
     module = exercises.find("cubic_derivative").module()
-    assert path.read_text() == module.STUB
+    assert record["started_text"] == module.STUB
 
-    failing = practise("check", "cubic_derivative", cwd=tmp_path)
-    assert failing.returncode == 1 and "Traceback" not in failing.stdout + failing.stderr
-    assert failing.stdout.startswith("FAIL  cubic_derivative: your formula still returns ...")
+    failing = record["stub"]
+    assert failing["code"] == 1 and "Traceback" not in failing["out"] + failing["err"]
+    assert failing["out"].startswith("FAIL  cubic_derivative: your formula still returns ...")
 
-    path.write_text(module.STUB.replace("return ...  # your formula", "return 4 + 2 * w**2"))
-    wrong = practise("check", "cubic_derivative", cwd=tmp_path)
-    assert wrong.returncode == 1 and "where the tape gives" in wrong.stdout
-    assert "3 * w" not in wrong.stdout  # the diagnosis, not the answer
+    wrong = record["wrong"]  # 4 + 2w² in place of 4 + 3w²
+    assert wrong["code"] == 1 and "where the tape gives" in wrong["out"]
+    assert "3 * w" not in wrong["out"]  # the diagnosis, not the answer
 
-    again = practise("start", "cubic_derivative", cwd=tmp_path)  # never overwrites edits
-    assert "left as it is" in again.stdout and "4 + 2 * w**2" in path.read_text()
+    # `start` again never overwrites the student's edits
+    assert "left as it is" in record["start_again"]["out"]
+    assert "4 + 2 * w**2" in record["text_after_start_again"]
 
-    solved = practise("solution", "cubic_derivative", cwd=tmp_path)
-    assert solved.stdout == module.SOLUTION  # exactly a solved file, nothing else
-    path.write_text(solved.stdout)
-    passing = practise("check", "cubic_derivative", cwd=tmp_path)
-    assert passing.returncode == 0 and passing.stdout.strip() == "PASS  cubic_derivative"
+    assert record["solution"]["out"] == module.SOLUTION  # exactly a solved file, nothing else
+    passing = record["solved"]
+    assert passing["code"] == 0 and passing["out"].strip() == "PASS  cubic_derivative"
 
-    hints = [practise("hint", "cubic_derivative", cwd=tmp_path).stdout
-             for _ in range(len(module.HINTS) + 1)]
+    hints = [hint["out"] for hint in record["hints"]]
     assert hints[0].startswith(f"hint 1 of {len(module.HINTS)}") and module.HINTS[0] in hints[0]
     assert module.HINTS[1] in hints[1] and hints[-1].startswith("No more hints")
-    progress = json.loads((tmp_path / "exercises" / ".progress.json").read_text())
-    assert progress["hints"]["cubic_derivative"] == len(module.HINTS)
+    assert record["progress"]["hints"]["cubic_derivative"] == len(module.HINTS)
 
     statuses = {row.split()[0]: row.split()[2] for row in
-                practise("list", cwd=tmp_path).stdout.splitlines()[1:]}
+                record["list_after"]["out"].splitlines()[1:]}
     assert statuses["cubic_derivative"] == "done" and statuses["product_rule"] == "not"
 
 
@@ -198,22 +193,14 @@ def test_a_teachers_workflow(tmp_path):
     assert "A helper module's name starts with _" in listed.stderr
 
 
-def test_watch_checks_on_save_and_stops_on_ctrl_c(tmp_path):
-    assert practise("start", "cubic_derivative", cwd=tmp_path).returncode == 0
-    process = subprocess.Popen(
-        [*PRACTICE, "watch", "cubic_derivative"], cwd=tmp_path, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, env={**student_env(), "TFBASICS_SEED": "7"},
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    lines = [process.stdout.readline() for _ in range(2)]
-    assert lines[0].startswith("watching 1 file in exercises/")
-    assert lines[1].startswith("FAIL  cubic_derivative")
-    module = exercises.find("cubic_derivative").module()
-    (tmp_path / "exercises" / "cubic_derivative.py").write_text(module.SOLUTION)
-    assert process.stdout.readline().strip() == "PASS  cubic_derivative"  # picked up the save
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=60)
-    assert process.returncode == 0 and out.strip().splitlines()[-1] == "stopped watching"
-    assert "Traceback" not in err
+def test_watch_checks_on_save_and_stops_on_ctrl_c(watch_session):
+    record = watch_session  # started with SIGINT at its default, as in a terminal
+    assert record["start"]["code"] == 0
+    assert record["first_lines"][0].startswith("watching 1 file in exercises/")
+    assert record["first_lines"][1].startswith("FAIL  cubic_derivative")
+    assert record["after_save"].strip() == "PASS  cubic_derivative"  # picked up the save
+    assert record["code"] == 0 and record["out"].strip().splitlines()[-1] == "stopped watching"
+    assert "Traceback" not in record["err"]
 
 
 def test_exercise_notebooks_run_with_the_stubs_solved(solved_exercise_notebooks):

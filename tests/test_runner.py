@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import run_cli, student_env
+from conftest import run_cli
 
 from tfbasics import lessons
 from tfbasics.lessons import COURSE
@@ -270,18 +270,12 @@ def test_ctrl_c_with_json_prints_the_lessons_that_finished(monkeypatch, capsys):
     assert captured.err.strip().splitlines()[-1].startswith("interrupted after ")
 
 
-def test_a_reader_that_stops_early_gets_141_and_no_traceback(tmp_path):
+def test_a_reader_that_stops_early_gets_141_and_no_traceback(closed_pipe):
     # `python -m tfbasics.lessons variables | head -3`: the runner stops quietly when the pipe
     # closes, with 128 + SIGPIPE as `yes | head` does, not 1 (which means a check failed)
-    process = subprocess.Popen([sys.executable, "-m", "tfbasics.lessons", "variables",
-                                "--no-figures"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               cwd=tmp_path, env=student_env())
-    for _ in range(3):
-        process.stdout.readline()
-    process.stdout.close()
-    stderr = process.stderr.read().decode()
-    assert process.wait(timeout=120) == 141, stderr
-    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+    assert closed_pipe["lines"][0].startswith("tfbasics · TensorFlow")
+    assert closed_pipe["code"] == 141, closed_pipe["err"]
+    assert "Traceback" not in closed_pipe["err"] and "BrokenPipe" not in closed_pipe["err"]
 
 
 def test_an_example_shows_the_lessons_definitions_it_uses_once(monkeypatch, capsys):
