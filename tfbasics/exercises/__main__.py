@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from tfbasics import exercises
@@ -204,13 +205,14 @@ def _wait_for(lines: queue.Queue, word: str, deadline: float) -> bool:
             return True
 
 
-def grade(chosen: list[Exercise], run_seed: int,
-          files: dict[str, Path] | None = None) -> dict[str, dict]:
+def grade(chosen: list[Exercise], run_seed: int, files: dict[str, Path] | None = None,
+          shown: Callable[[str, dict], None] | None = None) -> dict[str, dict]:
     """Grade the student's files in grading processes, each exercise within its time limit.
 
     Exercises share one process (TensorFlow is imported once) unless one needs its own; a
     file that runs past its limit is stopped, and the rest are graded in a new process.
-    `files` maps an exercise's name to the file to grade (default: exercises/NAME.py).
+    `files` maps an exercise's name to the file to grade (default: exercises/NAME.py);
+    `shown(name, result)` is called as each verdict arrives (a student sees it at once).
     """
     files = files or {}
 
@@ -218,6 +220,12 @@ def grade(chosen: list[Exercise], run_seed: int,
         return files.get(exercise.name) or FOLDER / f"{exercise.name}.py"
 
     results: dict[str, dict] = {}
+
+    def settle(name: str, result: dict) -> None:
+        results[name] = result
+        if shown is not None:
+            shown(name, result)
+
     groups = [[e] for e in chosen if needs_own_process(e)]
     shared = [e for e in chosen if not needs_own_process(e)]
     groups += [shared] if shared else []
@@ -245,28 +253,28 @@ def grade(chosen: list[Exercise], run_seed: int,
                 if line == "timeout":
                     process.kill()
                     process.communicate()
-                    results[current.name] = {"passed": False, "printed": "", "message": (
+                    settle(current.name, {"passed": False, "printed": "", "message": (
                         f"{file_of(current)} did not finish within {time_limit(current):g} s "
-                        f"(an endless loop?): stopped it")}
+                        f"(an endless loop?): stopped it")})
                     todo.pop(0)
                     break
                 if line is None:  # the grading process ended early
                     stderr = process.stderr.read().strip().splitlines()
-                    results[current.name] = {"passed": False, "printed": "", "message": (
+                    settle(current.name, {"passed": False, "printed": "", "message": (
                         "the check itself failed: "
-                        + (stderr[-1] if stderr else f"exit code {process.wait()}"))}
+                        + (stderr[-1] if stderr else f"exit code {process.wait()}"))})
                     todo.pop(0)
                     break
                 result = json.loads(line[len(MARKER):])
-                results[result.pop("name")] = result
+                settle(result.pop("name"), result)
                 todo.pop(0)
             if not ready:  # the grading process could not even start
                 process.kill()
                 stderr = process.communicate()[1].strip().splitlines()
                 for exercise in todo:
-                    results[exercise.name] = {"passed": False, "printed": "", "message": (
+                    settle(exercise.name, {"passed": False, "printed": "", "message": (
                         "the check could not start: " + (stderr[-1] if stderr else
-                                                         "TensorFlow did not load in time"))}
+                                                         "TensorFlow did not load in time"))})
                 todo = []
             if process.poll() is None:
                 process.wait(timeout=60)
@@ -274,19 +282,20 @@ def grade(chosen: list[Exercise], run_seed: int,
 
 
 def check(names: list[Exercise]) -> int:
-    """Grade the chosen exercises and print each verdict; 0 if all pass, else 1."""
-    run_seed = seed()
-    results = grade(names, run_seed)
-    progress = load_progress()
-    for exercise in names:
-        result = results[exercise.name]
-        progress["results"][exercise.name] = {"passed": result["passed"],
-                                              "digest": digest(file_of(exercise))}
+    """Grade the chosen exercises, printing each verdict as it comes; 0 if all pass, else 1."""
+
+    def show(name: str, result: dict) -> None:
         verdict = "PASS" if result["passed"] else "FAIL"
-        print(f"{verdict}  {exercise.name}" + (f": {result['message']}" if result["message"]
-                                                 else ""))
+        print(f"{verdict}  {name}" + (f": {result['message']}" if result["message"] else ""))
         if result.get("printed"):
             print(f"      (your file printed: {result['printed']} — fine, the check ignores it)")
+        sys.stdout.flush()
+
+    results = grade(names, seed(), shown=show)
+    progress = load_progress()
+    for exercise in names:
+        progress["results"][exercise.name] = {"passed": results[exercise.name]["passed"],
+                                              "digest": digest(file_of(exercise))}
     save_progress(progress)
     passed = sum(results[e.name]["passed"] for e in names)
     if len(names) > 1:
