@@ -240,3 +240,31 @@ def test_checks_in_a_row_do_not_warn_of_retracing():
     finally:
         tf.get_logger().removeHandler(handler)
     assert not [r for r in records if "retracing" in r.getMessage()]
+
+
+@pytest.mark.parametrize("make", [lambda v: v, tf.Variable])
+def test_a_large_value_of_f_does_not_hide_a_wrong_float64_formula(make):
+    # f = Σw² + 1e14 (a normalising constant): the gradient 2w rounds as any 2w does, so a
+    # formula 10% or 1% off at w[1] fails; the constant only limits finite differences
+    w = np.array([1.0, 2.0, -0.5])
+    right = 2 * w  # by hand
+    assert check_gradient(lambda v: tf.reduce_sum(v**2) + 1e14, make(w), analytic=right).passed
+    for factor in (1.1, 1.01):
+        wrong = right * [1.0, factor, 1.0]
+        check = check_gradient(lambda v: tf.reduce_sum(v**2) + 1e14, make(w), analytic=wrong)
+        assert not check.passed and check.culprit == "analytic", str(check)
+    # least squares with large residuals at its optimum: Σ(w - c)² + (w + c)², gradient 4w
+    c = 1e6
+    for factor in (1.01, 1.003):
+        check = check_gradient(lambda v: tf.reduce_sum((v - c) ** 2 + (v + c) ** 2), w,
+                               analytic=4 * w * [1.0, factor, 1.0])
+        assert not check.passed, str(check)
+
+
+def test_near_a_float32_minimum_a_stub_fails():
+    # (w - 1000.0001)² at w = 1000: the true slope -0.0002 (by hand); float32 rounds the
+    # constant, so the tape says -0.000244, and the check allows that much, not 0 or 3×
+    f = lambda v: tf.reduce_sum((v - 1000.0001) ** 2)  # noqa: E731
+    assert check_gradient(f, np.float32([1000.0]), analytic=[-0.0002]).passed
+    for wrong in ([0.0], [-0.0006]):
+        assert not check_gradient(f, np.float32([1000.0]), analytic=wrong).passed, wrong

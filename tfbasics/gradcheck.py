@@ -296,6 +296,65 @@ def _wide(f: Callable[..., Any], sources: list, live: list[int], f_value: float,
     return wide, value, g_wide, np.where(np.isfinite(reach), reach, 0.0)
 
 
+def _narrow(f: Callable[..., Any], sources: list, live: list[int],
+            f_value: float) -> np.ndarray | None:
+    """Return the tape's gradient with f run in float32 (complex64) on copies of float64
+    sources, in real coordinates: its difference from the float64 gradient, scaled by the
+    ratio of the two dtypes' eps, measures each element's rounding in float64, where no wider
+    dtype can. None where f does not run there, or is another function there."""
+    narrow = tf.complex64 if sources[0].dtype.is_complex else tf.float32
+    if any(isinstance(sources[i], tf.Variable) for i in live):
+        return None
+    copies = [tf.cast(s, narrow) for s in sources]
+    try:
+        tape_narrow, L = _record(f, copies)
+        if L.dtype != narrow:
+            return None
+        gradients = tape_narrow.gradient(L, [copies[i] for i in live])
+    except Exception:  # noqa: BLE001 - f pins float64 somewhere: rounding is estimated instead
+        return None
+    if any(g is None for g in gradients):
+        return None
+    g_narrow = _real_coordinates([tf.convert_to_tensor(g).numpy() for g in gradients])
+    w = _real_coordinates([sources[i].numpy() for i in live])
+    eps = float(np.finfo(np.float32).eps)
+    value = float(tf.math.real(_total(L)))
+    size = abs(f_value) + float(np.abs(w) @ np.abs(g_narrow))
+    if not np.all(np.isfinite(g_narrow)) or abs(value - f_value) > 256 * eps * size:
+        return None
+    return g_narrow.astype(np.float64)
+
+
+def _jitter(f: Callable[..., Any], sources: list, live: list[int],
+            tape: np.ndarray) -> np.ndarray | None:
+    """Return how far the tape's gradient moves, element by element, when w moves by a few
+    units in its last place (three seeded moves): where f cannot run in float32, this is the
+    float64 gradient's rounding as far as it can be seen (the terms that cancel at an optimum
+    round differently at each move). None where f takes its variables by closure."""
+    if any(isinstance(sources[i], tf.Variable) for i in live):
+        return None
+    moved_most = np.zeros_like(tape)
+    for k in range(1, 4):
+        moved = list(sources)
+        for i in live:
+            value = sources[i].numpy()
+            signs = np.random.default_rng(k * 1000 + i).choice([-1.0, 1.0], size=value.shape)
+            ulp = np.spacing(np.abs(value).astype(value.real.dtype))
+            moved[i] = tf.constant(value + k * signs * ulp, sources[i].dtype)
+        try:
+            tape_moved, L = _record(f, moved)
+            gradients = tape_moved.gradient(L, [moved[i] for i in live])
+        except Exception:  # noqa: BLE001 - f not defined a few ulps away: nothing to measure
+            return None
+        if any(g is None for g in gradients):
+            return None
+        g = _real_coordinates([tf.convert_to_tensor(g).numpy() for g in gradients])
+        if not np.all(np.isfinite(g)):
+            return None
+        moved_most = np.maximum(moved_most, np.abs(g - tape))
+    return moved_most
+
+
 def _rounding(dtype: tf.DType, live: list[int], tape_values: list, expected: list | None,
               rtol: float, f_value: float, tape: np.ndarray, wide: tuple,
               w: np.ndarray) -> np.ndarray:
@@ -303,14 +362,18 @@ def _rounding(dtype: tf.DType, live: list[int], tape_values: list, expected: lis
     rtol of their own size: the rounding of each element of the gradient.
 
     Where f also runs in float64, that rounding is measured: the tape's gradient in the
-    arguments' dtype against the same in float64, element by element (16 times the
-    difference). Rounding cannot exceed what f's size (f and Σ|w·g|) and w's own rounding
-    (how far the gradient moves when w moves by eps) allow, 1024 times over: beyond that f
-    is a different function in float64, and the difference is left for the legs to find.
-    Else it is estimated from the argument's largest element, which cannot see an element
-    far smaller than the largest: in float64 64·eps of it (or of f's size per unit of w,
-    where elements cancel to nothing at an optimum), and rtol·1% in float32 and float16,
-    where rounding is larger."""
+    arguments' dtype against the same in float64, element by element (4 times the
+    difference: each leg rounds about as much as the tape, and the allowance goes to both
+    sides of a comparison). Rounding cannot exceed what f's size (f and Σ|w·g|) and w's own
+    rounding (how far the gradient moves when w moves by eps) allow, 1024 times over: beyond
+    that f is a different function in float64, and the difference is left for the legs to
+    find. float64 arguments are measured the other way: f in float32, its difference scaled
+    down by the ratio of the eps (16 times, as the scaling is an estimate). Else it is
+    estimated from the argument's largest element, which cannot see an element far smaller
+    than the largest: in float64 64·eps of it (or of Σ|w·g| per unit of w), and rtol·1% in
+    float32 and float16, where rounding is larger. In float64, eps·|f| is allowed between two
+    legs: a gradient computed from values of f's size rounds at that level, and finite
+    differences cannot see below it either (a constant added to f is not allowed more)."""
     real = dtype.real_dtype.as_numpy_dtype
     sizes = []
     for i, g in zip(live, tape_values, strict=True):  # each argument's largest element
@@ -321,15 +384,28 @@ def _rounding(dtype: tf.DType, live: list[int], tape_values: list, expected: lis
         sizes.append(np.full(_real_coordinates([g]).size, size))
     size = np.concatenate(sizes) if sizes else np.zeros(0)
     tiny = 64 * float(np.finfo(np.float64).eps) * size
-    g_wide, reach = wide
+    g_wide, reach, g_narrow, jitter = wide
     if g_wide is not None:
         cap = 1024 * (float(np.finfo(real).eps) * (abs(f_value) + float(np.abs(w) @ np.abs(
             g_wide))) + reach)
-        return np.minimum(16 * np.abs(tape - g_wide), cap) + tiny
-    if real == np.float64:  # and where elements cancel to nothing (at an optimum): f's size
-        spread = (abs(f_value) + float(np.abs(w) @ np.abs(tape))) / max(
-            float(np.max(np.abs(w), initial=0.0)), 1.0)
-        return 64 * float(np.finfo(np.float64).eps) * np.maximum(size, spread)
+        return np.minimum(4 * np.abs(tape - g_wide), cap) + tiny
+    eps = float(np.finfo(np.float64).eps)
+    # A gradient computed from values of f's size rounds at eps·|f| (1 - sigmoid(40) is 0):
+    # that much between two legs (half to each side), not 64 times over, or a constant added
+    # to f would hide a wrong formula.
+    floor = eps * abs(f_value) / 2
+    cap = 1024 * eps * (abs(f_value) + float(np.abs(w) @ np.abs(tape)))
+    if g_narrow is not None or jitter is not None:
+        measured = np.zeros_like(tape)
+        if g_narrow is not None:
+            measured = 16 * eps / float(np.finfo(np.float32).eps) * np.abs(tape - g_narrow)
+        if jitter is not None:  # how the gradient moves with w's last bits (f pins float64)
+            measured = np.maximum(measured, 16 * jitter)
+        return np.minimum(measured, cap) + floor + tiny
+    if real == np.float64:  # where elements cancel at an optimum, the terms' size per w
+        spread = float(np.abs(w) @ np.abs(tape)) / max(float(np.max(np.abs(w), initial=0.0)),
+                                                        1.0)
+        return 64 * eps * np.maximum(size, spread) + floor
     return rtol * _FLOOR * size
 
 
@@ -394,8 +470,10 @@ def _prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol:
     wide, f0_wide, g_wide, reach = _wide(f, sources, live, again, tape_vector) if live else (
         None, None, None, None)
     if atol is None:
+        narrow = _narrow(f, sources, live, again) if live and real == "float64" else None
+        jitter = _jitter(f, sources, live, tape_vector) if live and real == "float64" else None
         atol_vector = _rounding(dtype, live, tape_values, expected, rtol, again, tape_vector,
-                                (g_wide, reach),
+                                (g_wide, reach, narrow, jitter),
                                 _real_coordinates([sources[i].numpy() for i in live]))
     else:
         atol_vector = np.full(tape_vector.size, atol)
