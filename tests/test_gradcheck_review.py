@@ -268,3 +268,54 @@ def test_near_a_float32_minimum_a_stub_fails():
     assert check_gradient(f, np.float32([1000.0]), analytic=[-0.0002]).passed
     for wrong in ([0.0], [-0.0006]):
         assert not check_gradient(f, np.float32([1000.0]), analytic=wrong).passed, wrong
+
+
+@tf.custom_gradient
+def _square_doubled(x):  # the bug: 4x where d(x²)/dx = 2x
+    return x * x, lambda dy: dy * 4.0 * x
+
+
+@tf.custom_gradient
+def _square_right(x):
+    return x * x, lambda dy: dy * 2.0 * x
+
+
+_REST = tf.constant(np.full(100, 10.0, np.float32))  # the rest of a loss: Σ 10² = 1e4
+
+
+@tf.function
+def _loss_doubled(w):
+    return tf.reduce_sum(_square_doubled(w)) + tf.reduce_sum(_REST**2)
+
+
+@tf.function
+def _loss_right(w):
+    return tf.reduce_sum(_square_right(w)) + tf.reduce_sum(_REST**2)
+
+
+@pytest.mark.parametrize("make", [tf.Variable, lambda v: __import__("keras").Variable(v)])
+def test_a_doubled_custom_gradient_in_a_tf_function_over_variables_fails(make):
+    # the standard setup: tf.function, variables, a custom gradient, a loss of 1e4 beside
+    # slopes of about 1. Forward mode cannot run there and float32 differences at the usual
+    # step drown in f's rounding, so larger steps decide: d(w² + 1e4)/dw = 2w, by hand.
+    w = [0.5, 1.5, -1.0]
+    alone = check_gradient(_loss_doubled, make(w))  # tape against finite differences: FAIL
+    assert not alone.passed and "finite differences 0.99" in alone.note, str(alone)
+    repeated = check_gradient(_loss_doubled, make(w), analytic=lambda v: 4 * v)  # the bug again
+    assert not repeated.passed and repeated.culprit == "reverse", str(repeated)
+    assert "tf.custom_gradient" in repeated.blame
+    right = check_gradient(_loss_right, make(w), analytic=lambda v: 2 * v)
+    assert right.passed, str(right)
+
+
+def test_forward_mode_is_not_blamed_for_the_tapes_custom_gradient():
+    # eager, float32 variables, a custom gradient 0.03% too large and a formula repeating it:
+    # forward mode follows f's own ops (2w), so it is the tape that is blamed
+    @tf.custom_gradient
+    def square(x):
+        return x * x, lambda dy: dy * 2 * 1.0003 * x
+
+    check = check_gradient(lambda v: tf.reduce_sum(square(v)), tf.Variable([0.5, 1.5, -1.0]),
+                           analytic=lambda v: 2.0006 * v)
+    assert not check.passed and check.culprit == "reverse", str(check)
+    assert "forward mode, which follows f's own ops" in check.blame

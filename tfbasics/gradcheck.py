@@ -164,6 +164,7 @@ class _Leg:
     low: np.ndarray | None = None  # ... and the one-sided slopes there
     high: np.ndarray | None = None
     taylor: tuple | None = None  # (h, f(w), f(w±h), f(w±2h)) along the first direction
+    stepped: np.ndarray | None = None  # finite differences only: where a larger step settled
 
 
 # --- 1. prepare ------------------------------------------------------------------------------
@@ -779,6 +780,7 @@ def _finite_difference_leg(problem: _Problem, directions: np.ndarray,
     smallest = 64 * eps_fd * np.where(axis, np.abs(problem.w[np.where(axis, directions, 0)]),
                                       1.0)  # below this the dtype cannot move w
     value, error, curvature = np.full(count, np.nan), np.full(count, np.inf), np.zeros(count)
+    rounding = np.zeros(count)  # the rounding part of each estimate's error
     gap0, low, high = np.full(count, np.nan), np.full(count, np.nan), np.full(count, np.nan)
     candidate, judged = np.zeros(count, bool), np.zeros(count, bool)
     kink_margin = np.zeros(count)
@@ -828,7 +830,7 @@ def _finite_difference_leg(problem: _Problem, directions: np.ndarray,
                 previous[k], previous_error[k] = found["value"][j], found["error"][j]
             elif level >= first_level[k] and found["error"][j] < error[k]:
                 value[k], error[k], used[k] = found["value"][j], found["error"][j], level
-                curvature[k] = abs(gap[j]) / steps[j]
+                curvature[k], rounding[k] = abs(gap[j]) / steps[j], found["rounding"][j]
             settled = error[k] <= 1e-3 * (abs(value[k]) + magnitude[k])
             can_judge = 64 * found["rounding"][j] * 16 < abs(gap0[k])
             keep.append(
@@ -837,6 +839,10 @@ def _finite_difference_leg(problem: _Problem, directions: np.ndarray,
                 or (not finest and not settled
                     and level + 1 < max(_FD_LEVELS, first_level[k] + 2)))
         todo, level = todo[np.array(keep, bool)], level + 1
+    stepped = np.zeros(count, bool)
+    if not finest:  # rounding swamps the usual step (f adds a large constant): step up
+        stepped = _step_up(problem, directions, base, ~candidate, value, error, magnitude,
+                           rounding)
     kink = candidate & judged  # the gap between the one-sided slopes kept at every finer step
     if finest:  # no two steps agreed: finite differences cannot settle here, and stand aside
         value, error = np.where(converged | kink, value, np.nan), np.where(
@@ -844,7 +850,7 @@ def _finite_difference_leg(problem: _Problem, directions: np.ndarray,
     missing = ~np.isfinite(error)
     leg.values, leg.missing = value, missing
     leg.spread = np.where(missing, 0.0, np.where(kink, kink_margin, _FD_SAFETY * error))
-    leg.kinks, leg.low, leg.high = kink, low, high
+    leg.kinks, leg.low, leg.high, leg.stepped = kink, low, high, stepped & ~missing
     labels = lambda mask: [problem.label(d) if d >= 0 else "a joint direction"  # noqa: E731
                            for d in directions[mask]][:5]
     smaller = (used > 0) & ~kink & ~missing
@@ -867,6 +873,39 @@ def _finite_difference_leg(problem: _Problem, directions: np.ndarray,
                          f"changes it, e.g. f adds a large constant); the other legs decide, "
                          f"and forward mode reuses any tf.custom_gradient of f")
     return leg
+
+
+def _step_up(problem: _Problem, directions: np.ndarray, base: np.ndarray, smooth: np.ndarray,
+             value: np.ndarray, error: np.ndarray, magnitude: np.ndarray,
+             rounding: np.ndarray) -> np.ndarray:
+    """Where an estimate is too coarse to confirm anything because of f's rounding (not of
+    its curvature), try steps 16, 256, ... 16⁴ times the base step. An estimate counts only
+    once two neighbouring steps agree within their errors and it resolves 1e-3 of the slope:
+    for a smooth f whose rounding swamped the small step, larger steps agree; across a kink
+    or a frequency they alias, they do not. Updates value and error in place; returns where a
+    larger step settled the estimate."""
+    stepped = np.zeros(len(directions), bool)
+    with np.errstate(invalid="ignore"):
+        coarse = np.flatnonzero(smooth & np.isfinite(error) & (2 * rounding >= error)
+                                & (error > 1e-3 * (np.abs(value) + magnitude)))
+    previous, previous_error = value[coarse].copy(), error[coarse].copy()
+    for up in range(1, 5):
+        if not coarse.size:
+            break
+        found = _differences(problem, directions[coarse], base[coarse] * 16.0**up)
+        change = np.abs(found["value"] - previous)
+        with np.errstate(invalid="ignore"):
+            settled = found["finite"] & (change <= found["error"] + previous_error) & (
+                np.maximum(found["error"], change) <= 1e-3 * (np.abs(found["value"])
+                                                              + magnitude[coarse]))
+        done = coarse[settled]
+        value[done] = found["value"][settled]
+        error[done] = np.maximum(found["error"], change)[settled]
+        stepped[done] = True
+        keep = found["finite"] & ~settled
+        coarse, previous, previous_error = (coarse[keep], found["value"][keep],
+                                            found["error"][keep])
+    return stepped
 
 
 def _one_sided(problem: _Problem, directions: np.ndarray) -> tuple:
@@ -912,8 +951,11 @@ def _refine(problem: _Problem, legs: list[_Leg], directions: np.ndarray,
     theirs = [pair for pair in oks if "finite_difference" in pair.split("/")]
     agree = np.logical_and.reduce([oks[pair] for pair in others]) if others else \
         np.ones(len(directions), bool)
+    # Not where a larger step settled them: rounding swamps smaller steps, which cannot
+    # look again, and that step's own error estimate stands (a custom gradient 2× wrong).
+    settled = fd.stepped if fd.stepped is not None else np.zeros(len(directions), bool)
     alone = np.flatnonzero(agree & ~np.logical_and.reduce([oks[pair] for pair in theirs])
-                           & ~fd.kinks)
+                           & ~fd.kinks & ~settled)
     if not alone.size:
         return False
     again = _finite_difference_leg(problem, directions[alone], finest=True)
@@ -966,7 +1008,7 @@ def _join(first: list[_Leg], more: list[_Leg]) -> list[_Leg]:
         leg.values = np.concatenate([leg.values, extra.values])
         leg.spread = np.concatenate([leg.spread, extra.spread])
         leg.notes += extra.notes
-        for name in ("missing", "kinks", "low", "high"):
+        for name in ("missing", "kinks", "low", "high", "stepped"):
             if getattr(leg, name) is not None:
                 setattr(leg, name, np.concatenate([getattr(leg, name), getattr(extra, name)]))
     return first
@@ -1074,6 +1116,26 @@ def _verdict(problem: _Problem, legs: list[_Leg], oks: dict[str, np.ndarray],
                               f"itself, at {where(k)}: {shown[1]} vs {shown[0]} — "
                               f"{_replaced_gradient(problem)}"), "reverse"
         fd = next((leg for leg in legs if leg.name == "finite_difference"), None)
+        values = ", ".join(f"{leg.words} {_show_item(float(leg.values[k]))}" for leg in legs)
+        if culprit is fd and fd.stepped is not None and fd.stepped[k]:
+            # Finite differences saw past f's rounding with a larger step, and that step's
+            # own error estimate is small: f's slope is not what the tape says.
+            return where(k), (f"{named} disagree with finite differences, which follow f "
+                              f"itself (with a step large enough to see past f's rounding), "
+                              f"at {where(k)}: {shown[1]} vs {shown[0]} — check the gradient "
+                              f"function of any tf.custom_gradient in f (your formula may "
+                              f"repeat its mistake); or f has a kink near w"), "reverse"
+        if culprit.name == "forward" and not any("finite_difference" in pair.split("/")
+                                                 for pair in failed):
+            # Forward mode follows f's own ops where the tape takes a tf.custom_gradient;
+            # finite differences are too coarse here to take sides.
+            taped = ("your analytic formula and the tape" if problem.formula is not None
+                     else "the tape")
+            return where(k), (f"forward mode, which follows f's own ops, disagrees with "
+                              f"{taped} at {where(k)}: {values} — check the gradient "
+                              f"function of any tf.custom_gradient in f (your formula may "
+                              f"repeat its mistake), or a custom forward-mode rule; finite "
+                              f"differences are too coarse here to take sides"), "reverse"
         if fd is not None and culprit is not fd and fd.kinks[k]:
             low, high = _pair(float(fd.low[k]), float(fd.high[k]))
             return where(k), (f"{culprit.words} gives {_show_item(float(culprit.values[k]))} "
