@@ -187,6 +187,22 @@ def test_a_teachers_workflow(tmp_path):
     every = practise("--path", str(teacher), "check", cwd=student)  # both started ones
     assert every.returncode == 1
     assert every.stdout.splitlines()[-1] == "0 of 2 exercises pass"
+    # a file that logs a lot on stderr (tf.print, say) is graded, not stopped as stuck
+    (student / "exercises" / "plus_one.py").write_text(
+        "import sys\n\nsys.stderr.write('x' * 200_000)\n\n\ndef plus_one(x):\n"
+        "    return x + 1\n")
+    logged = practise("--path", str(teacher), "check", "plus_one", cwd=student)
+    assert logged.returncode == 0 and logged.stdout.startswith("PASS  plus_one"), logged.stdout
+    # a helper module beside the teacher's exercises can be imported by their graders
+    (teacher / "plus_two.py").unlink()
+    (teacher / "_expected.py").write_text("def plus(x, n):\n    return x + n\n")
+    (teacher / "plus_three.py").write_text(good.replace("plus_one", "plus_three").replace(
+        "x + 1.0", "plus(x, 3.0)").replace("    return x + 1\n", "    return x + 3\n").replace(
+        "    from tfbasics.exercises.grading import", "    from _expected import plus\n"
+        "    from tfbasics.exercises.grading import"))
+    helped = practise("--path", str(teacher), "verify", "plus_three", cwd=student)
+    assert helped.returncode == 0 and helped.stdout.startswith("ok    plus_three"), \
+        helped.stdout + helped.stderr
     (teacher / "helpers.py").write_text("def helper():\n    pass\n")
     listed = practise("--path", str(teacher), "list", cwd=student)
     assert "helpers.py is not an exercise" in listed.stderr

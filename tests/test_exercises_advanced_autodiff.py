@@ -125,3 +125,10 @@ def test_nested_tape_hessian_closed_form_fails():
     result = grade_source("nested_tape_hessian", closed)
     assert not result["passed"]
     assert "computes it with nested tf.GradientTape blocks" in result["message"]
+
+
+def test_nested_tape_hessian_with_an_unused_tape_fails():
+    unused = with_body("nested_tape_hessian", "    return t2.jacobian(g, w)  # A - diag(sin w)",
+                       "    return A - tf.linalg.diag(tf.sin(w))")
+    result = grade_source("nested_tape_hessian", unused)
+    assert not result["passed"] and "each asked once" in result["message"]

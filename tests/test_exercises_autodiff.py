@@ -147,3 +147,48 @@ def test_linear_layer_gradients_without_a_tape_fails():
                        "def gradients(x, w, b):\n    return taped(x, w, b)\n\n\n"
                        "def taped(x, w, b):")
     assert grade_source("linear_layer_gradients", helper)["passed"]
+
+
+LAYER_TAPE = ("    with tf.GradientTape() as tape:\n        y = x @ w + b\n"
+              "        L = tf.reduce_mean(y**2)\n")
+
+
+def test_linear_layer_gradients_other_right_answers_pass():
+    # the tape under another name, and a tf.function whose helper holds the tape
+    alias = with_body("linear_layer_gradients", LAYER_TAPE,
+                      "    with Tape() as tape:\n        y = x @ w + b\n"
+                      "        L = tf.reduce_mean(y**2)\n").replace(
+        "import tensorflow as tf\n", "import tensorflow as tf\n\nTape = tf.GradientTape\n", 1)
+    assert grade_source("linear_layer_gradients", alias)["passed"], alias
+    traced = with_body("linear_layer_gradients", "def gradients(x, w, b):",
+                       "@tf.function\ndef gradients(x, w, b):\n    return taped(x, w, b)\n\n\n"
+                       "def taped(x, w, b):")
+    assert grade_source("linear_layer_gradients", traced)["passed"]
+
+
+def test_a_tape_that_is_never_asked_does_not_count():
+    # the closed form, beside a tape that records nothing anyone asks for
+    unused = with_body("linear_layer_gradients", "    dL_dw, dL_db = tape.gradient(L, [w, b])\n",
+                       "    n = tf.cast(tf.size(y), y.dtype)\n"
+                       "    dL_dw = 2 * tf.transpose(x) @ y / n\n"
+                       "    dL_db = 2 * tf.reduce_sum(y, axis=0) / n\n")
+    result = grade_source("linear_layer_gradients", unused)
+    assert not result["passed"] and "never asks a tape" in result["message"]
+
+
+def test_a_file_cannot_replace_the_grading_helpers():
+    # assigning over a helper the check uses changes nothing: 0·w is still wrong
+    patched = ("import numpy as np\nfrom tfbasics.exercises import grading\n\n"
+               "grading.grade_formula = lambda *args, **kwargs: None\n\n\n"
+               "def dL_dw(w):\n    return 0 * w\n")
+    result = grade_source("cubic_derivative", patched)
+    assert not result["passed"] and "your formula is wrong" in result["message"]
+
+
+def test_a_derivation_may_not_ask_a_tape_in_softmax_cross_entropy():
+    taped = ("import tensorflow as tf\n\n\ndef dL_dz(z, y):\n    z = tf.Variable(z)\n"
+             "    with tf.GradientTape() as tape:\n"
+             "        L = -tf.reduce_sum(y * tf.nn.log_softmax(z))\n"
+             "    return tape.gradient(L, z).numpy()\n")
+    result = grade_source("softmax_cross_entropy", taped)
+    assert not result["passed"] and "is your own derivation" in result["message"]

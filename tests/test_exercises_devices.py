@@ -171,7 +171,7 @@ def test_mirrored_gradient_wrong_answers(verdicts):
 
 
 def test_the_technique_is_checked_once_the_answer_is_right(verdicts):
-    assert "read where c ran from c.device" in message(verdicts,
+    assert "report where c ran, read from c, not the device asked for" in message(verdicts,
                                                        "place: echoes the device asked for")
     assert "adds the products with tf.add_n" in message(verdicts, "replicate: Python's sum")
     assert "with strategy.run and sums with strategy.reduce" in message(

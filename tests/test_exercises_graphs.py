@@ -139,3 +139,21 @@ def test_collatz_while_loop_diagnoses_the_loop():
     # the answer for n = 5, hard-coded
     fails("collatz_while_loop", with_body("collatz_while_loop", body, "    return 5\n"),
           "collatz_steps(n) is ", "where it should be")
+
+
+def test_running_functions_eagerly_does_not_pass_a_stub():
+    # tf.config.run_functions_eagerly(True), the lesson's debugging switch, makes every
+    # tf.function trace nothing: set by the student's file, or left on by an earlier one, it
+    # must not pass an unchanged stub (the check runs as in a fresh process)
+    import tensorflow as tf
+
+    cheat = stub("trace_once").replace("import tensorflow as tf\n", "import tensorflow as tf\n"
+                                       "\ntf.config.run_functions_eagerly(True)\n")
+    fails("trace_once", cheat, "traced")
+    tf.config.run_functions_eagerly(True)  # left on, as an earlier notebook cell may
+    try:
+        for name in ("trace_once", "count_calls"):
+            assert not grade_source(name, stub(name))["passed"], name
+        assert tf.config.functions_run_eagerly()  # and given back as it was
+    finally:
+        tf.config.run_functions_eagerly(False)

@@ -179,3 +179,10 @@ def test_a_hard_coded_checkpoint_path_fails():
                       "    checkpoint.read(os.path.join(os.path.dirname(path), 'other'))")
     message = failure("restore_a_checkpoint", fixed)
     assert "your code raised" in message or "restore changed none" in message, message
+
+
+def test_fit_a_line_takes_num_steps_steps():
+    # 5000 steps whatever num_steps says: the fit is right, the task is not done
+    ignored = with_body("fit_a_line", "for _ in range(num_steps):", "for _ in range(5000):")
+    assert "train(x, y, 0) asked a tape for a gradient 5000 times" in failure("fit_a_line",
+                                                                              ignored)

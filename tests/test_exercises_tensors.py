@@ -154,3 +154,17 @@ def test_count_characters_hard_coded_fails():
     hard = with_body("count_characters", COUNT, "    return tf.constant([4, 1, 4])")
     message = failed("count_characters", hard)
     assert "shape" in message or "wrong in counts[" in message
+
+
+def test_tf_experimental_numpy_is_tf_and_numpy_under_another_name_is_not():
+    tnp = with_body("broadcast_differences", DIFF,
+                    "    return tf.experimental.numpy.subtract(tf.reshape(x, [-1, 1]), y)")
+    assert grade_source("broadcast_differences", tnp)["passed"]
+    aliased = with_body("broadcast_differences", DIFF,
+                        "    return tf.constant(N.subtract.outer(x.numpy(), y.numpy()))").replace(
+        "import tensorflow as tf\n", "import numpy as N\nimport tensorflow as tf\n", 1)
+    assert "differences goes through NumPy" in failed("broadcast_differences", aliased)
+    helper = with_body("broadcast_differences", DIFF,
+                       "    return tf.stack(rows(x, y))\n\n\ndef rows(x, y):\n"
+                       "    return [v - y for v in tf.unstack(x)]")
+    assert "of rows, which it calls" in failed("broadcast_differences", helper)

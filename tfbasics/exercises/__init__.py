@@ -37,6 +37,7 @@ import ast
 import functools
 import importlib.util
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -62,10 +63,14 @@ class Exercise:
     path: Path
 
     def module(self) -> ModuleType:
-        """Import the exercise's module (its grader may import TensorFlow)."""
+        """Import the exercise's module (its grader may import TensorFlow); its folder is on
+        the import path, so a helper module beside it (`_helpers.py`) can be imported."""
         spec = importlib.util.spec_from_file_location(f"tfbasics_exercise_{self.name}",
                                                       self.path)
         module = importlib.util.module_from_spec(spec)
+        folder = str(self.path.parent)
+        if self.path.parent != BUILTIN and folder not in sys.path:
+            sys.path.append(folder)
         spec.loader.exec_module(module)
         return module
 

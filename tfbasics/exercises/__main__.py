@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import collections
 import difflib
 import hashlib
 import json
@@ -239,6 +240,9 @@ def grade(chosen: list[Exercise], run_seed: int, files: dict[str, Path] | None =
                                        text=True)
             lines: queue.Queue = queue.Queue()
             threading.Thread(target=_forward, args=(process, lines), daemon=True).start()
+            said: collections.deque = collections.deque(maxlen=20)  # stderr, drained as it
+            drain = threading.Thread(target=said.extend, args=(process.stderr,), daemon=True)
+            drain.start()  # comes: a file that logs a lot must not block on a full pipe
             ready = _wait_for(lines, READY, time.monotonic() + START_UP)
             while todo and ready:
                 current = todo[0]
@@ -252,17 +256,19 @@ def grade(chosen: list[Exercise], run_seed: int, files: dict[str, Path] | None =
                         break
                 if line == "timeout":
                     process.kill()
-                    process.communicate()
+                    process.wait()
                     settle(current.name, {"passed": False, "printed": "", "message": (
                         f"{file_of(current)} did not finish within {time_limit(current):g} s "
                         f"(an endless loop?): stopped it")})
                     todo.pop(0)
                     break
                 if line is None:  # the grading process ended early
-                    stderr = process.stderr.read().strip().splitlines()
+                    code = process.wait()
+                    drain.join(timeout=10)
+                    stderr = [text.strip() for text in said if text.strip()]
                     settle(current.name, {"passed": False, "printed": "", "message": (
                         "the check itself failed: "
-                        + (stderr[-1] if stderr else f"exit code {process.wait()}"))})
+                        + (stderr[-1] if stderr else f"exit code {code}"))})
                     todo.pop(0)
                     break
                 result = json.loads(line[len(MARKER):])
@@ -270,7 +276,9 @@ def grade(chosen: list[Exercise], run_seed: int, files: dict[str, Path] | None =
                 todo.pop(0)
             if not ready:  # the grading process could not even start
                 process.kill()
-                stderr = process.communicate()[1].strip().splitlines()
+                process.wait()
+                drain.join(timeout=10)
+                stderr = [text.strip() for text in said if text.strip()]
                 for exercise in todo:
                     settle(exercise.name, {"passed": False, "printed": "", "message": (
                         "the check could not start: " + (stderr[-1] if stderr else

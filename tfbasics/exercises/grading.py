@@ -228,48 +228,120 @@ def _names(tree: ast.AST) -> set[str]:
             if isinstance(node, (ast.Name, ast.Attribute))}
 
 
-def _mentions(function: Callable[..., Any], seen: set | None = None) -> set[str] | None:
-    """Return what a function mentions: the names and attributes in its source, the package
-    each global it uses comes from ("tfbasics" for `from tfbasics import gradient`), and the
-    same for the student's own functions it calls, so a helper with the tape in it counts.
-    None when there is no source to read."""
-    seen = set() if seen is None else seen
-    seen.add(function)
+def _own_functions(function: Callable[..., Any], seen: list | None = None) -> list:
+    """Return the function and the student's own functions it calls, directly or not (a
+    helper in the same file, a tf.function's Python function), each once."""
+    seen = [] if seen is None else seen
+    function = getattr(function, "python_function", function)  # a tf.function: its body
+    if function in seen or not inspect.isfunction(function):
+        return seen
+    seen.append(function)
     tree = syntax_tree(function)
-    if tree is None:
-        return None
-    names = _names(tree)
     known = getattr(function, "__globals__", {})
-    for name in list(names):
-        value = known.get(name)
-        origin = getattr(value, "__module__", None) or getattr(value, "__name__", "")
-        if value is not None and isinstance(origin, str) and not inspect.isfunction(value):
-            names.add(origin.split(".")[0])
-        if inspect.isfunction(value) and value not in seen:
-            if value.__module__ == function.__module__:
-                names |= _mentions(value, seen) or set()
-            else:
-                names.add(str(value.__module__).split(".")[0])
-    return names
+    for name in _names(tree) if tree is not None else ():
+        value = getattr(known.get(name), "python_function", known.get(name))
+        if inspect.isfunction(value) and value.__module__ == function.__module__:
+            _own_functions(value, seen)
+    return seen
+
+
+def _mentions(function: Callable[..., Any]) -> set[str] | None:
+    """Return what a function mentions: the names and attributes in its source and in the
+    student's own functions it calls (a helper with the tape in it counts), plus for each
+    global they use its own name and its package ("GradientTape" for `Tape =
+    tf.GradientTape`, "tfbasics" for `from tfbasics import gradient`). None when there is no
+    source to read."""
+    names: set[str] = set()
+    functions = _own_functions(function)
+    trees = [syntax_tree(f) for f in functions]
+    if not functions or trees[0] is None:
+        return None
+    for own, tree in zip(functions, trees, strict=True):
+        mentioned = _names(tree) if tree is not None else set()
+        names |= mentioned
+        known = getattr(own, "__globals__", {})
+        for name in mentioned:
+            value = known.get(name)
+            if value is None or value in functions:
+                continue
+            names.add(str(getattr(value, "__name__", "")).split(".")[-1])
+            origin = getattr(value, "__module__", None) or getattr(value, "__name__", "")
+            names.add(str(origin).split(".")[0])
+    return names - {""}
+
+
+def _numpy_used(function: Callable[..., Any]) -> bool:
+    """Tell whether a function (or a helper of the student's it calls) leaves TF for NumPy:
+    `.numpy()`, or a name that is NumPy or comes from it (np, numpy, `from numpy import
+    subtract`), not TF's own tf.experimental.numpy."""
+    for own in _own_functions(function):
+        tree = syntax_tree(own)
+        if tree is None:
+            continue
+        known = getattr(own, "__globals__", {})
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr == "numpy":
+                return True
+            if isinstance(node, ast.Name) and node.id in known:
+                value = known[node.id]
+                origin = getattr(value, "__module__", None) or getattr(value, "__name__", "")
+                if str(origin).split(".")[0] == "numpy":
+                    return True
+    return False
 
 
 def no_python_loops(function: Callable[..., Any], name: str) -> None:
-    """Raise a Problem when the function loops in Python (for, while, comprehensions, map,
-    filter, calling itself) or leaves TF for NumPy (.numpy(), np.)."""
-    tree = syntax_tree(function)
-    if tree is None:
-        return  # no source to read: nothing to say
-    loops = [node.lineno for node in ast.walk(tree)
-             if isinstance(node, (ast.For, ast.While, ast.ListComp, ast.GeneratorExp,
-                                  ast.DictComp, ast.SetComp))
-             or isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-             and node.func.id in ("map", "filter", function.__name__)]
-    if loops:
-        raise Problem(f"{name} loops in Python (line {min(loops)} of the function): use "
-                      f"TF ops on whole tensors instead, which is the point of the puzzle")
-    if _names(tree) & {"numpy", "np"}:
+    """Raise a Problem when the function (or a helper of the student's it calls) loops in
+    Python (for, while, comprehensions, map, filter, calling itself) or leaves TF for NumPy
+    (.numpy(), np.)."""
+    for own in _own_functions(function):
+        tree = syntax_tree(own)
+        if tree is None:
+            continue  # no source to read: nothing to say
+        loops = [node.lineno for node in ast.walk(tree)
+                 if isinstance(node, (ast.For, ast.While, ast.ListComp, ast.GeneratorExp,
+                                      ast.DictComp, ast.SetComp))
+                 or isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                 and node.func.id in ("map", "filter", own.__name__)]
+        if loops:
+            where = "" if own is function else f" of {own.__name__}, which it calls"
+            raise Problem(f"{name} loops in Python (line {min(loops)} of the function{where}): "
+                          f"use TF ops on whole tensors instead, which is the point of the "
+                          f"puzzle")
+    if _numpy_used(function):
         raise Problem(f"{name} goes through NumPy: do it with TF ops on the tensors, which "
                       f"is the point of the puzzle")
+
+
+def tape_calls(function: Callable[..., Any], *args: Any) -> int:
+    """Call function(*args) and return how many times it asked a tf.GradientTape for a
+    gradient (tape.gradient, .jacobian, .batch_jacobian): a tape that is only mentioned, or
+    made and never asked, counts for nothing. tf.functions run eagerly meanwhile, so their
+    Python runs (and is counted) on every call."""
+    import tensorflow as tf
+
+    names = ("gradient", "jacobian", "batch_jacobian")
+    originals = {name: getattr(tf.GradientTape, name) for name in names}
+    count = [0]
+
+    def counted(original: Callable[..., Any]) -> Callable[..., Any]:
+        def asked(self: Any, *a: Any, **k: Any) -> Any:
+            count[0] += 1
+            return original(self, *a, **k)
+        return asked
+
+    for name, original in originals.items():
+        setattr(tf.GradientTape, name, counted(original))
+    eager = tf.config.functions_run_eagerly()
+    tf.config.run_functions_eagerly(True)  # a tf.function's Python runs, and is counted
+    try:
+        call(function, *args)
+    finally:
+        tf.config.run_functions_eagerly(eager)
+        for name, original in originals.items():
+            setattr(tf.GradientTape, name, original)
+    return count[0]
 
 
 def uses(function: Callable[..., Any], name: str, needed: Sequence[str], what: str) -> None:

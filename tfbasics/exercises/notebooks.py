@@ -8,6 +8,7 @@ and prints the same feedback (there is no time limit: interrupt the kernel to st
 from __future__ import annotations
 
 import ast
+import difflib
 import inspect
 import os
 from pathlib import Path
@@ -24,7 +25,14 @@ def check(name: str, namespace: dict | None = None) -> bool:
 
     if namespace is None:  # the notebook's (or caller's) own names
         namespace = inspect.currentframe().f_back.f_globals
-    exercise = exercises.find(name)
+    try:
+        exercise = exercises.find(name)
+    except LookupError:
+        known = [e.name for e in exercises.catalogue()]
+        close = difflib.get_close_matches(name, known, n=1)
+        print(f"FAIL  {name}: no exercise has that name"
+              + (f" (did you mean {close[0]}?)" if close else ""))
+        return False
     chosen = os.environ.get("TFBASICS_SEED")
     seed = int(chosen) if chosen else int.from_bytes(os.urandom(3), "big")
     feedback = grade_namespace(exercise, namespace, seed)

@@ -30,23 +30,65 @@ def grade_namespace(exercise: Any, namespace: dict, seed: int) -> Any:
     from tfbasics.exercises.grading import Feedback, Problem, describe_error, where
 
     module = exercise.module()
+    rng = np.random.default_rng(seed)
+    drawn = rng.bit_generator.state
     try:
-        feedback = module.grade(namespace, np.random.default_rng(seed))
+        with _as_a_fresh_process():
+            feedback = module.grade(namespace, rng)
     except Problem as problem:
         feedback = Feedback(False, str(problem))
     except SystemExit as error:
         feedback = Feedback(False, _exited(error))
     except Exception as error:  # noqa: BLE001 - the student's answer broke the check
+        said = str(error).strip().splitlines()[0] if str(error).strip() else ""
         feedback = Feedback(False, describe_error(error) if where(error) else
-                            f"the check could not use your answer ({type(error).__name__}: "
-                            f"{str(error).strip().splitlines()[0] if str(error).strip() else ''})")
+                            f"the check itself failed ({type(error).__name__}: {said}): if "
+                            f"your answer does what the task asks, tell your teacher")
     if not isinstance(feedback, Feedback):  # the teacher's grader, not the student, is wrong
         feedback = Feedback(False, f"the check itself failed: grade() of {exercise.name} "
                                    f"returned {feedback!r}, not a Feedback (return "
                                    f"Feedback.ok(), or raise Problem(...) with the diagnosis)")
-    if not feedback.passed and "TFBASICS_SEED" not in feedback.message:  # how to repeat it
+    random = rng.bit_generator.state != drawn  # the check drew random points
+    if not feedback.passed and random and "TFBASICS_SEED" not in feedback.message:
         feedback.message += f" (random points drawn with TFBASICS_SEED={seed})"
     return feedback
+
+
+_PRISTINE: dict = {}
+
+
+def _pristine() -> dict:
+    """Return the grading helpers as the package defines them (taken once, before any
+    student's file runs in this process)."""
+    from tfbasics.exercises import grading
+
+    if not _PRISTINE:
+        _PRISTINE.update(vars(grading))
+    return _PRISTINE
+
+
+@contextlib.contextmanager
+def _as_a_fresh_process() -> Any:
+    """Grade as if in a fresh process: TF's global switches a file or notebook may have set
+    (tf.config.run_functions_eagerly(True), taught in the graphs lesson as a way to debug)
+    are off while the check runs, and restored afterwards; the grading helpers are the
+    package's own, whatever a student's file assigned to them."""
+    import sys
+
+    from tfbasics.exercises import grading
+
+    tf = sys.modules.get("tensorflow")  # not imported: nothing of TF's to reset (and no
+    eager = tf is not None and tf.config.functions_run_eagerly()  # import in a time limit)
+    if tf is not None:
+        tf.config.run_functions_eagerly(False)
+    for name, value in _pristine().items():  # undo what a file assigned over a helper
+        setattr(grading, name, value)
+    sys.modules["tfbasics.exercises.grading"] = grading
+    try:
+        yield
+    finally:
+        if tf is not None:
+            tf.config.run_functions_eagerly(eager)
 
 
 def _exited(error: SystemExit) -> str:
@@ -70,6 +112,7 @@ def grade_file(exercise: Any, path: Path, seed: int) -> dict:
                 "message": f"line {error.lineno}: Python cannot read it ({error.msg}); fix "
                            f"the syntax first"}
     STUDENT_FILE["path"] = str(path)
+    _pristine()  # before the file runs
     namespace = {"__name__": "exercise", "__file__": str(path)}
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):

@@ -83,6 +83,7 @@ def grade(student, rng):
         call,
         require,
         show,
+        tape_calls,
         uses,
     )
 
@@ -161,6 +162,12 @@ def grade(student, rng):
                       f"{show(exact)}, though each step looks right: does train take "
                       f"num_steps steps?")
     uses(train, "train", ["GradientTape"], "records each step's loss on a tf.GradientTape")
+    x = tf.constant(np.linspace(-1.0, 1.0, 8, dtype=np.float32))
+    for steps in (0, 3):  # one tape.gradient per step: num_steps of them, no more, no fewer
+        asked = tape_calls(train, x, 2 * x + 1, steps)
+        if asked != steps:
+            raise Problem(f"train(x, y, {steps}) asked a tape for a gradient {asked} times: "
+                          f"each of the num_steps steps asks once, so {steps} times")
     avoids(train, "train", ["lstsq", "solve", "pinv", "inv"],
            "reaches the fit by gradient descent, not by solving for it")
     return Feedback.ok()

@@ -54,7 +54,15 @@ def grade(student, rng):
     import numpy as np
     import tensorflow as tf
 
-    from tfbasics.exercises.grading import Feedback, Problem, call, compare, require, uses
+    from tfbasics.exercises.grading import (
+        Feedback,
+        Problem,
+        call,
+        compare,
+        require,
+        tape_calls,
+        uses,
+    )
 
     gradients = require(student, "gradients", "gradients(x, w, b)")
     for _ in range(3):
@@ -75,4 +83,8 @@ def grade(student, rng):
         compare(result[0], x.T @ dL_dy, "dL/dw", at, "dL_dw")
         compare(result[1], dL_dy.sum(axis=0), "dL/db", at, "dL_db")
     uses(gradients, "gradients", ["GradientTape"], "records the loss on a tf.GradientTape")
+    if tape_calls(gradients, tf.constant(x, tf.float32), tf.Variable(w, dtype=tf.float32),
+                  tf.Variable(b, dtype=tf.float32)) == 0:
+        raise Problem("the exercise asks that gradients record the loss on a tf.GradientTape "
+                      "and ask it for dL/dw and dL/db; yours never asks a tape")
     return Feedback.ok()

@@ -133,7 +133,8 @@ def grade(student, rng):
             (whole / 2, "it is half the whole batch's: the replicas' shares already add up to "
              "the mean, so averaging them halves it"),
             ((own[0] + own[1]) / 2, "averaging the replicas' own means weighs the examples of "
-             "the smaller replica more: divide each replica's sum by the global batch size"),
+             "the smaller replica more, where each example of the batch should count the "
+             "same"),
             (whole * size, f"it is {size} times the whole batch's: the squared errors are "
              f"summed but never divided by the global batch size"),
             (-whole, "it points the opposite way to the whole batch's gradient"),

@@ -66,6 +66,7 @@ def grade(student, rng):
         compare,
         points,
         require,
+        tape_calls,
         uses,
     )
 
@@ -88,4 +89,8 @@ def grade(student, rng):
                           f"number per element of w, not every pair of elements")
         compare(H, expected, "the Hessian", at, "H")
     uses(hessian, "hessian", ["GradientTape"], "computes it with nested tf.GradientTape blocks")
+    if tape_calls(hessian, tf.Variable(w), tf.constant(A)) < 2:  # the gradient, then its
+        raise Problem("the exercise asks that hessian compute it with nested "  # Jacobian
+                      "tf.GradientTape blocks, each asked once; yours asks a tape fewer times "
+                      "(a closed form beside an unused tape?)")
     return Feedback.ok()

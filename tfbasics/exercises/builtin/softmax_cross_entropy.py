@@ -57,6 +57,7 @@ def grade(student, rng):
         Feedback,
         Problem,
         at_point,
+        avoids,
         grade_formula,
         points,
         require,
@@ -82,4 +83,8 @@ def grade(student, rng):
             message = str(problem)
             before, after = f"at {at_point(['z'], [z])}", f"at {at_point(['z', 'y'], [z, y])}"
             raise Problem(message.replace(before, after, 1)) from None
+    avoids(formula, "dL_dz", ["GradientTape", "ForwardAccumulator", "jacobian", "tfbasics",
+                              "compute_gradient"],
+           "is your own derivation: the check compares it with TF's tape, so it cannot ask a "
+           "tape for the answer")
     return Feedback.ok()
