@@ -92,8 +92,10 @@ def test_batch_jacobians():
     full_shape, off_zero, shape, blocks, summed = values(lesson.batch_jacobian)
     assert full_shape == [7, 6, 7, 5] and shape == [7, 6, 5] and off_zero == 0.0
     np.testing.assert_allclose(summed, blocks, rtol=1e-5, atol=1e-6)
-    nonzero, still_shape = values(lesson.batch_norm_breaks_independence)
-    assert nonzero is True and still_shape == [7, 6, 5]
+    nonzero, still_shape, summed_first, not_diagonal = values(
+        lesson.batch_norm_breaks_independence)
+    assert nonzero is True and still_shape == [7, 6, 5] and not_diagonal is True
+    assert np.asarray(summed_first).shape == (7, 6, 5)
 
 
 def test_batch_jacobian_patches_layout():

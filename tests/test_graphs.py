@@ -74,11 +74,9 @@ def test_print_tf_print_and_the_eager_switch():
     errors, python_prints, tf_prints = computed_by_name(graphs.python_print_runs_once).values()
     np.testing.assert_allclose([float(e) for e in errors], [24.5] * 3)  # (9 + 49 + 36 + 4) / 4
     assert (python_prints, tf_prints) == (1, 3)  # the guide: printed once in three calls
-    eagerly, as_graph, errors, restored = computed_by_name(
-        graphs.run_functions_eagerly_to_debug).values()
+    eagerly, as_graph, errors = computed_by_name(graphs.run_functions_eagerly_to_debug).values()
     assert (eagerly, as_graph) == (3, 1)  # the guide: three prints with the switch on
     np.testing.assert_allclose([float(e) for e in errors], [24.5] * 6)
-    assert restored is False
 
 
 def test_non_strict_execution():

@@ -1,10 +1,12 @@
 """The runner as a student runs it: `python -m tfbasics.lessons`, in a subprocess or in-process."""
 
+import ast
 import io
 import json
 import re
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -113,12 +115,27 @@ def test_every_line_fits_the_width(columns, monkeypatch, capsys):
     assert len(lines) > 100
     too_long = [line for line in lines if len(line) > columns]
     assert too_long == []
-    # a long code line breaks (at a space where it can), its continuation indented 4 more:
-    # not a character of the code is lost
-    flat = "".join("".join(lines).split())
+    # every example's code is shown, each line fitted (what it still is: the test below)
+    shown = "".join("".join(lines).split())
     for example in lessons.outline("autodiff").examples:  # figures are off in this run
-        assert example.figure or "".join(example.code.split()) in flat, example.name
+        first = "".join(example.code.splitlines()[0].split())
+        assert example.figure or first[:20] in shown, example.name
     assert all(line == line.rstrip() for line in lines)  # no padding to the width
+
+
+@pytest.mark.parametrize("columns", [80, 100])
+def test_code_fitted_to_the_width_is_still_the_same_python(columns):
+    # broken inside brackets, with a backslash, or a string split in two literals: what a
+    # student copies from an 80-column terminal parses to the very same program
+    from tfbasics.lessons.report import _code
+
+    for name in COURSE:
+        for example in lessons.outline(name).examples:
+            shown = _code(example.code, columns).plain
+            assert max(len(line) for line in shown.splitlines()) <= columns
+            source = textwrap.dedent(example.code)
+            assert ast.dump(ast.parse(textwrap.dedent(shown))) == ast.dump(ast.parse(source)), \
+                (name, example.name)
 
 
 class Terminal(io.StringIO):

@@ -401,8 +401,10 @@ def batch_jacobian() -> list[Check]:
 
     The full Jacobian of y (batch, outs) with respect to x (batch, ins) has shape (7, 6, 7, 5),
     but every block between two different examples is zero. `batch_jacobian` computes only the
-    (7, 6, 5) diagonal blocks, which equal the full Jacobian summed over its second batch axis.
-    Through two elu layers each block is diag(elu'(z2))·W2ᵀ·diag(elu'(z1))·W1ᵀ.
+    (7, 6, 5) diagonal blocks: it differentiates each output feature summed over the batch,
+    which is the full Jacobian summed over its first batch axis (the outputs' examples), and
+    where the other blocks are zero that sum is the diagonal block. Through two elu layers
+    each block is diag(elu'(z2))·W2ᵀ·diag(elu'(z1))·W1ᵀ.
     """
     x = tf.random.stateless_normal([7, 5], seed=[5, 6])
     layer1 = keras.layers.Dense(8, activation=tf.nn.elu,
@@ -427,8 +429,8 @@ def batch_jacobian() -> list[Check]:
         check_close("batch_jacobian has shape (batch, outs, ins)", jb.shape.as_list(),
                     [7, 6, 5]),
         check_close("each block is diag(elu'(z2))·W2ᵀ·diag(elu'(z1))·W1ᵀ", jb, blocks),
-        check_close("and equals the full Jacobian summed over its second batch axis",
-                    tf.reduce_sum(j, axis=2), blocks),
+        check_close("and equals the full Jacobian summed over its first batch axis",
+                    tf.transpose(tf.reduce_sum(j, axis=0), [1, 0, 2]), blocks),
     ]
 
 
@@ -468,7 +470,9 @@ def batch_norm_breaks_independence() -> list[Check]:
 
     It normalises each feature across the batch, so every example's output depends on every
     input, and the off-diagonal blocks are no longer zero. `batch_jacobian` checks only that
-    the first axes match, and still returns a (7, 6, 5) result whose meaning is unclear.
+    the first axes match, and still returns a (7, 6, 5) result: the full Jacobian summed over
+    its first batch axis, how each example's input moves the whole batch's outputs, which is
+    not any example's own derivative.
     """
     x = tf.random.stateless_normal([7, 5], seed=[5, 6])
     layer1 = keras.layers.Dense(8, activation=tf.nn.elu,
@@ -488,6 +492,12 @@ def batch_norm_breaks_independence() -> list[Check]:
                     note=f"largest off-diagonal entry {np.abs(off_diagonal).max():.3f}"),
         check_close("batch_jacobian still returns shape (7, 6, 5)", jb.shape.as_list(),
                     [7, 6, 5]),
+        check_close("it is the full Jacobian summed over its first batch axis", jb,
+                    tf.transpose(tf.reduce_sum(j, axis=0), [1, 0, 2]).numpy(), rtol=1e-4,
+                    atol=1e-5),
+        check_close("which is not the diagonal blocks, each example's own derivative",
+                    bool(np.abs(jb.numpy() - np.einsum("bobi->boi", j.numpy())).max() > 1e-3),
+                    True),
     ]
 
 
@@ -591,7 +601,8 @@ def hessian_of_six_variables() -> list[Check]:
 def plot_hessian_heat_map(figures_dir: Path) -> Path:
     """Draw that Hessian as a heat map: the coupling between each pair of variables.
 
-    Red is positive, blue negative; the diagonal carries A's entries minus sin(w).
+    The colours are centred on 0: red is positive and blue would be negative (this Hessian
+    has no negative entry); the diagonal carries A's entries minus sin(w).
     """
     H = hessian_of_quadratic_plus_sine(tf.Variable(tf.linspace(-1.5, 1.5, 6)))
     return plot_matrix(H, path=Path(figures_dir) / "advanced_autodiff_hessian.png",

@@ -359,8 +359,9 @@ def control_flow() -> list[Check]:
     """Python `if` and `while` just decide which operations the tape records.
 
     Here x > 0, so the tape records `result = v0` and never sees v1: dv0 is 1, dv1 is None.
-    The condition itself is not differentiable, so x gets no gradient either, though it was
-    watched: a comparison has no slope.
+    x gets no gradient either, though it was watched: it only chose, through a Python `if`,
+    which operation ran, and no operation the tape recorded used it (a comparison has no
+    gradient in any case).
     """
     x = tf.constant(1.0)
     v0 = tf.Variable(2.0)

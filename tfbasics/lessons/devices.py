@@ -143,24 +143,23 @@ def memory_growth() -> list[Check]:
     `tf.config.experimental.set_memory_growth(gpu, True)` applies to GPUs only, and only
     before TF starts them: later it raises `RuntimeError`, and a GPU split into logical devices
     (the guide's other way to limit memory) refuses it with `ValueError`. On a GPU machine the
-    example shows that, this late in the course, the call raises. Here TF sees no GPU to set
-    it on, and the CPU refuses it with `ValueError`; TF's message names the first rule it
-    checks, that `configure()` split the CPU into logical devices.
+    example shows that, this late in the course, the call raises. Without a GPU there is
+    nothing for it to act on, and the example can show only that the CPU refuses it with
+    `ValueError` (TF's message names the first rule it checks: `configure()` split the CPU
+    into logical devices); what memory growth does needs a GPU to see.
     """
     gpus = tf.config.get_visible_devices("GPU")
     cpu = tf.config.list_physical_devices("CPU")[0]
+    checks = [check_raises("set_memory_growth on the CPU raises ValueError",
+                           lambda: tf.config.experimental.set_memory_growth(cpu, True),
+                           ValueError)]
     if gpus:  # TF started its GPUs when the course began: too late to change them
         split = tf.config.get_logical_device_configuration(gpus[0]) is not None
-        gpu_check = check_raises("set_memory_growth on a GPU TF has started raises",
-                                 lambda: tf.config.experimental.set_memory_growth(gpus[0], True),
-                                 ValueError if split else RuntimeError)
-    else:
-        gpu_check = check_close("no GPU to set memory growth on", [g.name for g in gpus], [])
-    return [
-        gpu_check,
-        check_raises("set_memory_growth on the CPU raises ValueError",
-                     lambda: tf.config.experimental.set_memory_growth(cpu, True), ValueError),
-    ]
+        checks.append(check_raises(
+            "set_memory_growth on a GPU TF has started raises",
+            lambda: tf.config.experimental.set_memory_growth(gpus[0], True),
+            ValueError if split else RuntimeError))
+    return checks
 
 
 def soft_device_placement() -> list[Check]:

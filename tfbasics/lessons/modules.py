@@ -548,8 +548,9 @@ def keras_tracks_add_weight_only() -> list[Check]:
     """Keras 3 differs from the guide: a raw `tf.Variable` set on a Layer is not tracked.
 
     The guide's `MyDense` sets `tf.Variable`s as attributes and Keras 2 found them; a Keras 3
-    layer lists only the weights made with `add_weight`, so `fit` would never train a raw
-    variable. A Keras 3 Layer is not a `tf.Module` either.
+    layer tracks Keras's own variables (those `add_weight` makes, or a `keras.Variable`
+    attribute) and not a raw `tf.Variable`, so `fit` would never train one. A Keras 3 Layer
+    is not a `tf.Module` either.
     """
     raw, quadratic = RawVariableLayer(), Quadratic()
     raw(tf.constant([1.0]))

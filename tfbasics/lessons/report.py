@@ -8,6 +8,7 @@ line fitted to the width); `to_json` gives the runner's `--json` document; `show
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import re
@@ -103,7 +104,8 @@ def to_json(results: list[LessonResult], header: dict) -> dict:
     """Return the whole run as the runner's JSON document.
 
     Per lesson: its checks (each naming its example), its figures, the first error, and (new)
-    `examples`, one entry per example run with its name, error and figure.
+    `examples`, one entry per example run with its name, error and figure. `errors` counts
+    the lessons with an error, `example_errors` (new) the examples that raised.
     """
     return {
         **header,
@@ -125,6 +127,8 @@ def to_json(results: list[LessonResult], header: dict) -> dict:
         "passed": sum(result.passed for result in results),
         "failed": sum(result.failed for result in results),
         "errors": sum(result.error is not None for result in results),
+        "example_errors": sum(section.error is not None for result in results
+                              for section in result.sections),
     }
 
 
@@ -174,10 +178,96 @@ def _pad(renderable: Any, pad: tuple[int, int, int, int]) -> Any:
     return Padding(renderable, pad, expand=False)
 
 
+def _break_points(code: str) -> dict[int, list[tuple[int, str]]]:
+    """Return, per line of Python source (0-based), where it may break and stay Python:
+    before a token inside brackets ("implicit"), before a token outside them with a
+    backslash ("backslash"), or at a space inside a comment ("comment", the rest a comment
+    of its own). Never inside a string. Empty when the source does not tokenize."""
+    import tokenize
+
+    points: dict[int, list[tuple[int, str]]] = {}
+    depth = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            row, col = token.start[0] - 1, token.start[1]
+            if token.type == tokenize.COMMENT:
+                points.setdefault(row, []).extend(
+                    (col + k, "comment") for k, c in enumerate(token.string) if c == " ")
+                continue
+            if token.type in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
+                              tokenize.ENDMARKER):
+                continue
+            opening = re.match(r"[A-Za-z]*(['\"])", token.string)
+            if (token.type == tokenize.STRING and token.start[0] == token.end[0] and opening
+                    and not token.string.startswith(opening.group(0) + opening.group(1) * 2)):
+                # a string on one line splits in two literals side by side, which Python
+                # joins: "a b" → "a " "b" (inside brackets, or with a backslash)
+                where = "in" if depth > 0 else "out"
+                text, head = token.string, opening.group(0)
+                points.setdefault(row, []).extend(
+                    (col + k + 1, f"string {where} {head}")
+                    for k, c in enumerate(text[:-1]) if c == " " and k >= len(head) and (
+                        "f" not in head.lower() or text[:k].count("{") == text[:k].count("}")))
+            if col > 0:  # before this token: inside brackets, or not
+                points.setdefault(row, []).append((col, "implicit" if depth > 0 else
+                                                   "backslash"))
+            if token.type == tokenize.OP and token.string in "([{":
+                depth += 1
+            elif token.type == tokenize.OP and token.string in ")]}":
+                depth -= 1
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return {}
+    return points
+
+
+def _pieces(plain: str, points: list[tuple[int, str]], room: int) -> list[tuple]:
+    """Split one line into (start, end, prefix, suffix, lead) pieces that fit `room`: the
+    first as it is, each continuation indented 4 more than the line, a comment's
+    continuation starting "# ", a break outside brackets ending in a backslash."""
+    indent = len(plain) - len(plain.lstrip(" "))
+    pieces, start, prefix, lead = [], 0, "", 0
+    while True:
+        if lead + len(prefix) + len(plain) - start <= room:
+            pieces.append((start, len(plain), prefix, "", lead))
+            return pieces
+        fits = [(col, kind) for col, kind in points
+                if start + 1 <= col and plain[start:col].strip()
+                and lead + len(prefix) + len(plain[start:col] if kind.startswith("string")
+                                             else plain[start:col].rstrip())
+                + len(_ending(kind)) <= room]
+        spaced = [(col, kind) for col, kind in fits if plain[col - 1] == " "]
+        if spaced or fits:  # after a space where it can, as a person would break it
+            cut, kind = max(spaced or fits)
+        else:  # nothing Python allows fits: break at a space (or in a word) to stay in room
+            limit = max(start + room - lead - len(prefix), start + 1)
+            cut = plain.rfind(" ", start + 1, limit + 1)
+            cut, kind = (cut if cut > start else limit), "text"
+        pieces.append((start, cut, prefix, _ending(kind), lead))
+        if not kind.startswith("string"):
+            cut += len(plain[cut:]) - len(plain[cut:].lstrip(" "))
+        start = cut
+        prefix = ("# " if kind == "comment" else kind.split()[-1] if kind.startswith("string")
+                  else "")
+        lead = indent + 4
+
+
+def _ending(kind: str) -> str:
+    """Return what ends a piece broken at a point of this kind: a backslash outside brackets,
+    the string's quote where a string splits (and a backslash outside brackets)."""
+    if kind == "backslash":
+        return " \\"
+    if kind.startswith("string"):
+        _, where, opening = kind.split()
+        return opening[-1] + (" \\" if where == "out" else "")
+    return ""
+
+
 def _code(code: str, width: int) -> Any:
     """Return Python source as rich Text, indented 4, highlighted (plain when colours are
-    off) and fitted to `width`: a line too long breaks at a space, and its continuation is
-    indented 4 more than the line, as Python's own continuation lines are."""
+    off) and fitted to `width`: a line too long breaks where Python allows it (inside
+    brackets, or with a backslash; a comment goes on as a comment, a string as two literals
+    side by side), its continuation indented 4 more than the line, so what is shown is still
+    Python (from 80 columns up; narrower, a piece nothing can split breaks where it must)."""
     from rich.syntax import Syntax
     from rich.text import Text
 
@@ -185,23 +275,14 @@ def _code(code: str, width: int) -> Any:
     text.rstrip()
     out = Text()
     room = max(width - 4, 24)
-    for line in text.split("\n"):
-        indent = len(line.plain) - len(line.plain.lstrip(" "))
-        if len(line.plain) > room and indent > room // 2:  # a deep continuation line
-            line, indent = Text(" " * (room // 2)) + line[indent:], room // 2
-        lead = indent
-        while len(line.plain) > room:  # break at the last space that leaves a line in room
-            cut = line.plain.rfind(" ", lead + 1, room + 1)
-            cut = cut if cut > lead else room  # no space to break at: break in the word
-            head, line = line[:cut], line[cut:]
-            head.rstrip()
-            out.append_text(Text("    ") + head)
+    points = _break_points(code)
+    for row, line in enumerate(text.split("\n")):
+        for start, end, prefix, suffix, lead in _pieces(line.plain, points.get(row, []), room):
+            piece = line[start:end]
+            if not suffix.startswith(("'", '"')):  # a split string keeps its space
+                piece.rstrip()
+            out.append_text(Text("    " + " " * lead + prefix) + piece + Text(suffix))
             out.append("\n")
-            line = line[len(line.plain) - len(line.plain.lstrip(" ")):]
-            lead = indent + 4
-            line = Text(" " * lead) + line
-        out.append_text(Text("    ") + line)
-        out.append("\n")
     out.rstrip()
     return out
 
