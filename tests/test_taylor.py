@@ -65,3 +65,16 @@ def test_plots(tmp_path):
     with pytest.raises(TypeError, match="gradients must be a dict"):
         plot_taylor(lambda w: w**2, 1.0, gradients=[2.0], path=tmp_path / "x.png")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["step.png", "taylor.png"]
+
+
+def test_a_gradient_orthogonal_to_the_random_directions_is_still_caught():
+    # f = Σ (w[:, 0] - w[:, 1])² at w = [[.5, -.5], [.5, -.5]]: its gradient (2, -2, 2, -2)
+    # (by hand) is orthogonal to the three random sign directions for 4 elements, so only
+    # the axes can tell 0 or -g from g
+    w = np.array([[0.5, -0.5], [0.5, -0.5]])
+    f = lambda v: tf.reduce_sum((v[:, 0] - v[:, 1]) ** 2)  # noqa: E731
+    right = np.array([[2.0, -2.0], [2.0, -2.0]])
+    assert taylor_test(f, w, gradient=right).passed
+    for wrong in (np.zeros((2, 2)), -right):
+        test = taylor_test(f, w, gradient=wrong)
+        assert not test.passed and abs(test.order - 1.0) < 0.1, test
