@@ -123,14 +123,3 @@ def test_taylor_and_steps():
     right, wrong, helper = values(lesson.taylor_test_tells_right_from_wrong)
     assert abs(right - 2.0) < 0.05 and abs(wrong - 1.0) < 0.05 and abs(helper - 1.0) < 0.05
     assert values(lesson.why_the_step_is_eps_cube_root) == [True, True, [True, True]]
-
-
-def test_figures(tmp_path):
-    names = []
-    for example in lesson.EXAMPLES:
-        if example.__code__.co_varnames[:example.__code__.co_argcount] == ("figures_dir",):
-            path = example(tmp_path)
-            assert path.parent == tmp_path and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-            names.append(path.name)
-    assert sorted(names) == sorted(p.name for p in tmp_path.iterdir())
-    assert len(names) == 6

@@ -143,12 +143,3 @@ def test_no_gradient_registered_and_zeros():
 def test_keras_today():
     assert list(computed_by_name(autodiff.keras_today).values()) == [
         "3", "tensorflow", True, [False, True]]
-
-
-def test_figures(tmp_path):
-    for example, name in ((autodiff.plot_sigmoid_and_its_slope, "autodiff_sigmoid.png"),
-                          (autodiff.plot_tanh_sensitivity, "autodiff_tanh.png")):
-        path = example(tmp_path)
-        assert path == tmp_path / name and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["autodiff_sigmoid.png",
-                                                          "autodiff_tanh.png"]

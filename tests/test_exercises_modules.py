@@ -182,7 +182,8 @@ def test_a_hard_coded_checkpoint_path_fails():
 
 
 def test_fit_a_line_takes_num_steps_steps():
-    # 5000 steps whatever num_steps says: the fit is right, the task is not done
-    ignored = with_body("fit_a_line", "for _ in range(num_steps):", "for _ in range(5000):")
-    assert "train(x, y, 0) asked a tape for a gradient 5000 times" in failure("fit_a_line",
+    # 400 steps whatever num_steps says (the 200 the check asks for converge, so 400 do):
+    # the fit is right, the task is not done
+    ignored = with_body("fit_a_line", "for _ in range(num_steps):", "for _ in range(400):")
+    assert "train(x, y, 0) asked a tape for a gradient 400 times" in failure("fit_a_line",
                                                                               ignored)

@@ -155,18 +155,6 @@ def test_files_go_to_temporary_folders_and_are_removed(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_figures(tmp_path):
-    names = {modules.plot_the_fit: "modules_fit.png", modules.plot_the_loss: "modules_loss.png",
-             modules.plot_before_and_after_training: "modules_mini_batch_fit.png",
-             modules.plot_the_loss_per_epoch: "modules_mini_batch_loss.png",
-             modules.plot_the_keras_loss: "modules_keras_loss.png"}
-    for example, name in names.items():
-        path = example(tmp_path)
-        data = path.read_bytes()
-        assert path == tmp_path / name and data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names.values())
-
-
 def test_cached_fits_match_the_examples():
     untrained, quad_model, losses = modules.mini_batch_fit()
     assert untrained.shape == (201,) and len(losses) == 100

@@ -122,7 +122,6 @@ class _Problem:
     atol: np.ndarray  # per coordinate: a user's atol, or its rounding (see _rounding)
     mode: str
     f0: float = 0.0  # Re Σ f(w) in finite differences' dtype
-    w_tf: tf.Tensor | None = None  # the point in TF, in finite differences' dtype
     scale_tf: tf.Tensor | None = None  # max(1, |w|) in TF
     random: dict[int, np.ndarray] = field(default_factory=dict)  # random directions' signs
     sizes: dict[str, float] = field(default_factory=dict)  # errors along random u
@@ -280,6 +279,9 @@ def _wide(f: Callable[..., Any], sources: list, live: list[int], f_value: float,
     size = abs(value) + float(np.abs(w) @ np.abs(g_wide))
     if not np.all(np.isfinite(g_wide)) or abs(value - f_value) > 256 * eps * size:
         return nothing
+    if np.all(4 * np.abs(tape - g_wide) <= 1024 * eps * (abs(f_value) + float(
+            np.abs(w) @ np.abs(g_wide)))):  # within _rounding's cap already: reach is moot
+        return wide, value, g_wide, np.zeros_like(g_wide)
     # Move every element of w by a relative r (random signs): the gradient moves by H·δw,
     # and by eps/r of that when w (and f's constants near it) round to the dtype.
     r = float(np.sqrt(np.finfo(np.float64).eps))
@@ -540,17 +542,19 @@ def _row_tf(problem: _Problem, direction: int, dtype: tf.DType) -> tf.Tensor:
     return tf.cast(tf.where(signs, problem.scale_tf, -problem.scale_tf), dtype)
 
 
-def _moved(problem: _Problem, direction: int, delta: float) -> tf.Tensor:
-    """Return w moved by delta along a direction, in finite differences' dtype (in TF)."""
-    real = problem.fd_dtype.real_dtype
-    if problem.w_tf is None:
-        problem.w_tf = tf.constant(problem.w, real)
-    if direction < 0:
-        return problem.w_tf + tf.constant(delta, real) * _row_tf(problem, direction, real)
-    # On an axis, round the moved element as NumPy does, so the step taken is known exactly.
-    moved = np.asarray(problem.w[direction] + delta).astype(real.as_numpy_dtype)
-    return tf.tensor_scatter_nd_update(problem.w_tf, [[int(direction)]],
-                                       tf.constant([moved], real))
+def _points(problem: _Problem, directions: np.ndarray, deltas: np.ndarray) -> tf.Tensor:
+    """Return w moved by deltas[k] along directions[k], one row each, in finite differences'
+    dtype (built in NumPy and handed to TF at once: an op per point cost more than f itself
+    for a small w)."""
+    real = problem.fd_dtype.real_dtype.as_numpy_dtype
+    base = problem.w.astype(real)
+    block = np.tile(base, (len(directions), 1))
+    for k, (direction, delta) in enumerate(zip(directions, deltas, strict=True)):
+        if direction >= 0:  # rounded as NumPy rounds it, so the step taken is known exactly
+            block[k, direction] = np.asarray(problem.w[direction] + delta).astype(real)
+        else:
+            block[k] = base + real(delta) * _row(problem, int(direction)).astype(real)
+    return tf.constant(block)
 
 
 def _project(problem: _Problem, vector: np.ndarray, directions: np.ndarray) -> np.ndarray:
@@ -596,14 +600,17 @@ def _split(problem: _Problem, vector: tf.Tensor, dtype: tf.DType) -> list[tf.Ten
     return out
 
 
-def _batched(function: Callable[[tf.Tensor], tf.Tensor], rows: list[tf.Tensor]) -> np.ndarray:
-    """Apply `function` to each row: one vectorised call for many rows, else a loop."""
+def _batched(function: Callable[[tf.Tensor], tf.Tensor],
+             rows: list[tf.Tensor] | tf.Tensor) -> np.ndarray:
+    """Apply `function` to each row (a list of vectors, or the rows of a matrix): one
+    vectorised call for many rows, else a loop."""
     if len(rows) >= _VECTORISE_FROM:  # tracing for tf.vectorized_map costs tens of ms
         logger = tf.get_logger()
         level = logger.level
         logger.setLevel("ERROR")  # each check traces anew, and TF would warn of retracing
         try:
-            return np.asarray(tf.vectorized_map(function, tf.stack(rows)).numpy(),
+            block = rows if isinstance(rows, tf.Tensor) else tf.stack(rows)
+            return np.asarray(tf.vectorized_map(function, block).numpy(),
                               dtype=np.float64)
         except Exception:  # noqa: BLE001 - an op without a vectorised rule: loop instead
             pass
@@ -719,12 +726,13 @@ def _differences(problem: _Problem, directions: np.ndarray, steps: np.ndarray) -
     real = problem.fd_dtype.real_dtype.as_numpy_dtype
     count = len(directions)
 
-    def points(rows: slice) -> list[tf.Tensor]:  # offset by offset, direction by direction
-        return [_moved(problem, directions[k], _OFFSETS[o] * steps[k])
-                for o, k in (divmod(j, count) for j in range(rows.start, rows.stop))]
+    def points(rows: slice) -> tf.Tensor:  # direction by direction
+        pairs = [divmod(j, 4) for j in range(rows.start, rows.stop)]
+        return _points(problem, np.array([directions[k] for k, _ in pairs]),
+                       np.array([_OFFSETS[o] * steps[k] for k, o in pairs]))
 
     values = _evaluate(problem, 4 * count, points)
-    f0, (fp1, fm1, fp2, fm2) = problem.f0, values.reshape(4, count)
+    f0, (fp1, fm1, fp2, fm2) = problem.f0, values.reshape(count, 4).T
     # The steps the dtype could represent: exact on an axis, nominal along a random u.
     taken = np.abs(_OFFSETS)[:, None] * steps[None, :]
     axis = directions >= 0
@@ -832,11 +840,14 @@ def _finite_difference_leg(problem: _Problem, directions: np.ndarray,
                 value[k], error[k], used[k] = found["value"][j], found["error"][j], level
                 curvature[k], rounding[k] = abs(gap[j]) / steps[j], found["rounding"][j]
             settled = error[k] <= 1e-3 * (abs(value[k]) + magnitude[k])
+            # A 16× smaller step multiplies rounding by 16: where rounding is most of the
+            # error already, it cannot help (stepping up, below, may).
+            rounded = found["finite"][j] and 2 * found["rounding"][j] >= found["error"][j]
             can_judge = 64 * found["rounding"][j] * 16 < abs(gap0[k])
             keep.append(
                 (candidate[k] and can_judge and steps[j] / 16 > smallest[k])
                 or (finest and not converged[k] and fine and steps[j] / 16 > smallest[k])
-                or (not finest and not settled
+                or (not finest and not settled and not rounded
                     and level + 1 < max(_FD_LEVELS, first_level[k] + 2)))
         todo, level = todo[np.array(keep, bool)], level + 1
     stepped = np.zeros(count, bool)
@@ -902,7 +913,8 @@ def _step_up(problem: _Problem, directions: np.ndarray, base: np.ndarray, smooth
         value[done] = found["value"][settled]
         error[done] = np.maximum(found["error"], change)[settled]
         stepped[done] = True
-        keep = found["finite"] & ~settled
+        # A larger step whose estimate got worse met f's curvature: larger ones only get worse.
+        keep = found["finite"] & ~settled & (found["error"] < previous_error)
         coarse, previous, previous_error = (coarse[keep], found["value"][keep],
                                             found["error"][keep])
     return stepped
@@ -916,11 +928,12 @@ def _one_sided(problem: _Problem, directions: np.ndarray) -> tuple:
     count = len(directions)
     offsets = np.array([-1.0, -2.0, -4.0, 1.0, 2.0, 4.0])
 
-    def points(rows: slice) -> list[tf.Tensor]:
-        return [_moved(problem, directions[k], offsets[o] * steps[k])
-                for o, k in (divmod(j, count) for j in range(rows.start, rows.stop))]
+    def points(rows: slice) -> tf.Tensor:  # direction by direction
+        pairs = [divmod(j, 6) for j in range(rows.start, rows.stop)]
+        return _points(problem, np.array([directions[k] for k, _ in pairs]),
+                       np.array([offsets[o] * steps[k] for k, o in pairs]))
 
-    values = _evaluate(problem, 6 * count, points).reshape(6, count)
+    values = _evaluate(problem, 6 * count, points).reshape(count, 6).T
     eps = float(np.finfo(problem.fd_dtype.real_dtype.as_numpy_dtype).eps)
     rounding = 2 * eps * np.max(np.abs(np.vstack([values, [problem.f0] * count])), axis=0) / steps
     out = []

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from tfbasics.gradcheck import _evaluate, _moved, _prepare, _project
+from tfbasics.gradcheck import _evaluate, _points, _prepare, _project
 
 _STEPS = 39  # h = 2^-2 ... 2^-40 (times the direction's scale), down to rounding noise
 _CLEAN = 100  # a remainder counts when it is this many times f's rounding noise
@@ -94,8 +94,8 @@ def taylor_test(f: Callable[..., Any], *args: Any, gradient: Any = None,
     axes = tuple(range(problem.n)) if problem.n <= _AXES_UP_TO else ()
     for direction in _DIRECTIONS + axes:  # seeded random directions, and each axis if few
         slope = float(_project(problem, g, np.array([direction]))[0])
-        values = _evaluate(problem, _STEPS, lambda rows, d=direction: [
-            _moved(problem, d, steps[k]) for k in range(rows.start, rows.stop)])
+        values = _evaluate(problem, _STEPS, lambda rows, d=direction: _points(
+            problem, np.full(rows.stop - rows.start, d), steps[rows]))
         remainders = np.abs(values - problem.f0 - steps * slope)
         noise = eps * max(abs(problem.f0), float(np.max(np.abs(values), initial=0.0)))
         slack = 8 * own_eps * float(_project(problem, np.abs(g), np.array([direction]))[0])
