@@ -8,6 +8,7 @@ Writes bench/RESULTS.md with the machine's details. No test asserts any of these
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -39,12 +40,24 @@ def interleaved(cases: dict[str, Callable[[], object]], rounds: int,
 def run_process(command: list[str], cwd: Path) -> tuple[float, int]:
     """Run a command; return (wall seconds, peak RSS in KiB of it and its waited children)."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(command)} failed")
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            said = []
+            for file in (out, err):  # what it said last, on either stream
+                file.seek(0)
+                text = file.read().decode(errors="replace")
+                try:  # a --json run: its failing checks and errors
+                    document = json.loads(text)
+                    said += [f"{lesson['name']}: {check['name']}: {check.get('note', '')}"
+                             for lesson in document["lessons"] for check in lesson["checks"]
+                             if not check["passed"]]
+                    said += [json.dumps(error) for error in document.get("errors", [])]
+                except (ValueError, KeyError, TypeError):
+                    said += text.splitlines()[-15:]
+            raise RuntimeError(f"{' '.join(command)} failed:\n" + "\n".join(said))
     return elapsed, usage.ru_maxrss
 
 

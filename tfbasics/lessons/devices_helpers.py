@@ -56,11 +56,17 @@ def _spawn(mode: str, env: dict[str, str] | None = None) -> _Helper:
     return helper
 
 
-def _free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def _free_ports(count: int) -> list[int]:
+    """Return `count` different TCP ports on 127.0.0.1 that nothing listens on right now
+    (each probe stays open until all are chosen, so no port is handed out twice)."""
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
 
 
 def _start_placement() -> list[_Helper]:
@@ -70,7 +76,7 @@ def _start_placement() -> list[_Helper]:
 
 def _start_workers() -> list[_Helper]:
     """Start two worker processes that form one cluster on 127.0.0.1 (through TF_CONFIG)."""
-    cluster = {"worker": [f"127.0.0.1:{_free_port()}", f"127.0.0.1:{_free_port()}"]}
+    cluster = {"worker": [f"127.0.0.1:{port}" for port in _free_ports(2)]}
     return [_spawn("worker", {"TF_CONFIG": json.dumps(
         {"cluster": cluster, "task": {"type": "worker", "index": index}})})
         for index in range(2)]
