@@ -557,6 +557,17 @@ def _points(problem: _Problem, directions: np.ndarray, deltas: np.ndarray) -> tf
     return tf.constant(block)
 
 
+def _offset_points(problem: _Problem, directions: np.ndarray, offsets: np.ndarray,
+                   steps: np.ndarray) -> Callable[[slice], tf.Tensor]:
+    """Return `points` for _evaluate: point j is w moved by offsets[o]·steps[k] along
+    directions[k], where j = k·len(offsets) + o (direction by direction)."""
+    def points(rows: slice) -> tf.Tensor:
+        pairs = [divmod(j, len(offsets)) for j in range(rows.start, rows.stop)]
+        return _points(problem, np.array([directions[k] for k, _ in pairs]),
+                       np.array([offsets[o] * steps[k] for k, o in pairs]))
+    return points
+
+
 def _project(problem: _Problem, vector: np.ndarray, directions: np.ndarray) -> np.ndarray:
     """Return uᵀ·vector for each direction u."""
     return np.array([vector[d] if d >= 0 else problem.scale @ np.where(
@@ -725,13 +736,7 @@ def _differences(problem: _Problem, directions: np.ndarray, steps: np.ndarray) -
     """Evaluate f at w ± h·u and w ± 2h·u; return the slopes and their error estimates."""
     real = problem.fd_dtype.real_dtype.as_numpy_dtype
     count = len(directions)
-
-    def points(rows: slice) -> tf.Tensor:  # direction by direction
-        pairs = [divmod(j, 4) for j in range(rows.start, rows.stop)]
-        return _points(problem, np.array([directions[k] for k, _ in pairs]),
-                       np.array([_OFFSETS[o] * steps[k] for k, o in pairs]))
-
-    values = _evaluate(problem, 4 * count, points)
+    values = _evaluate(problem, 4 * count, _offset_points(problem, directions, _OFFSETS, steps))
     f0, (fp1, fm1, fp2, fm2) = problem.f0, values.reshape(count, 4).T
     # The steps the dtype could represent: exact on an axis, nominal along a random u.
     taken = np.abs(_OFFSETS)[:, None] * steps[None, :]
@@ -927,13 +932,8 @@ def _one_sided(problem: _Problem, directions: np.ndarray) -> tuple:
     steps = _steps(problem, directions)
     count = len(directions)
     offsets = np.array([-1.0, -2.0, -4.0, 1.0, 2.0, 4.0])
-
-    def points(rows: slice) -> tf.Tensor:  # direction by direction
-        pairs = [divmod(j, 6) for j in range(rows.start, rows.stop)]
-        return _points(problem, np.array([directions[k] for k, _ in pairs]),
-                       np.array([offsets[o] * steps[k] for k, o in pairs]))
-
-    values = _evaluate(problem, 6 * count, points).reshape(count, 6).T
+    values = _evaluate(problem, 6 * count, _offset_points(problem, directions, offsets,
+                                                          steps)).reshape(count, 6).T
     eps = float(np.finfo(problem.fd_dtype.real_dtype.as_numpy_dtype).eps)
     rounding = 2 * eps * np.max(np.abs(np.vstack([values, [problem.f0] * count])), axis=0) / steps
     out = []
