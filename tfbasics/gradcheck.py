@@ -65,6 +65,7 @@ _JOINT = -np.arange(1, _RANDOM_DIRECTIONS + 2)  # directions that move every ele
 _MOST_SUSPECTS = 32  # fast mode: at least this many elements where formula and tape differ
 # are checked on their own axes (more when n is small: as many as one batch of f holds)
 _CHUNK = 2**20  # values per batched evaluation of f, so memory stays O(n)
+_BLOCK = 2**16  # elements per block where NumPy sums over a large w (no n-sized temporaries)
 _VECTORISE_FROM = 16  # rows: fewer are evaluated one by one
 _RTOL = {"float16": 4e-3, "float32": 1e-4, "float64": 1e-9}  # each of formula, tape, forward
 _FLOOR = 1e-2  # float32 without float64: atol = rtol · _FLOOR · (the argument's largest)
@@ -123,6 +124,7 @@ class _Problem:
     mode: str
     f0: float = 0.0  # Re Σ f(w) in finite differences' dtype
     scale_tf: tf.Tensor | None = None  # max(1, |w|) in TF
+    w_tf: tf.Tensor | None = None  # w in TF, in finite differences' real dtype
     random: dict[int, np.ndarray] = field(default_factory=dict)  # random directions' signs
     sizes: dict[str, float] = field(default_factory=dict)  # errors along random u
 
@@ -130,6 +132,11 @@ class _Problem:
     def scale(self) -> np.ndarray:
         """Return max(1, |w|) per coordinate: how far a random direction moves each one."""
         return np.maximum(1.0, np.abs(self.w))
+
+    @functools.cached_property
+    def w_dot_tape(self) -> float:
+        """Return Σ|w·g| over the tape's gradient g: the size of the terms w moves in f."""
+        return _abs_dot(self.w, self.tape)
 
     def label(self, k: int) -> str:
         """Return the name of real coordinate k of the live sources: w[1], z.imag."""
@@ -249,7 +256,7 @@ def _formula(analytic: Any, sources: list, names: list[str]) -> list | None:
 
 
 def _wide(f: Callable[..., Any], sources: list, live: list[int], f_value: float,
-          tape: np.ndarray) -> tuple:
+          tape: np.ndarray, w: np.ndarray) -> tuple:
     """Return f in float64 (complex128) where it runs there on copies of the sources and is
     the same function: (dtype, Re Σ f(w), the tape's gradient in real coordinates, how much
     each element of it moves when w moves by its dtype's rounding). Finite differences are
@@ -273,15 +280,13 @@ def _wide(f: Callable[..., Any], sources: list, live: list[int], f_value: float,
         return nothing
     value = float(tf.math.real(_total(L)))
     g_wide = _real_coordinates([tf.convert_to_tensor(g).numpy() for g in gradients])
-    w = _real_coordinates([sources[i].numpy() for i in live])
     eps = float(np.finfo(dtype.real_dtype.as_numpy_dtype).eps)
     # The same function: f agrees with itself to its dtype's rounding (of f and of Σ w·g).
-    size = abs(value) + float(np.abs(w) @ np.abs(g_wide))
-    if not np.all(np.isfinite(g_wide)) or abs(value - f_value) > 256 * eps * size:
+    wg = _abs_dot(w, g_wide)
+    if not np.isfinite(g_wide).all() or abs(value - f_value) > 256 * eps * (abs(value) + wg):
         return nothing
-    if np.all(4 * np.abs(tape - g_wide) <= 1024 * eps * (abs(f_value) + float(
-            np.abs(w) @ np.abs(g_wide)))):  # within _rounding's cap already: reach is moot
-        return wide, value, g_wide, np.zeros_like(g_wide)
+    if _most_apart(tape, g_wide) * 4 <= 1024 * eps * (abs(f_value) + wg):
+        return wide, value, g_wide, None  # within _rounding's cap already: reach is moot
     # Move every element of w by a relative r (random signs): the gradient moves by H·δw,
     # and by eps/r of that when w (and f's constants near it) round to the dtype.
     r = float(np.sqrt(np.finfo(np.float64).eps))
@@ -300,7 +305,7 @@ def _wide(f: Callable[..., Any], sources: list, live: list[int], f_value: float,
 
 
 def _narrow(f: Callable[..., Any], sources: list, live: list[int],
-            f_value: float) -> np.ndarray | None:
+            f_value: float, w: np.ndarray) -> np.ndarray | None:
     """Return the tape's gradient with f run in float32 (complex64) on copies of float64
     sources, in real coordinates: its difference from the float64 gradient, scaled by the
     ratio of the two dtypes' eps, measures each element's rounding in float64, where no wider
@@ -319,7 +324,6 @@ def _narrow(f: Callable[..., Any], sources: list, live: list[int],
     if any(g is None for g in gradients):
         return None
     g_narrow = _real_coordinates([tf.convert_to_tensor(g).numpy() for g in gradients])
-    w = _real_coordinates([sources[i].numpy() for i in live])
     eps = float(np.finfo(np.float32).eps)
     value = float(tf.math.real(_total(L)))
     size = abs(f_value) + float(np.abs(w) @ np.abs(g_narrow))
@@ -378,26 +382,33 @@ def _rounding(dtype: tf.DType, live: list[int], tape_values: list, expected: lis
     legs: a gradient computed from values of f's size rounds at that level, and finite
     differences cannot see below it either (a constant added to f is not allowed more)."""
     real = dtype.real_dtype.as_numpy_dtype
-    sizes = []
+    sizes, counts = [], []
     for i, g in zip(live, tape_values, strict=True):  # each argument's largest element
-        size = float(np.max(np.abs(_real_coordinates([g])), initial=0.0))
+        size = max(float(np.max(np.abs(g.real), initial=0.0)),
+                   float(np.max(np.abs(g.imag), initial=0.0)) if np.iscomplexobj(g) else 0.0)
         if expected is not None:
             mine = np.abs(_real_coordinates([expected[i]]))
             size = max(size, float(np.max(np.where(np.isfinite(mine), mine, 0.0), initial=0.0)))
-        sizes.append(np.full(_real_coordinates([g]).size, size))
-    size = np.concatenate(sizes) if sizes else np.zeros(0)
+        sizes.append(size)
+        counts.append(g.size * (2 if np.iscomplexobj(g) else 1))
+    size = np.repeat(sizes, counts).astype(np.float64)
     tiny = 64 * float(np.finfo(np.float64).eps) * size
     g_wide, reach, g_narrow, jitter = wide
     if g_wide is not None:
-        cap = 1024 * (float(np.finfo(real).eps) * (abs(f_value) + float(np.abs(w) @ np.abs(
-            g_wide))) + reach)
-        return np.minimum(4 * np.abs(tape - g_wide), cap) + tiny
+        cap = 1024 * (float(np.finfo(real).eps) * (abs(f_value) + _abs_dot(w, g_wide))
+                      + (0.0 if reach is None else reach))
+        out = np.subtract(tape, g_wide)
+        np.abs(out, out=out)
+        out *= 4
+        np.minimum(out, cap, out=out)
+        out += tiny
+        return out
     eps = float(np.finfo(np.float64).eps)
     # A gradient computed from values of f's size rounds at eps·|f| (1 - sigmoid(40) is 0):
     # that much between two legs (half to each side), not 64 times over, or a constant added
     # to f would hide a wrong formula.
     floor = eps * abs(f_value) / 2
-    cap = 1024 * eps * (abs(f_value) + float(np.abs(w) @ np.abs(tape)))
+    cap = 1024 * eps * (abs(f_value) + _abs_dot(w, tape))
     if g_narrow is not None or jitter is not None:
         measured = np.zeros_like(tape)
         if g_narrow is not None:
@@ -406,10 +417,21 @@ def _rounding(dtype: tf.DType, live: list[int], tape_values: list, expected: lis
             measured = np.maximum(measured, 16 * jitter)
         return np.minimum(measured, cap) + floor + tiny
     if real == np.float64:  # where elements cancel at an optimum, the terms' size per w
-        spread = float(np.abs(w) @ np.abs(tape)) / max(float(np.max(np.abs(w), initial=0.0)),
-                                                        1.0)
+        spread = _abs_dot(w, tape) / max(float(np.max(np.abs(w), initial=0.0)), 1.0)
         return 64 * eps * np.maximum(size, spread) + floor
     return rtol * _FLOOR * size
+
+
+def _abs_dot(a: np.ndarray, b: np.ndarray) -> float:
+    """Return Σ|a·b|, a block at a time (no temporary arrays of a large w's size)."""
+    return float(sum(np.abs(a[s:s + _BLOCK]) @ np.abs(b[s:s + _BLOCK])
+                     for s in range(0, a.size, _BLOCK)))
+
+
+def _most_apart(a: np.ndarray, b: np.ndarray) -> float:
+    """Return max |a - b|, a block at a time."""
+    return max((float(np.max(np.abs(a[s:s + _BLOCK] - b[s:s + _BLOCK])))
+                for s in range(0, a.size, _BLOCK)), default=0.0)
 
 
 def _prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol: Any,
@@ -470,19 +492,19 @@ def _prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol:
     tape_vector = _real_coordinates(tape_values)
     formula_vector = None if formula is None else _real_coordinates(formula)
     rtol = _RTOL[real] if rtol is None else rtol
-    wide, f0_wide, g_wide, reach = _wide(f, sources, live, again, tape_vector) if live else (
+    w = _real_coordinates([sources[i].numpy() for i in live])
+    wide, f0_wide, g_wide, reach = _wide(f, sources, live, again, tape_vector, w) if live else (
         None, None, None, None)
     if atol is None:
-        narrow = _narrow(f, sources, live, again) if live and real == "float64" else None
+        narrow = _narrow(f, sources, live, again, w) if live and real == "float64" else None
         jitter = _jitter(f, sources, live, tape_vector) if live and real == "float64" else None
         atol_vector = _rounding(dtype, live, tape_values, expected, rtol, again, tape_vector,
-                                (g_wide, reach, narrow, jitter),
-                                _real_coordinates([sources[i].numpy() for i in live]))
+                                (g_wide, reach, narrow, jitter), w)
     else:
         atol_vector = np.full(tape_vector.size, atol)
     problem = _Problem(
         f=f, sources=sources, names=names, dtype=dtype, live=live,
-        w=_real_coordinates([sources[i].numpy() for i in live]), tape=tape_vector,
+        w=w, tape=tape_vector,
         formula=formula_vector,
         fd_dtype=wide or dtype, g_wide=g_wide, f0=again if wide is None else f0_wide, rtol=rtol,
         atol=atol_vector, mode=chosen)
@@ -500,15 +522,6 @@ def _steps(problem: _Problem, directions: np.ndarray) -> np.ndarray:
     axes = directions >= 0
     scale[axes] = np.maximum(1.0, np.abs(problem.w[directions[axes]]))
     return base * scale
-
-
-def _row(problem: _Problem, direction: int) -> np.ndarray:
-    """Return one direction as a vector: an axis (direction >= 0) or random (-1, -2, ...)."""
-    if direction >= 0:
-        row = np.zeros(problem.n)
-        row[direction] = 1.0
-        return row
-    return np.where(_signs(problem, direction), problem.scale, -problem.scale)
 
 
 def _signs(problem: _Problem, direction: int) -> np.ndarray:
@@ -544,17 +557,29 @@ def _row_tf(problem: _Problem, direction: int, dtype: tf.DType) -> tf.Tensor:
 
 def _points(problem: _Problem, directions: np.ndarray, deltas: np.ndarray) -> tf.Tensor:
     """Return w moved by deltas[k] along directions[k], one row each, in finite differences'
-    dtype (built in NumPy and handed to TF at once: an op per point cost more than f itself
-    for a small w)."""
-    real = problem.fd_dtype.real_dtype.as_numpy_dtype
-    base = problem.w.astype(real)
-    block = np.tile(base, (len(directions), 1))
-    for k, (direction, delta) in enumerate(zip(directions, deltas, strict=True)):
-        if direction >= 0:  # rounded as NumPy rounds it, so the step taken is known exactly
-            block[k, direction] = np.asarray(problem.w[direction] + delta).astype(real)
-        else:
-            block[k] = base + real(delta) * _row(problem, int(direction)).astype(real)
-    return tf.constant(block)
+    dtype. Moves along an axis are built in NumPy and handed to TF at once (an op per point
+    cost more than f itself for a small w), each rounded as NumPy rounds it so the step taken
+    is known exactly; moves along a random direction are built in TF, which reuses its memory
+    (NumPy's fresh arrays of a large w cost more than f)."""
+    real = problem.fd_dtype.real_dtype
+    axes = np.flatnonzero(directions >= 0)
+    rows: list[tf.Tensor | None] = [None] * len(directions)
+    if axes.size:
+        base = problem.w.astype(real.as_numpy_dtype)
+        block = np.tile(base, (axes.size, 1))
+        for r, k in enumerate(axes):
+            d = directions[k]
+            block[r, d] = np.asarray(problem.w[d] + deltas[k]).astype(real.as_numpy_dtype)
+        if axes.size == len(directions):
+            return tf.constant(block)
+        for r, k in enumerate(axes):
+            rows[k] = tf.constant(block[r])
+    if problem.w_tf is None:
+        problem.w_tf = tf.constant(problem.w.astype(real.as_numpy_dtype))
+    for k in np.flatnonzero(directions < 0):
+        rows[k] = problem.w_tf + tf.constant(deltas[k], real) * _row_tf(
+            problem, int(directions[k]), real)
+    return tf.stack(rows) if len(rows) > 1 else rows[0][tf.newaxis]
 
 
 def _offset_points(problem: _Problem, directions: np.ndarray, offsets: np.ndarray,
@@ -569,9 +594,19 @@ def _offset_points(problem: _Problem, directions: np.ndarray, offsets: np.ndarra
 
 
 def _project(problem: _Problem, vector: np.ndarray, directions: np.ndarray) -> np.ndarray:
-    """Return uᵀ·vector for each direction u."""
-    return np.array([vector[d] if d >= 0 else problem.scale @ np.where(
-        _signs(problem, d), vector, -vector) for d in directions])
+    """Return uᵀ·vector for each direction u (a block of elements at a time along random
+    directions: no temporary arrays of a large w's size)."""
+    out = np.empty(len(directions))
+    joint = directions < 0
+    out[~joint] = vector[directions[~joint]]
+    totals = np.zeros(int(joint.sum()))
+    for start in range(0, problem.n if joint.any() else 0, _BLOCK):
+        part = slice(start, start + _BLOCK)
+        scaled = problem.scale[part] * vector[part]
+        for j, direction in enumerate(directions[joint]):
+            totals[j] += np.sum(np.where(_signs(problem, direction)[part], scaled, -scaled))
+    out[joint] = totals
+    return out
 
 
 def _size_along(problem: _Problem, key: str, directions: np.ndarray) -> np.ndarray:
@@ -579,11 +614,12 @@ def _size_along(problem: _Problem, key: str, directions: np.ndarray) -> np.ndarr
     along each direction: |v| on an axis; along a random u (±max(1, |w|) per element) the root
     sum of squares of u·v, since rounding errors of different elements do not line up (the
     same for every random direction, so computed once)."""
-    vector = np.abs({"tape": problem.tape, "formula": problem.formula,
-                     "atol": problem.atol}[key])
-    if key not in problem.sizes:
-        problem.sizes[key] = float(np.sqrt(np.sum((problem.scale * vector) ** 2)))
-    return np.array([vector[d] if d >= 0 else problem.sizes[key] for d in directions])
+    vector = {"tape": problem.tape, "formula": problem.formula, "atol": problem.atol}[key]
+    if key not in problem.sizes and (directions < 0).any():
+        problem.sizes[key] = float(np.sqrt(sum(
+            np.sum((problem.scale[s:s + _BLOCK] * vector[s:s + _BLOCK]) ** 2)
+            for s in range(0, problem.n, _BLOCK))))
+    return np.array([abs(vector[d]) if d >= 0 else problem.sizes[key] for d in directions])
 
 
 def _chunks(problem: _Problem, count: int) -> list[slice]:
@@ -754,7 +790,7 @@ def _differences(problem: _Problem, directions: np.ndarray, steps: np.ndarray) -
     # Intermediates of w's size inside f round too (1e6·w, say): eps·|w|·|g| on an axis.
     along = np.where(axis, np.abs(problem.w[np.where(axis, directions, 0)])
                      * np.abs(problem.tape[np.where(axis, directions, 0)]),
-                     float(np.abs(problem.w) @ np.abs(problem.tape)))
+                     problem.w_dot_tape)
     rounding = 2 * eps * (biggest + along) / steps
     finite = np.isfinite(np.stack([fp1, fm1, fp2, fm2])).all(axis=0) & np.isfinite(f0)
     with np.errstate(invalid="ignore", over="ignore"):
@@ -1236,10 +1272,10 @@ def _suspects(problem: _Problem, elementwise: np.ndarray) -> np.ndarray:
     """Return the elements where formula and tape differ most, as many as fast mode checks
     one by one: at least _MOST_SUSPECTS, and as many as one batch of f holds for small n."""
     most = max(_MOST_SUSPECTS, _CHUNK // max(1, problem.n))
-    excess = np.where(elementwise, -np.inf, np.abs(problem.formula - problem.tape))
+    apart = np.flatnonzero(~elementwise)  # in order, so ties keep the first element first
+    excess = np.abs(problem.formula[apart] - problem.tape[apart])
     excess = np.where(np.isnan(excess), np.inf, excess)  # a NaN in the formula first
-    order = np.argsort(-excess, kind="stable")[:most]
-    return order[excess[order] > -np.inf]
+    return apart[np.argsort(-excess, kind="stable")[:most]]
 
 
 def _none_notes(names: list[str], reverse: list, expected: list | None,
