@@ -80,7 +80,10 @@ client._cleanup_kernel()
 """
 JOBS: dict[str, tuple[subprocess.Popen, Path]] = {}
 PENDING: list[tuple[str, list, Path]] = []  # jobs waiting for a free slot, in start order
-SLOTS = 2  # background jobs at once, beside pytest itself: the machine has two cores
+# Background jobs at once, beside pytest itself: one. Each TF process runs a thread per core,
+# and with two jobs beside pytest on two cores they all slowed down (the suite took 180-200 s
+# with two, 160 s with one).
+SLOTS = 1
 LOCK = threading.Lock()
 SCRATCH = Path(tempfile.mkdtemp(prefix="tfbasics-tests-"))
 
@@ -131,10 +134,12 @@ def run_cli(*args, cwd=None, env=None):
 
 
 def launch(key, command, folder):
-    """Start a job now (the caller holds LOCK)."""
+    """Start a job now (the caller holds LOCK). Its output goes to files, not pipes: a job
+    whose output outgrew a pipe would wait for a reader, holding its slot, until its test."""
     folder.mkdir(parents=True, exist_ok=True)
-    JOBS[key] = (subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  text=True, cwd=folder, env=student_env()), folder)
+    with open(folder / f"{key}.stdout", "w") as out, open(folder / f"{key}.stderr", "w") as err:
+        JOBS[key] = (subprocess.Popen(command, stdout=out, stderr=err, cwd=folder,
+                                      env=student_env()), folder)
 
 
 def start(key, command, folder):
@@ -172,7 +177,9 @@ def finish(key):
                 launch(k, command, folder)
                 break
     process, folder = JOBS[key]
-    out, err = process.communicate(timeout=900)
+    process.wait(timeout=900)
+    out, err = ((folder / f"{key}.{stream}").read_text(encoding="utf-8")
+                for stream in ("stdout", "stderr"))
     return out, err, process.returncode, folder
 
 
@@ -182,10 +189,11 @@ def notebooks():
                   if not p.stem.endswith("_exercises"))
 
 
-def fresh_kernel(name):
-    """Tell whether a lesson's notebooks need a kernel of their own: one that splits devices
-    before TF starts them (`configure`) cannot share a kernel that has started them."""
-    return name == "devices"
+def kernel(name):
+    """Return the key of the kernel a lesson's notebooks run in: the lessons and their
+    exercises share one (importing TF once), except the devices lesson's, which split the
+    devices before TF starts them (`configure`) and so need a kernel that has not."""
+    return "kernel-devices" if name == "devices" else "kernel"
 
 
 def execute_notebooks(key, pairs):
@@ -209,29 +217,24 @@ def pytest_collection_modifyitems(session, config, items):
     if "course" in needed or "lesson_checks" in needed:
         folder = SCRATCH / "course"
         start("course", [*RUNNER, "--json", "--figures", str(folder / "figures")], folder)
+    groups: dict[str, list] = {}  # kernel: [notebook, folder], lessons before exercises
+    if "executed_notebooks" in needed:
+        for path in notebooks():
+            groups.setdefault(kernel(path.stem[3:]), []).append(
+                (path, SCRATCH / "notebooks" / path.stem))
     if "solved_exercise_notebooks" in needed:
         import nbformat
 
         from tfbasics.exercises.notebooks import build
 
-        groups: dict[str, list] = {}
         for name in COURSE:
             folder = SCRATCH / "exercise_notebooks" / name
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"{COURSE.index(name) + 1:02d}_{name}_exercises.ipynb"
             path.write_text(nbformat.writes(build(name, solved=True)), encoding="utf-8")
-            key = f"solved-{name}" if fresh_kernel(name) else "solved"
-            groups.setdefault(key, []).append((path, folder / "executed"))
-        for key, pairs in groups.items():
-            execute_notebooks(key, pairs)
-    if "executed_notebooks" in needed:
-        groups = {}
-        for path in notebooks():
-            name = path.stem[3:]
-            key = f"notebook-{name}" if fresh_kernel(name) else "notebooks"
-            groups.setdefault(key, []).append((path, SCRATCH / "notebooks" / path.stem))
-        for key, pairs in groups.items():
-            execute_notebooks(key, pairs)
+            groups.setdefault(kernel(name), []).append((path, folder / "executed"))
+    for key, pairs in groups.items():
+        execute_notebooks(key, pairs)
     if "text_run" in needed:  # a student's first command, from a fresh folder
         start("text_run", [*RUNNER, "autodiff"], SCRATCH / "student")
     for name in sorted(SESSIONS & needed):  # sessions at the command line (tests/sessions.py)
@@ -343,8 +346,7 @@ def lesson_checks(course):
 @pytest.fixture(scope="session")
 def executed_notebooks():
     """Return {notebook name: (executed notebook JSON or None, why it stopped, its folder)}."""
-    keys = {f"notebook-{p.stem[3:]}" if fresh_kernel(p.stem[3:]) else "notebooks"
-            for p in notebooks()}
+    keys = {kernel(p.stem[3:]) for p in notebooks()}
     tails = {key: finish(key)[1] for key in sorted(keys)}
     results = {}
     for path in notebooks():
@@ -370,8 +372,7 @@ def interrupted_run():
 def solved_exercise_notebooks():
     """Return {notebook name: (executed JSON or None, why it stopped)} for the solved
     exercise notebooks."""
-    tails = {key: finish(key)[1] for key in sorted(
-        {f"solved-{name}" if fresh_kernel(name) else "solved" for name in COURSE})}
+    tails = {key: finish(key)[1] for key in sorted({kernel(name) for name in COURSE})}
     results = {}
     for name in COURSE:
         folder = SCRATCH / "exercise_notebooks" / name
