@@ -949,9 +949,12 @@ def _step_up(problem: _Problem, directions: np.ndarray, base: np.ndarray, smooth
     or a frequency they alias, they do not. Updates value and error in place; returns where a
     larger step settled the estimate."""
     stepped = np.zeros(len(directions), bool)
+    # Not where f did not change at all and the tape's slope is 0 (an element f ignores):
+    # the estimate is exactly 0, and a relative 1e-3 of 0 is never reached.
+    unmoved = (value == 0) & (magnitude == 0) & (error == rounding)
     with np.errstate(invalid="ignore"):
         coarse = np.flatnonzero(smooth & np.isfinite(error) & (2 * rounding >= error)
-                                & (error > 1e-3 * (np.abs(value) + magnitude)))
+                                & (error > 1e-3 * (np.abs(value) + magnitude)) & ~unmoved)
     previous, previous_error = value[coarse].copy(), error[coarse].copy()
     for up in range(1, 5):
         if not coarse.size:
