@@ -319,3 +319,16 @@ def test_forward_mode_is_not_blamed_for_the_tapes_custom_gradient():
                            analytic=lambda v: 2.0006 * v)
     assert not check.passed and check.culprit == "reverse", str(check)
     assert "forward mode, which follows f's own ops" in check.blame
+
+
+@pytest.mark.parametrize("analytic", [None, lambda w: np.array([0.0, 2 * w[1]])])
+def test_a_zero_tape_beside_a_slope_too_small_for_the_usual_step_fails(analytic):
+    # f = 1e4 + 5e-8·w0 (hidden from the tape) + w1²: by hand df/dw0 = 5e-8, the tape says
+    # 0, and at the usual step f does not change at all (5e-8·h is below f's rounding); only
+    # larger steps see the slope, so they must be tried even though the estimate there is 0
+    def f(w):
+        return 1e4 + tf.stop_gradient(5e-8 * w[0]) + w[1] ** 2
+
+    check = check_gradient(f, tf.constant([0.5, 0.3]), analytic=analytic)
+    assert not check.passed and check.culprit == "reverse", str(check)
+    assert check.worst == "w[0]", str(check)

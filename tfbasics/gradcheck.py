@@ -430,8 +430,8 @@ def _abs_dot(a: np.ndarray, b: np.ndarray) -> float:
 
 def _most_apart(a: np.ndarray, b: np.ndarray) -> float:
     """Return max |a - b|, a block at a time."""
-    return max((float(np.max(np.abs(a[s:s + _BLOCK] - b[s:s + _BLOCK])))
-                for s in range(0, a.size, _BLOCK)), default=0.0)
+    return float(np.max([np.max(np.abs(a[s:s + _BLOCK] - b[s:s + _BLOCK]))
+                         for s in range(0, a.size, _BLOCK)], initial=0.0))  # NaN stays NaN
 
 
 def _prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol: Any,
@@ -949,12 +949,9 @@ def _step_up(problem: _Problem, directions: np.ndarray, base: np.ndarray, smooth
     or a frequency they alias, they do not. Updates value and error in place; returns where a
     larger step settled the estimate."""
     stepped = np.zeros(len(directions), bool)
-    # Not where f did not change at all and the tape's slope is 0 (an element f ignores):
-    # the estimate is exactly 0, and a relative 1e-3 of 0 is never reached.
-    unmoved = (value == 0) & (magnitude == 0) & (error == rounding)
     with np.errstate(invalid="ignore"):
         coarse = np.flatnonzero(smooth & np.isfinite(error) & (2 * rounding >= error)
-                                & (error > 1e-3 * (np.abs(value) + magnitude)) & ~unmoved)
+                                & (error > 1e-3 * (np.abs(value) + magnitude)))
     previous, previous_error = value[coarse].copy(), error[coarse].copy()
     for up in range(1, 5):
         if not coarse.size:
