@@ -326,7 +326,7 @@ def _narrow(f: Callable[..., Any], sources: list, live: list[int],
     g_narrow = _real_coordinates([tf.convert_to_tensor(g).numpy() for g in gradients])
     eps = float(np.finfo(np.float32).eps)
     value = float(tf.math.real(_total(L)))
-    size = abs(f_value) + float(np.abs(w) @ np.abs(g_narrow))
+    size = abs(f_value) + _abs_dot(w, g_narrow)
     if not np.all(np.isfinite(g_narrow)) or abs(value - f_value) > 256 * eps * size:
         return None
     return g_narrow.astype(np.float64)
@@ -1206,7 +1206,7 @@ def _verdict(problem: _Problem, legs: list[_Leg], oks: dict[str, np.ndarray],
         hint = culprit.hint
         eps = float(np.finfo(problem.dtype.real_dtype.as_numpy_dtype).eps)
         if culprit.name == "analytic" and abs(culprit.values[k] - reference[k]) <= 1024 * eps * (
-                abs(problem.f0) + float(np.abs(problem.w) @ np.abs(problem.tape))):
+                abs(problem.f0) + problem.w_dot_tape):
             hint = (f"that is below what f's {problem.dtype.real_dtype.name} rounding resolves "
                     f"here, where the other legs compute: check at another point, or in "
                     f"float64 if you can")
