@@ -259,7 +259,8 @@ def _wide(f: Callable[..., Any], sources: list, live: list[int], f_value: float,
           tape: np.ndarray, w: np.ndarray) -> tuple:
     """Return f in float64 (complex128) where it runs there on copies of the sources and is
     the same function: (dtype, Re Σ f(w), the tape's gradient in real coordinates, how much
-    each element of it moves when w moves by its dtype's rounding). Finite differences are
+    each element of it moves when w moves by its dtype's rounding, or None where the tape's
+    gradient is within _rounding's cap of the float64 one anyway). Finite differences are
     far more precise there, and the tape's gradient in both dtypes measures the rounding of
     each element. Else Nones: f pins its dtype, takes its variables by closure, or depends
     on its dtype (a constant like finfo(dtype).eps)."""
