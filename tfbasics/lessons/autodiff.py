@@ -6,9 +6,9 @@ A `tf.GradientTape` records the operations you run inside its `with` block, and
 gradient of a target with respect to your variables.
 
 Every gradient below is checked against the one you would derive by hand. The examples follow
-the guide page, and the lesson keeps the seed of this course as it was written: L = 4w + w³ at
-w = 1, whose gradient is 7. Half of the page is about the cases where you get `None` instead
-of a gradient; each of those is an example too, with the diagnosis `explain_none` gives.
+the guide page, starting from L = 4w + w³ at w = 1, whose gradient is 7. Half of the page is
+about the cases where you get `None` instead of a gradient; each of those is an example too,
+with the diagnosis `explain_none` gives.
 
 Guide: https://www.tensorflow.org/guide/autodiff
 """
@@ -23,8 +23,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfbasics.checks import Check, check_close, check_raises
-from tfbasics.doctor import explain_none
-from tfbasics.plots import plot_sensitivity
+from tfbasics import explain_none, plot_sensitivity
 
 
 def gradient_of_a_cubic() -> list[Check]:
@@ -32,8 +31,8 @@ def gradient_of_a_cubic() -> list[Check]:
 
     Inside the `with` block the tape watches the trainable `tf.Variable` w and records each
     operation on it. `tape.gradient(L, w)` replays that record backwards, applying the chain
-    rule to each operation, and gives 4 + 3w² = 7. The original notebook printed this value
-    labelled "at w = 2" while w was 1; the label here says w = 1.
+    rule to each operation, and gives 4 + 3w² = 7. A common slip is to label this value
+    "at w = 2": the gradient is taken where w is, and w is 1.
 
     $$\\frac{dL}{dw} = 4 + 3w^2 = 7 \\quad\\text{at } w = 1$$
     """
@@ -41,8 +40,9 @@ def gradient_of_a_cubic() -> list[Check]:
     with tf.GradientTape() as tape:
         L = 4 * w + w**3
     dL_dw = tape.gradient(L, w)  # dL/dw = 4 + 3w² → 7 at w = 1
-    return [check_close("dL/dw of L = 4w + w³ at w = 1 (the seed printed 'w = 2')",
-                        dL_dw, 4 + 3 * 1.0**2)]
+    print(dL_dw)
+    # Verify
+    return [check_close("dL/dw at w = 1", dL_dw, 4 + 3 * 1.0**2, by="by hand 4 + 3·1²")]
 
 
 def gradient_of_two_variables() -> list[Check]:
@@ -56,9 +56,11 @@ def gradient_of_two_variables() -> list[Check]:
     with tf.GradientTape() as tape:
         L = w1 + w2**2
     dL_dw1, dL_dw2 = tape.gradient(L, [w1, w2])  # (1, 2·w2) → (1, 4) at (1, 2)
+    print(dL_dw1.numpy(), dL_dw2.numpy())
+    # Verify
     return [
-        check_close("dL/dw1 of L = w1 + w2² at (1, 2)", dL_dw1, 1.0),
-        check_close("dL/dw2 of L = w1 + w2² at (1, 2)", dL_dw2, 2 * 2.0),
+        check_close("dL/dw1 of L = w1 + w2² at (1, 2)", dL_dw1, 1.0, by="by hand ∂L/∂w1 = 1"),
+        check_close("dL/dw2 at (1, 2)", dL_dw2, 2 * 2.0, by="by hand ∂L/∂w2 = 2·w2 = 2·2"),
     ]
 
 
@@ -78,12 +80,15 @@ def gradients_of_a_linear_layer() -> list[Check]:
         loss = tf.reduce_mean(y**2)
     [dl_dw, dl_db] = tape.gradient(loss, [w, b])
     grad = tape.gradient(loss, {"w": w, "b": b})  # a dict of sources gives a dict back
+    print(w.shape, dl_dw.shape)
+    print(grad["b"])
+    # Verify
     y_np = np.array(x) @ w.numpy() + b.numpy()  # (1, 2)
     return [
-        check_close("dloss/dw has w's shape (3, 2)", dl_dw.shape.as_list(), w.shape.as_list()),
-        check_close("dloss/dw = xᵀ·y", dl_dw, np.array(x).T @ y_np),
-        check_close("dloss/db = y", dl_db, y_np[0]),
-        check_close("the dict of sources gives the same dloss/db", grad["b"], y_np[0]),
+        check_close("dloss/dw's shape", dl_dw.shape.as_list(), [3, 2], by="w's shape"),
+        check_close("dloss/dw", dl_dw, np.array(x).T @ y_np, by="NumPy xᵀ·y"),
+        check_close("dloss/db", dl_db, y_np[0], by="NumPy y"),
+        check_close("the dict's dloss/db", grad["b"], y_np[0], by="NumPy y"),
     ]
 
 
