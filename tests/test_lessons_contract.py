@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tfbasics import lessons
+from tfbasics.course import lesson as lessons
 
 SENTENCE_END = re.compile(r"(?<!e\.g)(?<!i\.e)(?<!vs)[.!?](?=\s|$)")
 
