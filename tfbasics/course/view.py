@@ -122,7 +122,7 @@ class View:
         """Print the table of contents: each lesson, its examples and its guide page."""
         from rich.text import Text
 
-        if self.brief:
+        if self.brief or not outlines:
             return
         self.out.print()
         self.out.print(Text("Contents", style="bold"))
