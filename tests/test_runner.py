@@ -96,7 +96,7 @@ def test_the_default_run_is_the_lesson(text_run):
         assert " ".join(example.prose.replace("`", "").split()[:12]) in flat
         assert " ".join(example.code.splitlines()[0].split()) in flat
     assert "w = tf.Variable(1.0)" in stdout and "dL_dw = tape.gradient(L, w)" in stdout
-    assert "    tf.Tensor(7.0, shape=(), dtype=float32)\n" in stdout  # TF's own output
+    assert "  Out tf.Tensor(7.0, shape=(), dtype=float32)\n" in stdout  # TF's own output
     assert "✓ dL/dw at w = 1 is 7.0, by hand 4 + 3·1²" in stdout
     assert "✗" not in stdout and ESCAPE not in stdout  # piped: no colours
     assert "python -m tfbasics.exercises start cubic_derivative" in stdout  # practice next

@@ -87,7 +87,8 @@ class Outline:
                               if isinstance(node, (ast.Import, ast.ImportFrom))
                               and getattr(node, "module", None) != "__future__"], code)
         if any(example.figure for example in self.examples):
-            block += '\n\nfigures_dir = Path("figures")  # where the figures go'
+            block += ('\n\nfigures_dir = Path("figures")  # where the figures go\n'
+                      'figures_dir.mkdir(exist_ok=True)')
         return block
 
 

@@ -184,10 +184,12 @@ class View:
         """Print an example's output, then its claims, figure or error."""
         from rich.text import Text
 
-        if section.output and not self.brief:
+        if section.output and not self.brief:  # as IPython labels a cell's output
+            lines = _indent(section.output.rstrip("\n"), 6).split("\n")
             self.out.print()
-            self.out.print(_pad(Text("Output", style="dim bold"), 2))
-            self.out.print(_indent(section.output.rstrip("\n")), soft_wrap=True, markup=False)
+            self.out.print(Text.assemble(("  Out ", "dim bold"), lines[0][6:]), soft_wrap=True)
+            for line in lines[1:]:
+                self.out.print(line, soft_wrap=True, markup=False)
         if not self.brief or self.show_code:
             self.out.print()
         for check in section.checks:
