@@ -2,13 +2,9 @@
 
 To train a model you need gradients: how much a loss changes when each weight moves a little.
 A `tf.GradientTape` records the operations you run inside its `with` block, and
-`tape.gradient` walks that record backwards (reverse-mode differentiation) to give you the
-gradient of a target with respect to your variables.
-
-Every gradient below is checked against the one you would derive by hand. The examples follow
-the guide page, starting from L = 4w + w³ at w = 1, whose gradient is 7. Half of the page is
-about the cases where you get `None` instead of a gradient; each of those is an example too,
-with the diagnosis `explain_none` gives.
+`tape.gradient` walks that record backwards to give the gradient of a target with respect to
+your variables. Half of the guide page is about the cases where you get `None` instead of a
+gradient: each is an example here, with the diagnosis `explain_none` gives.
 
 Guide: https://www.tensorflow.org/guide/autodiff
 """
@@ -48,9 +44,8 @@ def gradient_of_a_cubic() -> list[Check]:
 def gradient_of_two_variables() -> list[Check]:
     """Pass a list of variables and the tape gives one gradient per variable, in order.
 
-    `tape.gradient` accepts any nesting of lists and dicts as sources and returns the
-    gradients in the same structure. Each gradient is a partial derivative: how L moves when
-    that one variable moves and the others stay put.
+    Each gradient is a partial derivative: how L moves when that one variable moves and the
+    others stay put.
     """
     w1, w2 = tf.Variable(1.0), tf.Variable(2.0)
     with tf.GradientTape() as tape:
@@ -67,10 +62,9 @@ def gradient_of_two_variables() -> list[Check]:
 def gradients_of_a_linear_layer() -> list[Check]:
     """A tape works on tensors of any shape: here a layer y = x @ w + b and its loss.
 
-    The gradient with respect to each source has the source's own shape, so you can subtract
-    it from the variable directly. Sources can be a list or a dict; the tape answers in kind.
-    With loss = mean(y²) over the two outputs, dloss/dy = y, so dloss/dw = xᵀy and
-    dloss/db = y: the chain rule written out by hand, which the tape matches.
+    The gradient with respect to each source has the source's own shape, and a list or dict
+    of sources gets an answer in kind. With loss = mean(y²) over the two outputs,
+    dloss/dy = y, so dloss/dw = xᵀy and dloss/db = y: the chain rule, by hand.
     """
     w = tf.Variable(tf.random.stateless_normal((3, 2), seed=[1, 2]), name="w")
     b = tf.Variable(tf.zeros(2, dtype=tf.float32), name="b")
@@ -79,7 +73,7 @@ def gradients_of_a_linear_layer() -> list[Check]:
         y = x @ w + b
         loss = tf.reduce_mean(y**2)
     [dl_dw, dl_db] = tape.gradient(loss, [w, b])
-    grad = tape.gradient(loss, {"w": w, "b": b})  # a dict of sources gives a dict back
+    grad = tape.gradient(loss, {"w": w, "b": b})  # a dict in, a dict out
     print(w.shape, dl_dw.shape)
     print(grad["b"])
     # Verify
@@ -95,9 +89,8 @@ def gradients_of_a_linear_layer() -> list[Check]:
 def gradients_of_a_keras_layer() -> list[Check]:
     """A Keras layer keeps its weights in `trainable_variables`: ask the tape for those.
 
-    In TF 2.21 `tf.keras` is Keras 3, whose weights are `keras.Variable`s, not
-    `tf.Variable`s; the tape watches them all the same and gives one gradient per weight.
-    With loss = mean(y²), dloss/dbias = y: the unit that relu cut to 0 gets a zero gradient.
+    In TF 2.21 `tf.keras` is Keras 3, whose weights are `keras.Variable`s; the tape watches
+    them like `tf.Variable`s. The unit that relu cut to 0 gets a zero gradient.
     """
     init = keras.initializers.GlorotUniform(seed=0)
     layer = keras.layers.Dense(2, activation="relu", kernel_initializer=init)
@@ -116,8 +109,6 @@ def gradients_of_a_keras_layer() -> list[Check]:
         check_close("the weights' types and names",
                     [[type(v).__name__, v.name] for v in layer.trainable_variables],
                     [["Variable", "kernel"], ["Variable", "bias"]], by="Keras 3's Dense"),
-        check_close("the gradients' shapes", [g.shape.as_list() for g in grad],
-                    [[3, 2], [2]], by="the weights' shapes"),
         check_close("dloss/dkernel", grad[0], x.numpy().T @ y_np, by="NumPy xᵀ·y"),
         check_close("dloss/dbias", grad[1], y_np[0], by="NumPy y"),
     ]
@@ -126,10 +117,8 @@ def gradients_of_a_keras_layer() -> list[Check]:
 def what_the_tape_watches() -> list[Check]:
     """The tape watches trainable variables only; everything else gets a None gradient.
 
-    A `tf.constant` is not watched, nor a variable made with `trainable=False`, and
-    `Variable + 1.0` is a new `tf.Tensor`, no longer a variable. A watched variable that L
-    never uses gets None too. `tape.watched_variables()` lists what the tape watched, and
-    `explain_none` says why each None is None.
+    Not a `tf.constant`, not a variable made with `trainable=False`, and not `Variable + 1.0`,
+    a new `tf.Tensor`; a variable that L never uses gets None too. `explain_none` says why.
     """
     w1 = tf.Variable(1.0, name="w1")
     c1 = tf.constant(-2.0)  # a constant: the tape does not watch it
@@ -147,30 +136,20 @@ def what_the_tape_watches() -> list[Check]:
     # Verify
     return [
         check_close("dL/dw1", grads[0], 2 * (1.0 - 2.0), by="by hand 2(w1 + c1) = 2(1 - 2)"),
-        check_close("dL/dc1 for the constant c1", grads[1], None, by="the guide: not watched"),
-        check_close("dL/dc2 for c2 with trainable=False", grads[2], None,
-                    by="the guide: not watched"),
-        check_close("dL/dc3 for c3 = Variable + 1.0", grads[3], None,
-                    by="the guide: a Tensor, not watched"),
-        check_close("dL/dalpha, which L does not use", grads[4], None,
-                    by="the guide: not connected"),
+        check_close("dL/dc1, dL/dc2, dL/dc3, dL/dalpha", grads[1:], [None] * 4,
+                    by="the guide: unwatched or unused"),
         check_close("the watched variables' names", [v.name for v in tape.watched_variables()],
                     ["w1:0"], by="by hand: w1 alone"),
     ]
 
 
 def watching_a_constant() -> list[Check]:
-    """`tape.watch` makes the tape record a tensor it would otherwise ignore.
-
-    Watch a `tf.Tensor` inside the `with` block, before you use it; from then on the tape
-    records the operations on it as it does for a variable.
-    """
+    """`tape.watch(w)` inside the `with` block, before w is used: the tape records a tensor."""
     w = tf.constant(-3.0)
     with tf.GradientTape() as tape:
         tape.watch(w)
         L = w**4
     dL_dw = tape.gradient(L, w)  # dL/dw = 4w³ → -108 at w = -3
-    print(dL_dw)
     # Verify
     return [check_close("dL/dw at the watched w = -3", dL_dw, 4 * (-3.0) ** 3,
                         by="by hand 4·(-3)³")]
@@ -179,9 +158,8 @@ def watching_a_constant() -> list[Check]:
 def watching_only_what_you_choose() -> list[Check]:
     """`watch_accessed_variables=False` turns automatic watching off; watch what you need.
 
-    The tape then records only what you `tape.watch`. Both variables take part in the sum,
-    but only x1 was watched, so only x1 gets a gradient, d softplus(x1)/dx1 = sigmoid(x1);
-    x0's gradient is None.
+    The tape records only what you `tape.watch`: x0 takes part in the sum but gets None;
+    x1 gets d softplus(x1)/dx1 = sigmoid(x1).
     """
     x0 = tf.Variable(0.0)
     x1 = tf.Variable(10.0)
@@ -198,24 +176,17 @@ def watching_only_what_you_choose() -> list[Check]:
     return [
         check_close("dy/dx0 for the unwatched x0", grad["x0"], None, by="the guide"),
         check_close("dy/dx1", grad["x1"], 1 / (1 + np.exp(-10.0)), by="NumPy sigmoid(10)"),
-        check_close("the watched variables are x1", [v is x1 for v in tape.watched_variables()],
-                    [True], by="by hand: x1 alone"),
     ]
 
 
 def gradient_of_an_intermediate_result() -> list[Check]:
-    """You can ask for the gradient with respect to a value computed inside the tape.
-
-    With y = x² and z = y², dz/dy = 2y, which is 18 at x = 3 (where y = 9). The tape recorded
-    how z came from y, so y is a source like any other.
-    """
+    """A value computed inside the tape is a source like any other: here dz/dy for z = y²."""
     x = tf.constant(3.0)
     with tf.GradientTape() as tape:
         tape.watch(x)
         y = x * x
         z = y * y
     dz_dy = tape.gradient(z, y)  # dz/dy = 2y = 18, since y = 9
-    print(dz_dy.numpy())
     # Verify
     return [check_close("dz/dy at x = 3", dz_dy, 2 * 3.0**2, by="by hand 2y = 2·3²")]
 
@@ -223,10 +194,8 @@ def gradient_of_an_intermediate_result() -> list[Check]:
 def persistent_tape() -> list[Check]:
     """A persistent tape answers several `gradient` calls; a plain one answers once.
 
-    A plain tape frees what it recorded as soon as `gradient` returns. With
-    `persistent=True` it keeps the record, so you can ask for dw2/dw1, dL/dw2 and dL/dw1
-    from one recording; drop it with `del tape` when done, since it holds every
-    intermediate result in memory.
+    A plain tape frees its record as soon as `gradient` returns; `persistent=True` keeps it
+    (and every intermediate result in memory) until you `del tape`.
     """
     w1 = tf.Variable([1.0, -3.0])
     with tf.GradientTape(persistent=True) as tape:
@@ -244,7 +213,6 @@ def persistent_tape() -> list[Check]:
     # Verify
     w1_np = np.array([1.0, -3.0])
     return [
-        check_close("w2", w2, 2 * w1_np, by="NumPy 2·w1"),
         check_close("dw2/dw1", dw2_dw1, np.full(2, 2.0), by="by hand d(2·w1)/dw1 = 2"),
         check_close("dL/dw2", dL_dw2, 2 * (2 * w1_np), by="NumPy 2·w2"),
         check_close("dL/dw1", dL_dw1, 8 * w1_np, by="NumPy 8·w1"),
@@ -256,9 +224,8 @@ def persistent_tape() -> list[Check]:
 def gradient_of_several_targets() -> list[Check]:
     """A gradient is about one scalar: several targets give the gradient of their sum.
 
-    Asked for the gradient of a dict (or list) of targets, the tape returns, for each
-    source, the sum of the gradients of every target: with y0 = x² and y1 = 1/x at x = 2,
-    2x - 1/x² = 4 - 0.25 = 3.75.
+    Asked for a dict (or list) of targets, the tape returns for each source the sum of
+    every target's gradient: with y0 = x² and y1 = 1/x at x = 2, 4 - 0.25 = 3.75.
     """
     x = tf.Variable(2.0)
     with tf.GradientTape(persistent=True) as tape:
@@ -266,7 +233,6 @@ def gradient_of_several_targets() -> list[Check]:
         y1 = 1 / x
     each = [tape.gradient(y0, x), tape.gradient(y1, x)]  # 2x = 4 and -1/x² = -0.25
     summed = tape.gradient({"y0": y0, "y1": y1}, x)  # 4 - 0.25 = 3.75
-    print(each[0].numpy(), each[1].numpy(), summed.numpy())
     # Verify
     return [
         check_close("dy0/dx and dy1/dx at x = 2", each, [2 * 2.0, -1 / 2.0**2],
@@ -279,21 +245,18 @@ def gradient_of_several_targets() -> list[Check]:
 def gradient_of_a_tensor_target() -> list[Check]:
     """A non-scalar target is summed too: the tape differentiates the sum of its elements.
 
-    The guide's x·[3, 4] at x = 2 gives 3 + 4 = 7. A list of targets such as [2w, w⁴] is
-    summed the same way: 2 + 4w³ = -2 at w = -1. If you need each element's own gradient,
-    that is a Jacobian (the next lesson).
+    A list of targets such as [2w, w⁴] is summed the same way. Each element's own gradient
+    is a Jacobian (the next lesson).
     """
     x = tf.Variable(2.0)
     with tf.GradientTape() as tape:
         y = x * [3.0, 4.0]
     dy_dx = tape.gradient(y, x)  # d(3x + 4x)/dx = 7
-    print(dy_dx.numpy())
 
     w = tf.Variable(-1.0)
     with tf.GradientTape() as tape:
         L = [2 * w, w**4]  # [-2, 1] at w = -1
     dL_dw = tape.gradient(L, w)  # d(2w + w⁴)/dw = 2 + 4w³ → -2 at w = -1
-    print(dL_dw.numpy())
     # Verify
     return [
         check_close("d(x·[3, 4])/dx at x = 2", dy_dx, 3.0 + 4.0, by="the guide 3 + 4"),
@@ -303,20 +266,14 @@ def gradient_of_a_tensor_target() -> list[Check]:
 
 
 def gradient_of_a_vector_variable() -> list[Check]:
-    """A vector variable gets a gradient of its own shape: one slope per element.
-
-    L = Σw² is a scalar built from every element, so dL/dw[i] = 2w[i]: the gradient points
-    where L grows fastest, and has as many elements as w.
-    """
+    """A vector variable gets a gradient of its own shape: one slope per element."""
     w = tf.Variable([1.0, -3.0])
     with tf.GradientTape() as tape:
         L = tf.reduce_sum(w**2)
     dL_dw = tape.gradient(L, w)  # L = Σw² = 10; dL/dw = 2w = [2, -6]
-    print(dL_dw)
     # Verify
     w_np = np.array([1.0, -3.0])
     return [
-        check_close("L at w = [1, -3]", L, np.sum(w_np**2), by="NumPy Σw²"),
         check_close("dL/dw at w = [1, -3]", dL_dw, 2 * w_np, by="NumPy 2w"),
     ]
 
@@ -324,8 +281,8 @@ def gradient_of_a_vector_variable() -> list[Check]:
 def sigmoid_over_a_grid() -> list[Check]:
     """For an elementwise function, the gradient of the sum is each element's own slope.
 
-    y[i] depends only on x[i], so d(Σy)/dx[i] = dy[i]/dx[i]: one backward pass over the
-    guide's 201 points gives the sigmoid's slope σ(x)(1 - σ(x)) at every one of them.
+    y[i] depends only on x[i], so one backward pass gives the slope σ(x)(1 - σ(x)) at each
+    of the guide's 201 points.
     """
     x = tf.linspace(-10.0, 10.0, 200 + 1)
     with tf.GradientTape() as tape:
@@ -334,9 +291,9 @@ def sigmoid_over_a_grid() -> list[Check]:
     dy_dx = tape.gradient(y, x)  # σ'(x) = σ(x)(1 - σ(x))
     print(dy_dx.shape, dy_dx[100].numpy())  # 201 slopes; at x = 0 it is 1/4
     # Verify
-    s = 1 / (1 + np.exp(-np.linspace(-10.0, 10.0, 201)))
+    s = 1 / (1 + np.exp(-np.linspace(-10.0, 10.0, 201, dtype=np.float32)))
     return [check_close("dy/dx on 201 points in [-10, 10]", dy_dx, s * (1 - s),
-                        by="NumPy σ(1 - σ)")]
+                        by="NumPy σ(1 - σ) in float32")]
 
 
 def plot_sigmoid_and_its_slope(figures_dir: Path) -> Path:
@@ -357,12 +314,10 @@ def plot_sigmoid_and_its_slope(figures_dir: Path) -> Path:
 
 
 def tanh_sensitivity() -> list[Check]:
-    """The slope of tanh over a grid, from one tape.
+    """The slope of tanh over a watched grid: 1 at w = 0, exactly 0 where tanh(w) is ±1.
 
-    The grid is a `tf.Tensor` made with `tf.linspace`, not a `tf.Variable`, so the tape must
-    `watch` it. The slope is 1 - tanh²(w): 1 at w = 0, and exactly 0 where TF's float32
-    tanh returns exactly ±1, from |w| ≈ 8 on the CPU (its fast tanh rounds to 1 there; the
-    exact tanh rounds to 1 in float32 only from |w| ≈ 9), since 1 - 1 cancels to 0.
+    TF's float32 tanh on the CPU returns exactly ±1 from |w| ≈ 8 (the exact tanh rounds to
+    ±1 in float32 from |w| ≈ 9); there 1 - tanh² = 1 - 1 cancels to 0.
     """
     w = tf.linspace(-10.0, 10.0, 129)  # a tf.Tensor, not a tf.Variable
     with tf.GradientTape() as tape:
@@ -374,12 +329,9 @@ def tanh_sensitivity() -> list[Check]:
     w_np = np.linspace(-10.0, 10.0, 129)
     one = np.abs(L.numpy()) == 1.0  # where TF's tanh(w) is exactly ±1
     return [
-        check_close("w is a tf.Tensor, not a tf.Variable",
-                    [tf.is_tensor(w), isinstance(w, tf.Variable)], [True, False],
-                    by="the guide"),
         check_close("dL/dw of L = tanh(w) on 129 points in [-10, 10]", dL_dw,
                     1 - np.tanh(w_np) ** 2, by="NumPy 1 - tanh²"),
-        check_close(f"dL/dw where TF's tanh is ±1 (|w| ≥ {np.abs(w_np[one]).min():.3g})",
+        check_close(f"dL/dw where TF's tanh is ±1 (|w| ≥ {np.abs(w_np[one]).min():g})",
                     dL_dw.numpy()[one], np.zeros(one.sum(), np.float32), rtol=0, atol=0,
                     by="by hand 1 - 1²"),
     ]
@@ -402,10 +354,8 @@ def plot_tanh_sensitivity(figures_dir: Path) -> Path:
 def control_flow() -> list[Check]:
     """Python `if` and `while` just decide which operations the tape records.
 
-    At x = 1 the tape records `result = v0` and never sees v1, so dv1 is None; at x = -1 it
-    records `result = v1**2`, so dv1 = 2·v1 = 4 and dv0 is None. x itself gets no gradient,
-    though it was watched: it only chose which operation ran, and a comparison has no
-    gradient.
+    The variable of the branch not taken gets None: v1 at x = 1, v0 at x = -1. x gets None
+    too, though watched: it only chose which operation ran.
     """
     v0 = tf.Variable(2.0)
     v1 = tf.Variable(2.0)
@@ -425,20 +375,18 @@ def control_flow() -> list[Check]:
     print(other)
     # Verify
     return [
-        check_close("x = 1: d result/d v0", taken[0], 1.0, by="by hand d(v0)/dv0"),
-        check_close("x = 1: d result/d v1", taken[1], None, by="the guide: branch not taken"),
-        check_close("x = -1: d result/d v0", other[0], None, by="by hand: branch not taken"),
-        check_close("x = -1: d result/d v1", other[1], 2 * 2.0, by="by hand 2·v1 = 2·2"),
-        check_close("d result/d x at x = 1 and -1", [taken[2], other[2]], [None, None],
-                    by="the guide: a condition has no gradient"),
+        check_close("d result/d [v0, v1, x] at x = 1", taken, [1.0, None, None],
+                    by="by hand, result = v0"),
+        check_close("d result/d [v0, v1, x] at x = -1", other, [None, 2 * 2.0, None],
+                    by="by hand, result = v1², 2·v1"),
     ]
 
 
 def none_when_not_connected() -> list[Check]:
     """When the target does not depend on a source, its gradient is `None`, not 0.
 
-    z = y·y never touches x. TF says None rather than 0 so that a mistake (you meant to use
-    x) does not pass silently as a zero gradient.
+    TF says None rather than 0 so that a mistake (you meant to use x) does not pass
+    silently as a zero gradient.
     """
     x = tf.Variable(2.0)
     y = tf.Variable(3.0)
@@ -453,9 +401,8 @@ def none_when_not_connected() -> list[Check]:
 def none_after_replacing_a_variable() -> list[Check]:
     """A common slip: `x = x + 1` replaces the variable with a tensor, which is not watched.
 
-    In the first pass x is a `tf.Variable` and dy/dx = 1. Then `x = x + 1` makes x a new
-    `tf.Tensor`, so the second pass records nothing about it and the gradient is None.
-    Write `x.assign_add(1)` to change the variable in place instead.
+    After `x = x + 1`, x is a new `tf.Tensor`, so the second pass gives None. Write
+    `x.assign_add(1)` to change the variable in place instead.
     """
     x = tf.Variable(2.0)
     grads = []
@@ -469,17 +416,14 @@ def none_after_replacing_a_variable() -> list[Check]:
     return [
         check_close("dy/dx in pass 1, x a Variable", grads[0], 1.0, by="by hand d(x + 1)/dx"),
         check_close("dy/dx in pass 2, x a Tensor", grads[1], None, by="the guide: not watched"),
-        check_close("x's type after the loop", type(x).__name__, "EagerTensor",
-                    by="the guide"),
     ]
 
 
 def none_through_numpy() -> list[Check]:
     """The tape cannot follow a calculation that leaves TensorFlow, e.g. through NumPy.
 
-    `np.mean` turns x² into a NumPy array; `tf.reduce_mean` then converts it back into a new
-    constant, which has no history. The gradient is None; `explain_none` traces the function
-    and finds the step that left TF.
+    `np.mean` gives a NumPy array; `tf.reduce_mean` turns it into a new constant, with no
+    history. `explain_none` traces f and finds the step that left TF.
     """
     x = tf.Variable([[1.0, 2.0], [3.0, 4.0]], dtype=tf.float32)
 
@@ -500,9 +444,8 @@ def none_through_numpy() -> list[Check]:
 def none_through_an_integer() -> list[Check]:
     """Integers have no gradient, even when you watch them.
 
-    `tf.constant(10)` is an int32, so y = x·x is an integer computation and its gradient is
-    None (TF also logs a warning that a watched tensor must be floating). Write 10.0, not
-    10. TF does not cast between dtypes for you, so more often you get a type error instead.
+    `tf.constant(10)` is an int32 (TF logs a warning that a watched tensor must be
+    floating). Write 10.0, not 10; more often the slip gives a dtype error instead.
     """
     x = tf.constant(10)
     with tf.GradientTape() as g:
@@ -519,9 +462,8 @@ def none_through_an_integer() -> list[Check]:
 def none_through_a_stateful_op() -> list[Check]:
     """A variable's state stops gradients: the tape sees its value, not how it got there.
 
-    `x1.assign_add(x0)` changes x1's state, and reading x1 afterwards starts a new history,
-    so y = x1² has no path back to x0: dy/dx0 is None. (The same holds for `tf.data`
-    iterators and queues.)
+    Reading x1 after `x1.assign_add(x0)` starts a new history, so y = x1² has no path back
+    to x0. (The same holds for `tf.data` iterators and queues.)
     """
     x0 = tf.Variable(3.0)
     x1 = tf.Variable(0.0)
@@ -542,9 +484,8 @@ def none_through_a_stateful_op() -> list[Check]:
 def no_gradient_registered() -> list[Check]:
     """Some ops have no gradient at all; then the tape raises `LookupError`, not None.
 
-    `tf.image.adjust_contrast` wraps `AdjustContrastv2`, which has no registered gradient.
-    Raising is deliberate: a float op with no gradient is a mistake you want to hear about.
-    To differentiate through it, give it a gradient (`tf.custom_gradient`) or use other ops.
+    `tf.image.adjust_contrast` runs `AdjustContrastv2`, which has no registered gradient.
+    To differentiate through it, give it one (`tf.custom_gradient`) or use other ops.
     """
     image = tf.Variable([[[0.5, 0.0, 0.0]]])
     delta = tf.Variable(0.1)
@@ -562,10 +503,9 @@ def no_gradient_registered() -> list[Check]:
 
 
 def zeros_instead_of_none() -> list[Check]:
-    """`unconnected_gradients=tf.UnconnectedGradients.ZERO` gives zeros instead of None.
+    """`unconnected_gradients=tf.UnconnectedGradients.ZERO`: zeros of the source's shape.
 
-    Useful when you add gradients up and want an unconnected source to count as 0; the zeros
-    have the source's shape. Use it on purpose: a None is often a mistake worth seeing.
+    Use it on purpose, e.g. to add gradients up: a None is often a mistake worth seeing.
     """
     x = tf.Variable([2.0, 2.0])
     y = tf.Variable(3.0)
@@ -579,15 +519,13 @@ def zeros_instead_of_none() -> list[Check]:
 
 
 def keras_today() -> list[Check]:
-    """Keras 3 is the Keras of TF 2.21, and old plotting styles are gone.
+    """Keras 3 is the Keras of TF 2.21, and the `seaborn-*` plot styles are gone.
 
-    Keras 3 runs on JAX, TensorFlow or PyTorch (the multi-backend Keras of 2019 ran on
-    TensorFlow, CNTK or Theano). In TF 2.16 and later `tf.keras` is Keras 3, so
-    `tf.keras.layers.Dense` and `keras.layers.Dense` are the same class. matplotlib 3.6
-    deprecated its `seaborn-*` styles in favour of `seaborn-v0_8-*`, and 3.8 removed them.
+    Keras 3 runs on JAX, TensorFlow or PyTorch; since TF 2.16 `tf.keras` is Keras 3 (the
+    multi-backend Keras 2 of old also ran on CNTK or Theano). matplotlib 3.6 deprecated the
+    `seaborn-*` styles (now `seaborn-v0_8-*`) and 3.8 removed them.
     """
     print(keras.__version__, keras.backend.backend())
-    print(tf.keras.layers.Dense is keras.layers.Dense)
     grids = [s for s in matplotlib.style.available if "whitegrid" in s]
     print(matplotlib.__version__, grids)
     # Verify
@@ -599,8 +537,6 @@ def keras_today() -> list[Check]:
     return [
         check_close("Keras's major version", keras.__version__.split(".")[0], "3",
                     by="TF 2.16+ ships Keras 3"),
-        check_close("the backend", keras.backend.backend(), "tensorflow",
-                    by="Keras's default"),
         check_close("tf.keras.layers.Dense is keras.layers.Dense",
                     tf.keras.layers.Dense is keras.layers.Dense, True,
                     by="TF 2.16+: tf.keras is Keras 3"),
