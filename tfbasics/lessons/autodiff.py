@@ -259,7 +259,7 @@ def gradient_of_a_tensor_target() -> list[Check]:
     dL_dw = tape.gradient(L, w)  # d(2w + w⁴)/dw = 2 + 4w³ → -2 at w = -1
     # Verify
     return [
-        check_close("d(x·[3, 4])/dx at x = 2", dy_dx, 3.0 + 4.0, by="the guide 3 + 4"),
+        check_close("d(x·[3, 4])/dx at x = 2", dy_dx, 3.0 + 4.0, by="the guide, 3 + 4"),
         check_close("dL/dw of the list [2w, w⁴] at w = -1", dL_dw, 2 + 4 * (-1.0) ** 3,
                     by="by hand 2 + 4w³"),
     ]
@@ -503,9 +503,10 @@ def no_gradient_registered() -> list[Check]:
 
 
 def zeros_instead_of_none() -> list[Check]:
-    """`unconnected_gradients=tf.UnconnectedGradients.ZERO`: zeros of the source's shape.
+    """Pass `unconnected_gradients=tf.UnconnectedGradients.ZERO` to get zeros, not None.
 
-    Use it on purpose, e.g. to add gradients up: a None is often a mistake worth seeing.
+    The zeros have the source's shape. Use it on purpose, e.g. to add gradients up: a None
+    is often a mistake worth seeing.
     """
     x = tf.Variable([2.0, 2.0])
     y = tf.Variable(3.0)
@@ -521,9 +522,9 @@ def zeros_instead_of_none() -> list[Check]:
 def keras_today() -> list[Check]:
     """Keras 3 is the Keras of TF 2.21, and the `seaborn-*` plot styles are gone.
 
-    Keras 3 runs on JAX, TensorFlow or PyTorch; since TF 2.16 `tf.keras` is Keras 3 (the
-    multi-backend Keras 2 of old also ran on CNTK or Theano). matplotlib 3.6 deprecated the
-    `seaborn-*` styles (now `seaborn-v0_8-*`) and 3.8 removed them.
+    Keras 3 runs on JAX, TensorFlow or PyTorch, and since TF 2.16 `tf.keras` is Keras 3
+    (multi-backend Keras up to 2.3 ran on TensorFlow, CNTK or Theano). matplotlib 3.6
+    deprecated the `seaborn-*` styles (now `seaborn-v0_8-*`) and 3.8 removed them.
     """
     print(keras.__version__, keras.backend.backend())
     grids = [s for s in matplotlib.style.available if "whitegrid" in s]
@@ -540,7 +541,7 @@ def keras_today() -> list[Check]:
         check_close("tf.keras.layers.Dense is keras.layers.Dense",
                     tf.keras.layers.Dense is keras.layers.Dense, True,
                     by="TF 2.16+: tf.keras is Keras 3"),
-        check_close("'seaborn-v0_8-whitegrid' is a style", grids,
+        check_close("matplotlib's whitegrid style", grids,
                     ["seaborn-v0_8-whitegrid"], by="matplotlib 3.6's new name"),
         check_raises(f"using 'seaborn-whitegrid' in matplotlib {matplotlib.__version__}",
                      use_old_style, OSError),
