@@ -155,6 +155,8 @@ def test_non_scalar_targets():
     np.testing.assert_allclose(dL_dw, -2.0, rtol=1e-6)  # 2 + 4·(-1)³
     [dL_dw] = values(autodiff.gradient_of_a_vector_variable).values()
     np.testing.assert_allclose(dL_dw, [2.0, -6.0], rtol=1e-6)
+    assert printed(autodiff.gradient_of_a_vector_variable) == \
+        "tf.Tensor([ 2. -6.], shape=(2,), dtype=float32)\n"
 
 
 def test_grids_sigmoid_and_tanh():

@@ -224,8 +224,7 @@ def persistent_tape() -> list[Check]:
 def gradient_of_several_targets() -> list[Check]:
     """A gradient is about one scalar: several targets give the gradient of their sum.
 
-    Asked for a dict (or list) of targets, the tape returns for each source the sum of
-    every target's gradient: with y0 = x² and y1 = 1/x at x = 2, 4 - 0.25 = 3.75.
+    For a dict or list of targets, the tape sums every target's gradient for each source.
     """
     x = tf.Variable(2.0)
     with tf.GradientTape(persistent=True) as tape:
@@ -271,6 +270,7 @@ def gradient_of_a_vector_variable() -> list[Check]:
     with tf.GradientTape() as tape:
         L = tf.reduce_sum(w**2)
     dL_dw = tape.gradient(L, w)  # L = Σw² = 10; dL/dw = 2w = [2, -6]
+    print(dL_dw)  # the gradient has w's shape
     # Verify
     w_np = np.array([1.0, -3.0])
     return [
@@ -385,8 +385,8 @@ def control_flow() -> list[Check]:
 def none_when_not_connected() -> list[Check]:
     """When the target does not depend on a source, its gradient is `None`, not 0.
 
-    TF says None rather than 0 so that a mistake (you meant to use x) does not pass
-    silently as a zero gradient.
+    TF says None, not 0, so that a slip (you meant to use x) does not pass as a zero
+    gradient.
     """
     x = tf.Variable(2.0)
     y = tf.Variable(3.0)
