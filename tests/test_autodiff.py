@@ -261,3 +261,16 @@ def test_shown_code_is_at_most_80_columns_and_runs_pasted(tmp_path):
     assert done.returncode == 0 and done.stdout.endswith("ALL RAN\n"), done.stderr[-3000:]
     assert "tf.Tensor(7.0, shape=(), dtype=float32)" in done.stdout
     assert (tmp_path / "figures" / "autodiff_tanh.png").stat().st_size > 10_000
+
+
+def test_the_seaborn_check_can_fail():
+    # a style matplotlib still ships does not raise: the lesson's check_raises would then fail
+    import matplotlib.style
+
+    from tfbasics.checks import check_raises
+
+    def use_current_style():
+        with matplotlib.style.context("seaborn-v0_8-whitegrid"):
+            pass
+
+    assert not check_raises("x", use_current_style, OSError).passed
