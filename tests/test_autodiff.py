@@ -8,10 +8,7 @@ output a student sees.
 
 import contextlib
 import io
-import json
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -244,23 +241,14 @@ def test_the_student_facing_text_has_no_history_words():
             assert word not in lowered, (word, text[:120])
 
 
-def test_shown_code_is_at_most_80_columns_and_runs_pasted(tmp_path):
+def test_shown_code_is_at_most_80_columns_and_prints_where_it_teaches():
+    # tests/pasted.py runs every example's shown code pasted (test_course.py)
     lesson = outline("autodiff")
     for example in lesson.examples:
         assert example.code and "check_close" not in example.code, example.name
         assert all(len(line) <= 80 for line in example.code.splitlines()), example.name
-    cells = [[lesson.imports, *(src for _, src in e.helpers), e.code] for e in lesson.examples]
-    script = ("import json, sys\ncells = json.loads(sys.argv[1])\n"
-              "for cell in cells:\n    exec('\\n\\n'.join(cell), {'__name__': '__main__'})\n"
-              "print('ALL RAN')\n")
-    # plot_sensitivity writes into an existing folder only, and the shown imports name
-    # figures_dir = Path("figures") without making it: the student's folder has one here
-    (tmp_path / "figures").mkdir()
-    done = subprocess.run([sys.executable, "-c", script, json.dumps(cells)], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0 and done.stdout.endswith("ALL RAN\n"), done.stderr[-3000:]
-    assert "tf.Tensor(7.0, shape=(), dtype=float32)" in done.stdout
-    assert (tmp_path / "figures" / "autodiff_tanh.png").stat().st_size > 10_000
+    silent = [e.name for e in lesson.examples if not e.figure and "print(" not in e.code]
+    assert len(silent) <= 5, silent  # a value the claims show already, in a form seen before
 
 
 def test_the_seaborn_check_can_fail():
