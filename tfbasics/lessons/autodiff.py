@@ -144,7 +144,7 @@ def what_the_tape_watches() -> list[Check]:
 
 
 def watching_a_constant() -> list[Check]:
-    """`tape.watch(w)` inside the `with` block, before w is used: the tape records a tensor."""
+    """`tape.watch(w)` makes the tape record a tensor: call it in the `with` block, first."""
     w = tf.constant(-3.0)
     with tf.GradientTape() as tape:
         tape.watch(w)
@@ -174,7 +174,8 @@ def watching_only_what_you_choose() -> list[Check]:
     print("dy/dx1:", grad["x1"].numpy())
     # Verify
     return [
-        check_close("dy/dx0 for the unwatched x0", grad["x0"], None, by="the guide"),
+        check_close("dy/dx0 for the unwatched x0", grad["x0"], None,
+                    by="the guide: not watched"),
         check_close("dy/dx1", grad["x1"], 1 / (1 + np.exp(-10.0)), by="NumPy sigmoid(10)"),
     ]
 
