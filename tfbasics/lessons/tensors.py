@@ -40,9 +40,9 @@ def ranks_and_dtypes() -> list[Check]:
     # Verify
     tensors = [rank_0_tensor, rank_1_tensor, rank_2_tensor, rank_3_tensor]
     return [
-        check_close("the ranks (.ndim)", [t.ndim for t in tensors], [0, 1, 2, 3],
+        check_close("the rank (.ndim) of each", [t.ndim for t in tensors], [0, 1, 2, 3],
                     by="counting the brackets"),
-        check_close("the dtypes", [t.dtype.name for t in tensors],
+        check_close("the dtype of each", [t.dtype.name for t in tensors],
                     ["int32", "float32", "float16", "int32"], by="the guide"),
         check_close("rank_3_tensor", rank_3_tensor,
                     np.arange(30, dtype=np.int32).reshape(3, 2, 5), by="NumPy arange(30)"),
@@ -71,10 +71,9 @@ def tensors_are_immutable() -> list[Check]:
 def convert_to_numpy() -> list[Check]:
     """`tensor.numpy()` and `np.array(tensor)` give you a NumPy copy of a tensor.
 
-    The array has the tensor's values and dtype, here float16. Both always copy: writing into
-    the array leaves the tensor as it was. `np.asarray(tensor)` of a tensor on the CPU makes
-    no copy: you get a read-only view of the tensor's own memory. From a GPU, every
-    conversion copies the values to the host.
+    The array has the tensor's values and dtype. Both always copy: writing into the array
+    leaves the tensor as it was. `np.asarray(tensor)` on the CPU gives a read-only view of the
+    tensor's own memory, with no copy; from a GPU every conversion copies to the host.
     """
     rank_2_tensor = tf.constant([[1, 2], [3, 4], [5, 6]], dtype=tf.float16)
     array = rank_2_tensor.numpy()  # a copy; np.array(rank_2_tensor) is one too
@@ -87,10 +86,10 @@ def convert_to_numpy() -> list[Check]:
     copy[0, 1] = 200.0
     on_cpu = rank_2_tensor.device.endswith("CPU:0")
     return [
-        check_close("rank_2_tensor after writing into both copies", rank_2_tensor,
+        check_close("rank_2_tensor after both writes", rank_2_tensor,
                     np.array([[1, 2], [3, 4], [5, 6]], dtype=np.float16),
-                    by="the values it was made from"),
-        check_close("the dtypes of .numpy() and np.array()",
+                    by="as it was made"),
+        check_close("the dtype of .numpy() and np.array()",
                     [array.dtype.name, copy.dtype.name], ["float16", "float16"],
                     by="dtype=tf.float16"),
         check_close("np.shares_memory of two .numpy() results",
@@ -102,42 +101,31 @@ def convert_to_numpy() -> list[Check]:
     ]
 
 
-def basic_math() -> list[Check]:
-    """Add, multiply elementwise and matrix-multiply, as functions or as operators.
+def math_and_concat() -> list[Check]:
+    """Add, multiply and join tensors, with ops or with operators.
 
-    `a + b`, `a * b` and `a @ b` call `tf.add`, `tf.multiply` and `tf.matmul`. Note that `*`
-    multiplies element by element; the matrix product is `@`.
+    `a + b`, `a * b` and `a @ b` call `tf.add`, `tf.multiply` and `tf.matmul`: `*` multiplies
+    element by element, `@` is the matrix product. `tf.concat`, from the basics page, joins
+    tensors along one axis; the other axes must match.
     """
     a = tf.constant([[1, 2], [3, 4]])
     b = tf.constant([[1, 1], [1, 1]])  # or tf.ones([2, 2], dtype=tf.int32)
-    print(tf.matmul(a, b))  # a @ b
-    # Verify
-    a_np = np.array([[1, 2], [3, 4]], dtype=np.int32)
-    b_np = np.ones((2, 2), dtype=np.int32)
-    return [
-        check_close("tf.add(a, b)", tf.add(a, b), a_np + b_np, by="NumPy a + b"),
-        check_close("tf.multiply(a, b)", tf.multiply(a, b), a_np * b_np, by="NumPy a * b"),
-        check_close("tf.matmul(a, b)", tf.matmul(a, b), a_np @ b_np, by="NumPy a @ b"),
-        check_close("a + b, a * b and a @ b", [a + b, a * b, a @ b],
-                    [a_np + b_np, a_np * b_np, a_np @ b_np], by="NumPy"),
-    ]
-
-
-def joining_tensors() -> list[Check]:
-    """`tf.concat` joins tensors along an axis you choose; the other axes must match.
-
-    The basics page stacks three copies of a (2, 3) tensor along axis 0, giving (6, 3): the
-    rows of one after the rows of the other. Along axis 1 the same three give (2, 9).
-    """
+    print(a @ b)  # tf.matmul(a, b)
     x = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
-    rows = tf.concat([x, x, x], axis=0)
+    rows = tf.concat([x, x, x], axis=0)  # the rows of each, one after another
     columns = tf.concat([x, x, x], axis=1)
     print(rows.shape, columns.shape)
     # Verify
+    a_np = np.array([[1, 2], [3, 4]], dtype=np.int32)
+    b_np = np.ones((2, 2), dtype=np.int32)
     x_np = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     return [
-        check_close("the shape along axis 0", rows.shape.as_list(), [6, 3],
-                    by="the basics guide"),
+        check_close("tf.add(a, b) and a + b", [tf.add(a, b), a + b], [a_np + b_np] * 2,
+                    by="NumPy a + b"),
+        check_close("tf.multiply(a, b) and a * b", [tf.multiply(a, b), a * b],
+                    [a_np * b_np] * 2, by="NumPy a * b"),
+        check_close("tf.matmul(a, b) and a @ b", [tf.matmul(a, b), a @ b], [a_np @ b_np] * 2,
+                    by="NumPy a @ b"),
         check_close("tf.concat along axis 0", rows, np.concatenate([x_np] * 3, axis=0),
                     by="NumPy"),
         check_close("tf.concat along axis 1", columns, np.concatenate([x_np] * 3, axis=1),
@@ -148,15 +136,16 @@ def joining_tensors() -> list[Check]:
 def reductions() -> list[Check]:
     """Find the largest value, its index, and the softmax of each row.
 
-    `tf.math.argmax` works down axis 0 by default, one index per column. An index is `int64`
-    whatever the values are, since it counts positions in tensors of any size; ask for
-    `output_type=tf.int32` for a smaller one. `tf.nn.softmax` works along the last axis.
+    `tf.math.argmax` gives one index per column, an `int64` whatever the values are; ask for
+    `output_type=tf.int32` for a smaller one. An op also accepts what `tf.convert_to_tensor`
+    converts: a list as `tf.constant` would (ints to int32), a NumPy array with its dtype.
     """
     c = tf.constant([[4.0, 5.0], [10.0, 1.0]])
     print(tf.reduce_max(c))
     print(tf.math.argmax(c))  # per column: [1, 0]
-    print(tf.math.argmax(c, output_type=tf.int32))
     print(tf.nn.softmax(c))  # each row sums to 1
+    print(tf.reduce_max([1, 2, 3]))  # a list becomes a tensor
+    print(tf.reduce_max(np.array([1, 2, 3])))  # NumPy's ints are int64
     # Verify
     c_np = np.array([[4.0, 5.0], [10.0, 1.0]])
     softmax_np = np.exp(c_np) / np.exp(c_np).sum(axis=-1, keepdims=True)  # e^c / Σ e^c
@@ -168,49 +157,27 @@ def reductions() -> list[Check]:
                     tf.math.argmax(c, output_type=tf.int32),
                     np.argmax(c_np, axis=0).astype(np.int32), by="NumPy, as int32"),
         check_close("tf.nn.softmax(c)", tf.nn.softmax(c), softmax_np, by="NumPy e^c / Σ e^c"),
-    ]
-
-
-def ops_accept_lists_and_arrays() -> list[Check]:
-    """Where an op expects a tensor, it accepts anything `tf.convert_to_tensor` can convert.
-
-    So you can pass Python lists, NumPy arrays and, in the next lesson, variables. A list
-    follows `tf.constant`'s rules (ints become int32); a NumPy array keeps its dtype, and
-    NumPy's integers are int64.
-    """
-    print(tf.reduce_max([1, 2, 3]))
-    print(tf.reduce_max(np.array([1, 2, 3])))
-    print(tf.convert_to_tensor([1.5, 2.5]).dtype)
-    # Verify
-    return [
-        check_close("tf.reduce_max([1, 2, 3])", tf.reduce_max([1, 2, 3]), np.int32(3),
-                    by="int32, as tf.constant(3)"),
-        check_close("tf.reduce_max(np.array([1, 2, 3]))", tf.reduce_max(np.array([1, 2, 3])),
-                    np.array([1, 2, 3]).max(), by="NumPy's int64 max"),
-        check_close("the dtype of tf.convert_to_tensor([1.5, 2.5])",
-                    tf.convert_to_tensor([1.5, 2.5]).dtype.name, "float32", by="the guide"),
+        check_close("tf.reduce_max of the list and the array",
+                    [tf.reduce_max([1, 2, 3]), tf.reduce_max(np.array([1, 2, 3]))],
+                    [np.int32(3), np.array([1, 2, 3]).max()], by="an int32 and NumPy's int64"),
     ]
 
 
 def shapes() -> list[Check]:
     """A tensor's shape is the length of each axis; its size is the product of those lengths.
 
-    `.dtype`, `.ndim` and `.shape` are properties you read; `.shape` is a `tf.TensorShape` you
-    index like a list. Axes usually go from global to local, batch first and features last,
-    so each feature vector sits in one contiguous run of memory.
+    `.shape` is a `tf.TensorShape` you index like a list. Axes usually go from global to
+    local, batch first and features last, so each feature vector is contiguous in memory.
     """
     rank_4_tensor = tf.zeros([3, 2, 4, 5])
-    print("Type of every element:", rank_4_tensor.dtype)
-    print("Number of axes:", rank_4_tensor.ndim)
-    print("Shape of tensor:", rank_4_tensor.shape)
-    print("Elements along axis 0:", rank_4_tensor.shape[0])
-    print("Total number of elements:", tf.size(rank_4_tensor).numpy())
+    print(rank_4_tensor.dtype, rank_4_tensor.ndim, rank_4_tensor.shape)
+    print(rank_4_tensor.shape[0], rank_4_tensor.shape[-1])  # first and last axis
+    print(tf.size(rank_4_tensor).numpy())  # the number of elements
     # Verify
     return [
-        check_close("the dtype of tf.zeros", rank_4_tensor.dtype.name, "float32",
-                    by="the guide"),
-        check_close(".ndim and .shape", [rank_4_tensor.ndim, rank_4_tensor.shape.as_list()],
-                    [4, [3, 2, 4, 5]], by="the list given to tf.zeros"),
+        check_close("the dtype, .ndim and .shape",
+                    [rank_4_tensor.dtype.name, rank_4_tensor.ndim, rank_4_tensor.shape.as_list()],
+                    ["float32", 4, [3, 2, 4, 5]], by="the guide"),
         check_close(".shape[0] and .shape[-1]",
                     [rank_4_tensor.shape[0], rank_4_tensor.shape[-1]], [3, 5],
                     by="its first and last entries"),
@@ -222,10 +189,9 @@ def shapes() -> list[Check]:
 def rank_and_shape_as_tensors() -> list[Check]:
     """`.ndim` and `.shape` are plain Python values; `tf.rank` and `tf.shape` return tensors.
 
-    The difference matters in a graph. There `.shape` is what TF knows while tracing, and an
-    axis it cannot know yet is `None`; `tf.shape` is an op that runs with the data. A
-    `tf.function` for vectors of any length sees the shape (None,) when it traces, yet
-    `tf.shape` gives 7 for a vector of 7; one trace serves every length.
+    In a graph, `.shape` is what TF knows while tracing, and an axis it cannot know yet is
+    `None`; `tf.shape` is an op that runs with the data. A `tf.function` for vectors of any
+    length traces once with the shape (None,), and `tf.shape` gives each call's length.
     """
     rank_4_tensor = tf.zeros([3, 2, 4, 5])
     print(tf.rank(rank_4_tensor))
@@ -243,10 +209,9 @@ def rank_and_shape_as_tensors() -> list[Check]:
         check_close("the types of .ndim and .shape",
                     [type(rank_4_tensor.ndim).__name__, type(rank_4_tensor.shape).__name__],
                     ["int", "TensorShape"], by="the guide"),
-        check_close("tf.rank", tf.rank(rank_4_tensor), np.int32(4), by="4 axes, an int32"),
-        check_close("tf.shape", tf.shape(rank_4_tensor),
-                    np.array(np.zeros([3, 2, 4, 5]).shape, dtype=np.int32),
-                    by="NumPy's shape, as int32"),
+        check_close("tf.rank and tf.shape", [tf.rank(rank_4_tensor), tf.shape(rank_4_tensor)],
+                    [np.int32(4), np.array(np.zeros([3, 2, 4, 5]).shape, dtype=np.int32)],
+                    by="NumPy's ndim and shape, as int32"),
         check_close("length of 7 zeros", length(tf.zeros([7])), np.int32(7),
                     by="len(np.zeros(7))"),
         check_close("traces of length after 3 calls", length.experimental_get_tracing_count(),
@@ -254,52 +219,39 @@ def rank_and_shape_as_tensors() -> list[Check]:
     ]
 
 
-def index_a_single_axis() -> list[Check]:
-    """Index and slice one axis with Python's rules: start at 0, negatives count from the end.
+def indexing() -> list[Check]:
+    """Index and slice with Python's rules: start at 0, negatives count from the end.
 
-    An integer index removes the axis and gives a scalar; a `start:stop:step` slice keeps the
-    axis. `[::-1]` walks backwards, so it reverses.
+    An integer index removes its axis, a `start:stop:step` slice keeps it, and `[::-1]`
+    reverses. With several axes, give one index or slice per axis: `[:, :, 4]` takes the last
+    feature at every location of every example in a (3, 2, 5) batch.
     """
     rank_1_tensor = tf.constant([0, 1, 1, 2, 3, 5, 8, 13, 21, 34])
     print(rank_1_tensor[0])  # a scalar
     print(rank_1_tensor[2:7])  # a vector: from 2 up to 7
-    print(rank_1_tensor[::-1].numpy())
-    # Verify
-    fib = np.array([0, 1, 1, 2, 3, 5, 8, 13, 21, 34], dtype=np.int32)
-    return [
-        check_close("[0], [1] and [-1]", [rank_1_tensor[0], rank_1_tensor[1], rank_1_tensor[-1]],
-                    [fib[0], fib[1], fib[-1]], by="NumPy"),
-        check_close("[:4] and [4:]", [rank_1_tensor[:4], rank_1_tensor[4:]], [fib[:4], fib[4:]],
-                    by="NumPy"),
-        check_close("[2:7]", rank_1_tensor[2:7], fib[2:7], by="NumPy"),
-        check_close("[::2]", rank_1_tensor[::2], fib[::2], by="NumPy"),
-        check_close("[::-1]", rank_1_tensor[::-1], fib[::-1], by="NumPy"),
-    ]
-
-
-def index_several_axes() -> list[Check]:
-    """Pass one index or slice per axis; each follows the single-axis rules on its own.
-
-    An integer for every axis gives one element; mixing integers and slices gives rows and
-    columns. On the guide's (3, 2, 5) tensor, `[:, :, 4]` takes the last feature at every
-    location of every example in the batch.
-    """
     rank_2_tensor = tf.constant([[1, 2], [3, 4], [5, 6]], dtype=tf.float16)
-    print(rank_2_tensor[1, 1].numpy())  # one element
     print(rank_2_tensor[:, 1].numpy())  # the second column
     rank_3_tensor = tf.reshape(tf.range(30), [3, 2, 5])
-    print(rank_3_tensor[:, :, 4])
+    print(rank_3_tensor[:, :, 4].numpy())
     # Verify
+    fib = np.array([0, 1, 1, 2, 3, 5, 8, 13, 21, 34], dtype=np.int32)
+    v, m = rank_1_tensor, rank_2_tensor
     matrix = np.array([[1, 2], [3, 4], [5, 6]], dtype=np.float16)
     cube = np.arange(30, dtype=np.int32).reshape(3, 2, 5)
     return [
-        check_close("[1, 1] and [0, -1]", [rank_2_tensor[1, 1], rank_2_tensor[0, -1]],
+        check_close("rank_1_tensor[0], [1] and [-1]", [v[0], v[1], v[-1]],
+                    [fib[0], fib[1], fib[-1]], by="NumPy"),
+        check_close("rank_1_tensor[:4] and [4:]", [v[:4], v[4:]], [fib[:4], fib[4:]],
+                    by="NumPy"),
+        check_close("rank_1_tensor[2:7] and [::2]", [v[2:7], v[::2]], [fib[2:7], fib[::2]],
+                    by="NumPy"),
+        check_close("rank_1_tensor[::-1]", v[::-1], fib[::-1], by="NumPy"),
+        check_close("rank_2_tensor[1, 1] and [0, -1]", [m[1, 1], m[0, -1]],
                     [matrix[1, 1], matrix[0, -1]], by="NumPy"),
-        check_close("[1, :] and [-1, :]", [rank_2_tensor[1, :], rank_2_tensor[-1, :]],
-                    [matrix[1, :], matrix[-1, :]], by="NumPy"),
-        check_close("[:, 1]", rank_2_tensor[:, 1], matrix[:, 1], by="NumPy"),
-        check_close("[1:, :]", rank_2_tensor[1:, :], matrix[1:, :], by="NumPy"),
-        check_close("[:, :, 4] of the (3, 2, 5)", rank_3_tensor[:, :, 4], cube[:, :, 4],
+        check_close("rank_2_tensor[1, :], [-1, :] and [:, 1]", [m[1, :], m[-1, :], m[:, 1]],
+                    [matrix[1, :], matrix[-1, :], matrix[:, 1]], by="NumPy"),
+        check_close("rank_2_tensor[1:, :]", m[1:, :], matrix[1:, :], by="NumPy"),
+        check_close("rank_3_tensor[:, :, 4]", rank_3_tensor[:, :, 4], cube[:, :, 4],
                     by="NumPy"),
     ]
 
@@ -307,10 +259,9 @@ def index_several_axes() -> list[Check]:
 def reshaping() -> list[Check]:
     """`tf.reshape` gives the same values in the same memory order, indexed by a new shape.
 
-    TF stores a tensor row-major: stepping the last index moves one place in memory. A reshape
-    keeps that order, so it need not move any data; flattening with `[-1]` shows you the
-    order. Merging neighbouring axes, (3, 2, 5) to (3·2, 5) or (3, 2·5), keeps each slice
-    whole; `-1` asks TF to work out one length.
+    TF stores a tensor row-major, the last index fastest; a reshape keeps that order, so it
+    need not move any data, and `[-1]` shows it. Merging neighbouring axes, (3, 2, 5) to
+    (3·2, 5) or (3, 2·5), keeps each slice whole; `-1` asks TF to work out one length.
     """
     x = tf.constant([[1], [2], [3]])
     print(x.shape.as_list())
@@ -353,11 +304,7 @@ def bad_reshapes() -> list[Check]:
         check_close("reshape to [2, 3, 5]", resliced, cube.reshape(2, 3, 5), by="NumPy"),
         check_close("tf.transpose(..., [1, 0, 2])", swapped, cube.transpose(1, 0, 2),
                     by="NumPy"),
-        check_close("the first values of each row",
-                    [resliced[:, :, 0], swapped[:, :, 0]],
-                    [cube.reshape(2, 3, 5)[:, :, 0], cube.transpose(1, 0, 2)[:, :, 0]],
-                    by="NumPy"),
-        check_close("reshape [2, 3, 5] equal to the swap",
+        check_close("np.array_equal(resliced, the swap)",
                     bool(np.array_equal(resliced, cube.transpose(1, 0, 2))), False,
                     by="NumPy's transpose"),
         check_close("reshape to [5, 6]", mess, cube.reshape(5, 6), by="NumPy"),
@@ -371,10 +318,9 @@ def bad_reshapes() -> list[Check]:
 def casting_dtypes() -> list[Check]:
     """`tf.cast` makes a tensor of another dtype; casting a float to an integer truncates.
 
-    float64 to float16 rounds each value to the nearest float16, about three significant
-    digits. float16 to uint8 then drops the fraction: 2.2 becomes 2. Unlike NumPy, TF does
-    not promote one tensor's dtype to match another's: an int32 tensor plus a float32 tensor
-    is an error, so cast one of them first.
+    float16 keeps about three significant digits; uint8 drops the fraction: 2.2 becomes 2.
+    Unlike NumPy, TF does not promote dtypes: an int32 tensor plus a float32 tensor is an
+    error, so cast one of them first.
     """
     the_f64_tensor = tf.constant([2.2, 3.3, 4.4], dtype=tf.float64)
     the_f16_tensor = tf.cast(the_f64_tensor, dtype=tf.float16)
@@ -396,9 +342,9 @@ def casting_dtypes() -> list[Check]:
 def broadcasting() -> list[Check]:
     """Under NumPy's rules, a smaller tensor is stretched to fit a bigger one in an op.
 
-    A scalar stretches to any shape, so `x * 2`, `x * y` with y = 2 and `x * [2, 2, 2]` are
-    the same computation. An axis of length 1 stretches too, and both arguments may stretch
-    at once: a (3, 1) times a (4,) is (3, 4), the outer product (y's leading 1 is implied).
+    A scalar stretches to any shape, and so does an axis of length 1; both arguments may
+    stretch at once: a (3, 1) times a (4,) is (3, 4), the outer product. `tf.broadcast_to`
+    makes the guide's x_stretch and y_stretch for real; `x * y` reads only 3 + 4 values.
     """
     x = tf.constant([1, 2, 3])
     y = tf.constant(2)
@@ -407,46 +353,26 @@ def broadcasting() -> list[Check]:
     column = tf.reshape(x, [3, 1])
     row = tf.range(1, 5)
     print(column * row)  # (3, 1) times (4,) is (3, 4)
+    x_stretch = tf.broadcast_to(column, [3, 4])  # each row repeats one value
+    y_stretch = tf.broadcast_to(row, [3, 4])  # each row is a copy of row
+    print(x_stretch.numpy())
     # Verify
     x_np = np.array([1, 2, 3], dtype=np.int32)
+    guide_x_stretch = np.array([[1, 1, 1, 1], [2, 2, 2, 2], [3, 3, 3, 3]], dtype=np.int32)
+    guide_y_stretch = np.array([[1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4]], dtype=np.int32)
     return [
         check_close("tf.multiply(x, 2), x * y and x * z", [tf.multiply(x, 2), x * y, x * z],
                     [x_np * 2] * 3, by="NumPy x * 2"),
         check_close("column * row", column * row,
                     x_np.reshape(3, 1) * np.arange(1, 5, dtype=np.int32),
                     by="NumPy's outer product"),
-    ]
-
-
-def the_stretched_tensors() -> list[Check]:
-    """Broadcasting computes as if both tensors were stretched, without making the stretch.
-
-    `tf.broadcast_to` makes the stretched tensors for real: the guide's x_stretch and
-    y_stretch, 12 values each. Their product is what `x * y` gives, yet `x * y` reads only
-    the 3 + 4 original values; `tf.broadcast_to` saves nothing, it stores every copy.
-    """
-    x = tf.reshape(tf.constant([1, 2, 3]), [3, 1])
-    y = tf.range(1, 5)
-    x_stretch = tf.broadcast_to(x, [3, 4])  # each row repeats one value of x
-    y_stretch = tf.broadcast_to(y, [3, 4])  # each row is a copy of y
-    print(x_stretch.numpy())
-    print(tf.size(x).numpy(), tf.size(y).numpy(), tf.size(x_stretch).numpy())
-    # Verify
-    guide_x_stretch = np.array([[1, 1, 1, 1], [2, 2, 2, 2], [3, 3, 3, 3]], dtype=np.int32)
-    guide_y_stretch = np.array([[1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4]], dtype=np.int32)
-    return [
         check_close("x_stretch", x_stretch, guide_x_stretch, by="the guide"),
         check_close("y_stretch", y_stretch, guide_y_stretch, by="the guide"),
-        check_close("x * y", x * y, guide_x_stretch * guide_y_stretch,
-                    by="the guide's x_stretch * y_stretch"),
         check_close("x_stretch * y_stretch", x_stretch * y_stretch,
-                    guide_x_stretch * guide_y_stretch, by="NumPy"),
-        check_close("the sizes of x, y and x_stretch",
-                    [tf.size(x), tf.size(y), tf.size(x_stretch)],
+                    guide_x_stretch * guide_y_stretch, by="the guide's, in NumPy"),
+        check_close("the values stored by column, row and x_stretch",
+                    [tf.size(column), tf.size(row), tf.size(x_stretch)],
                     [np.int32(3), np.int32(4), np.int32(3 * 4)], by="by hand"),
-        check_close("tf.broadcast_to([1, 2, 3], [3, 3])",
-                    tf.broadcast_to(tf.constant([1, 2, 3]), [3, 3]),
-                    np.broadcast_to(np.array([1, 2, 3], dtype=np.int32), (3, 3)), by="NumPy"),
     ]
 
 
@@ -475,27 +401,32 @@ def ragged_tensors() -> list[Check]:
 def string_tensors() -> list[Check]:
     """A string tensor holds byte strings; a string's length is not one of its axes.
 
-    Three strings make a tensor of shape (3,), each string one indivisible element. Text is
-    stored as UTF-8: the guide's "🥳👍" is 8 bytes. `tf.strings.length` counts bytes unless
-    you ask for `unit="UTF8_CHAR"`, which counts the 2 characters.
+    Text is stored as UTF-8, and `tf.strings.length` counts bytes unless you ask for
+    `unit="UTF8_CHAR"`: the guide's "🥳👍" is 8 bytes, 2 characters. `tf.strings.split` of a
+    vector gives a `tf.RaggedTensor`, since each string has its own number of words.
     """
     tensor_of_strings = tf.constant(["Gray wolf", "Quick brown fox", "Lazy dog"])
-    print(tensor_of_strings)
-    print(tf.strings.length(tensor_of_strings))  # in bytes
-    emoji = tf.constant("🥳👍")  # stored as its UTF-8 bytes
-    print(emoji)
-    print(tf.strings.length(emoji, unit="UTF8_CHAR"))
+    print(tensor_of_strings)  # shape (3,)
+    print(tf.strings.split(tensor_of_strings))
+    emoji = tf.constant("🥳👍")
+    print(emoji)  # its UTF-8 bytes
+    print(tf.strings.length(emoji), tf.strings.length(emoji, unit="UTF8_CHAR"))
     # Verify
-    words = ["Gray wolf", "Quick brown fox", "Lazy dog"]
+    strings = ["Gray wolf", "Quick brown fox", "Lazy dog"]
+    words = [s.split() for s in strings]
+    split = tf.strings.split(tensor_of_strings)
     return [
-        check_close("tf.constant('Gray wolf')", tf.constant("Gray wolf"), b"Gray wolf",
-                    by="its bytes"),
-        check_close("the shape of the three", tensor_of_strings.shape.as_list(), [3],
-                    by="one element per string"),
-        check_close("their lengths", tf.strings.length(tensor_of_strings),
-                    np.array([len(s) for s in words], dtype=np.int32),
+        check_close("tensor_of_strings", tensor_of_strings,
+                    np.array([s.encode() for s in strings], dtype=object), by="Python's encode"),
+        check_close("the length of each", tf.strings.length(tensor_of_strings),
+                    np.array([len(s) for s in strings], dtype=np.int32),
                     by="Python's len, as int32"),
-        check_close("tf.constant('🥳👍')", emoji, "🥳👍".encode(), by="Python's encode"),
+        check_close("the number of words in each", split.row_lengths(),
+                    np.array([len(w) for w in words], dtype=np.int64), by="Python's split"),
+        check_close("all the words", split.flat_values,
+                    np.array([w.encode() for ws in words for w in ws], dtype=object),
+                    by="Python's split"),
+        check_close("emoji", emoji, "🥳👍".encode(), by="Python's encode"),
         check_close("its length in bytes and in characters",
                     [tf.strings.length(emoji), tf.strings.length(emoji, unit="UTF8_CHAR")],
                     [np.int32(len("🥳👍".encode())), np.int32(len("🥳👍"))],
@@ -503,56 +434,32 @@ def string_tensors() -> list[Check]:
     ]
 
 
-def splitting_strings() -> list[Check]:
-    """`tf.strings` has the string ops, such as `split` and `to_number`.
-
-    Splitting one string gives a vector of words. Splitting a vector of strings gives a
-    `tf.RaggedTensor`, since each string splits into its own number of words.
-    `tf.strings.to_number` parses text into float32 numbers.
-    """
-    tensor_of_strings = tf.constant(["Gray wolf", "Quick brown fox", "Lazy dog"])
-    print(tf.strings.split(tensor_of_strings))
-    text = tf.constant("1 10 100")
-    print(tf.strings.to_number(tf.strings.split(text, " ")))
-    # Verify
-    strings = ["Gray wolf", "Quick brown fox", "Lazy dog"]
-    words = tf.strings.split(tensor_of_strings)
-    numbers = tf.strings.to_number(tf.strings.split(text, " "))
-    return [
-        check_close("tf.strings.split('Gray wolf')", tf.strings.split("Gray wolf"),
-                    np.array([b"Gray", b"wolf"], dtype=object), by="Python's split"),
-        check_close("the split of the three", [type(words).__name__, words.to_list()],
-                    ["RaggedTensor", [[w.encode() for w in s.split()] for s in strings]],
-                    by="Python's split"),
-        check_close("tf.strings.to_number", [numbers.dtype.name, numbers],
-                    ["float32", np.array([1.0, 10.0, 100.0])], by="the guide"),
-    ]
-
-
 def bytes_and_characters() -> list[Check]:
-    """`tf.cast` cannot turn strings into numbers; you parse them or take them apart.
+    """`tf.cast` cannot turn strings into numbers: you parse them or take them apart.
 
-    Split a string into its bytes (`tf.strings.bytes_split`), read the bytes as integers
-    (`tf.io.decode_raw`), or split it into characters (`tf.strings.unicode_split`) and read
-    their code points (`tf.strings.unicode_decode`). In "アヒル 🦆" a character is 1 to 4
-    bytes.
+    `tf.strings.to_number` parses text into float32 numbers. `tf.strings.bytes_split` and
+    `tf.io.decode_raw` give a string's bytes, `tf.strings.unicode_split` its characters and
+    `tf.strings.unicode_decode` their code points: in "アヒル 🦆" a character is 1 to 4 bytes.
     """
+    print(tf.strings.to_number(tf.strings.split("1 10 100")))
     print(tf.strings.bytes_split(tf.constant("Duck")))
     print(tf.io.decode_raw(tf.constant("Duck"), tf.uint8))
     duck = tf.constant("アヒル 🦆")
-    print(tf.strings.unicode_split(duck, "UTF-8"))
     print(tf.strings.unicode_decode(duck, "UTF-8"))
     # Verify
     text = "アヒル 🦆"
+    numbers = tf.strings.to_number(tf.strings.split("1 10 100"))
     return [
         check_raises("tf.cast(tf.constant('1.5'), tf.float32)",
                      lambda: tf.cast(tf.constant("1.5"), tf.float32), tf.errors.UnimplementedError,
                      note="tf.strings.to_number parses text"),
+        check_close("tf.strings.to_number", [numbers.dtype.name, numbers],
+                    ["float32", np.array([1.0, 10.0, 100.0])], by="the guide"),
         check_close("tf.strings.bytes_split", tf.strings.bytes_split(tf.constant("Duck")),
                     [bytes([b]) for b in b"Duck"], by="Python's bytes"),
         check_close("tf.io.decode_raw", tf.io.decode_raw(tf.constant("Duck"), tf.uint8),
                     np.frombuffer(b"Duck", dtype=np.uint8), by="NumPy frombuffer"),
-        check_close("tf.strings.unicode_split", tf.strings.unicode_split(duck, "UTF-8"),
+        check_close("duck's characters", tf.strings.unicode_split(duck, "UTF-8"),
                     [char.encode("utf-8") for char in text], by="Python's encode"),
         check_close("tf.strings.unicode_decode", tf.strings.unicode_decode(duck, "UTF-8"),
                     np.array([ord(char) for char in text], dtype=np.int32),
@@ -563,9 +470,8 @@ def bytes_and_characters() -> list[Check]:
 def sparse_tensors() -> list[Check]:
     """A sparse tensor stores only its non-zero values and where they are.
 
-    For data that is mostly zeros, such as a very wide embedding, that saves memory: here 2
-    values and their indices stand for a (3, 4) tensor. `tf.sparse.to_dense` fills in the
-    zeros when you need the whole tensor.
+    For data that is mostly zeros, that saves memory: here 2 values and their indices stand
+    for a (3, 4) tensor. `tf.sparse.to_dense` fills in the zeros.
     """
     sparse_tensor = tf.sparse.SparseTensor(indices=[[0, 0], [1, 2]],
                                            values=[1, 2], dense_shape=[3, 4])
@@ -585,22 +491,17 @@ EXAMPLES = [
     ranks_and_dtypes,
     tensors_are_immutable,
     convert_to_numpy,
-    basic_math,
-    joining_tensors,
+    math_and_concat,
     reductions,
-    ops_accept_lists_and_arrays,
     shapes,
     rank_and_shape_as_tensors,
-    index_a_single_axis,
-    index_several_axes,
+    indexing,
     reshaping,
     bad_reshapes,
     casting_dtypes,
     broadcasting,
-    the_stretched_tensors,
     ragged_tensors,
     string_tensors,
-    splitting_strings,
     bytes_and_characters,
     sparse_tensors,
 ]
