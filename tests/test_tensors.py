@@ -100,8 +100,8 @@ def test_numpy_and_np_array_copy_np_asarray_shares():
     assert out[1] == "float16 False"  # the view is read-only
 
 
-def test_math_and_concat_match_the_guides():
-    got = computed_by_name(tensors.math_and_concat)
+def test_basic_math_and_concat_match_the_guides():
+    got = computed_by_name(tensors.basic_math)
     for value in got["tf.add(a, b) and a + b"]:
         np.testing.assert_array_equal(value, [[2, 3], [4, 5]])
     for value in got["tf.multiply(a, b) and a * b"]:

@@ -101,7 +101,7 @@ def convert_to_numpy() -> list[Check]:
     ]
 
 
-def math_and_concat() -> list[Check]:
+def basic_math() -> list[Check]:
     """Add, multiply and join tensors, with ops or with operators.
 
     `a + b`, `a * b` and `a @ b` call `tf.add`, `tf.multiply` and `tf.matmul`: `*` multiplies
@@ -491,7 +491,7 @@ EXAMPLES = [
     ranks_and_dtypes,
     tensors_are_immutable,
     convert_to_numpy,
-    math_and_concat,
+    basic_math,
     reductions,
     shapes,
     rank_and_shape_as_tensors,
