@@ -49,10 +49,11 @@ def test_example_bodies_run_at_the_top_level_of_a_cell(name):
         assigned = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
                     and isinstance(n.ctx, ast.Store) and id(n) not in nested}
         assert not assigned & module_names, f"{example.name} reassigns {assigned & module_names}"
-        compile(example.code, example.name, "exec")  # the cell's code is valid Python
-        assert example.code.rstrip().endswith(")")
-        assert ("show_figure(" if example.figure else "show(") in example.code.splitlines()[-1] \
-            or "show" in example.code
+        compile(example.code, example.name, "exec")  # what a student types is valid Python
+        compile(example.verify, example.name, "exec")  # so is the notebook's check cell
+        last = example.verify.splitlines()[-1] if example.verify else ""
+        assert example.verify.startswith("show") or "show(" in example.verify, example.name
+        assert last.rstrip().endswith(")"), example.name
 
 
 @pytest.mark.parametrize("name", lessons.COURSE)
