@@ -1,13 +1,9 @@
 """Advanced automatic differentiation
 
-Once you can get a gradient, you will want to control what the tape records, replace a
-gradient with your own, and go further: gradients of gradients, Jacobians, Hessians, batch
-Jacobians and forward mode. Each result is checked against a hand derivation or NumPy.
-
-The lesson ends with how you know a gradient is right: `check_gradient` compares the tape with
-forward mode and finite differences and blames the one that disagrees, the Taylor test tells a
-right gradient from a wrong one without any tolerance, and finite differences step by
-eps^(1/3) because smaller steps drown in rounding and larger ones in curvature.
+Control what the tape records, replace a gradient with your own, and go further: gradients
+of gradients, Jacobians, Hessians, batch Jacobians and forward mode. The lesson ends with how
+you know a gradient is right: `check_gradient`, the Taylor test, and the step of finite
+differences.
 
 Guide: https://www.tensorflow.org/guide/advanced_autodiff
 """
@@ -39,20 +35,16 @@ from tfbasics.checks import Check, check_close
 
 def stop_recording() -> list[Check]:
     """Inside `tape.stop_recording()` the tape records nothing, so y gets no gradient.
-
-    Use it for work inside the `with` block that should not count, such as a metric you only
-    log. z = x² + y² at x = 2, so dz/dx = 2x = 4; y² was computed with the tape paused.
+    Use it for work inside the `with` block that should not count, such as a metric you log.
     """
-    x = tf.Variable(2.0)
-    y = tf.Variable(3.0)
+    x, y = tf.Variable(2.0), tf.Variable(3.0)
     with tf.GradientTape() as t:
         x_sq = x * x
         with t.stop_recording():
             y_sq = y * y  # not recorded
         z = x_sq + y_sq
     grad = t.gradient(z, {"x": x, "y": y})
-    print("dz/dx:", grad["x"])  # 2x → 4
-    print("dz/dy:", grad["y"])
+    print(grad["x"], grad["y"])  # dz/dx = 2x → 4, and dz/dy
     # Verify
     return [
         check_close("dz/dx at x = 2", grad["x"], 2 * 2.0, by="by hand 2x"),
@@ -62,19 +54,15 @@ def stop_recording() -> list[Check]:
 
 def reset_the_tape() -> list[Check]:
     """`tape.reset()` throws away everything recorded so far and starts again.
-
-    Leaving the `with` block and opening a new tape is usually clearer; `reset` is for when
-    you cannot. The y² recorded before the reset is forgotten, so dz/dy is None.
+    Leaving the `with` block and opening a new tape is usually clearer.
     """
-    x = tf.Variable(2.0)
-    y = tf.Variable(3.0)
+    x, y = tf.Variable(2.0), tf.Variable(3.0)
     with tf.GradientTape() as t:
         y_sq = y * y
         t.reset()  # throw out all the tape recorded so far
         z = x * x + y_sq
     grad = t.gradient(z, {"x": x, "y": y})
-    print("dz/dx:", grad["x"])  # 2x → 4
-    print("dz/dy:", grad["y"])
+    print(grad["x"], grad["y"])  # dz/dx = 2x → 4, and dz/dy
     # Verify
     return [
         check_close("dz/dx at x = 2", grad["x"], 2 * 2.0, by="by hand 2x"),
@@ -83,19 +71,15 @@ def reset_the_tape() -> list[Check]:
 
 
 def stop_gradient() -> list[Check]:
-    """`tf.stop_gradient` blocks one path through the graph; the rest still counts.
-
-    Unlike `stop_recording`, it needs no access to the tape: the value passes through, and
-    the tape treats it as a constant.
+    """`tf.stop_gradient` blocks one path and needs no tape: the value passes through,
+    and the tape treats it as a constant.
     """
-    x = tf.Variable(2.0)
-    y = tf.Variable(3.0)
+    x, y = tf.Variable(2.0), tf.Variable(3.0)
     with tf.GradientTape() as t:
         y_sq = y**2
         z = x**2 + tf.stop_gradient(y_sq)
     grad = t.gradient(z, {"x": x, "y": y})
-    print("dz/dx:", grad["x"])  # 2x → 4
-    print("dz/dy:", grad["y"])
+    print(grad["x"], grad["y"])  # dz/dx = 2x → 4, and dz/dy
     # Verify
     return [
         check_close("dz/dx at x = 2", grad["x"], 2 * 2.0, by="by hand 2x"),
@@ -105,34 +89,28 @@ def stop_gradient() -> list[Check]:
 
 @tf.custom_gradient
 def clip_gradients(y):
-    """Pass y through unchanged, but clip the gradient flowing back to a norm of 0.5."""
+    """Pass y through unchanged; clip the gradient flowing back to norm 0.5."""
     def backward(dy):
         return tf.clip_by_norm(dy, 0.5)
     return y, backward
 
 
 def custom_gradient_clipping() -> list[Check]:
-    """`tf.custom_gradient` replaces the gradient: here it clips the upstream gradient.
-
-    The forward pass is the identity; `backward` receives the upstream gradient dy = 1 and
-    clips it to norm 0.5. The chain rule then multiplies by d(v²)/dv = 2v: 0.5·4 = 2 at
-    v = 2, and 0.5·0.2 = 0.1 at v = 0.1, where the unclipped gradient would be 0.2.
+    """`tf.custom_gradient` replaces the gradient: here `backward` clips the upstream
+    dy = 1 to norm 0.5, then the chain rule multiplies by 2v, even where 2v < 0.5.
     """
-    v = tf.Variable(2.0)
-    with tf.GradientTape() as t:
-        output = clip_gradients(v * v)
-    dv = t.gradient(output, v)
-    print(dv)  # calls backward, which clips 1 to 0.5: 0.5 · 2v = 2
-
-    small = tf.Variable(0.1)
-    with tf.GradientTape() as t:
-        output = clip_gradients(small * small)
-    d_small = t.gradient(output, small)
-    print(d_small)  # 0.5 · 2·0.1 = 0.1
+    grads = {}
+    for value in (2.0, 0.1):
+        v = tf.Variable(value)
+        with tf.GradientTape() as t:
+            output = clip_gradients(v * v)
+        grads[value] = t.gradient(output, v)
+        print(grads[value])  # dy = 1 clipped to 0.5, times 2v
     # Verify
     return [
-        check_close("the clipped gradient at v = 2", dv, 0.5 * 2 * 2.0, by="by hand 0.5·2v"),
-        check_close("the clipped gradient at v = 0.1", d_small, 0.5 * 2 * 0.1,
+        check_close("the clipped gradient at v = 2", grads[2.0], 0.5 * 2 * 2.0,
+                    by="by hand 0.5·2v"),
+        check_close("the clipped gradient at v = 0.1", grads[0.1], 0.5 * 2 * 0.1,
                     by="by hand 0.5·2v"),
     ]
 
@@ -182,10 +160,10 @@ def _number_or_name(text: str) -> float | str:
 def custom_gradients_in_a_saved_model() -> list[Check]:
     """A SavedModel keeps a custom gradient with `experimental_custom_gradients=True`.
 
-    To be saved, the gradient function must be traceable. The guide sets the option; in TF
-    2.21 it is also the default. Saved without it, the gradient still works in the process
-    that saved the model, whose gradient registry knows `clip_gradients`; a fresh process that
-    loads it raises `LookupError: No gradient defined for operation 'IdentityN'`.
+    The guide sets the option; in TF 2.21 it is also the default. Saved without it, the
+    gradient still works in the process that saved the model (its gradient registry knows
+    `clip_gradients`), but in a fresh process TF raises `LookupError: No gradient defined for
+    operation 'IdentityN'`.
     """
     class MyModule(tf.Module):
         @tf.function(input_signature=[tf.TensorSpec(None)])
@@ -197,7 +175,6 @@ def custom_gradients_in_a_saved_model() -> list[Check]:
     tf.saved_model.save(
         model, path,
         options=tf.saved_model.SaveOptions(experimental_custom_gradients=True))
-
     v = tf.Variable(2.0)
     loaded = tf.saved_model.load(path)
     with tf.GradientTape() as t:
@@ -225,18 +202,14 @@ def custom_gradients_in_a_saved_model() -> list[Check]:
 def log1pexp(x):
     """log(1 + eˣ) with a gradient written to stay finite for large x."""
     e = tf.exp(x)
-
     def grad(upstream):
         return upstream * (1 - 1 / (1 + e))  # = sigmoid(x), 1 when e is inf
     return tf.math.log(1 + e), grad
 
 
 def custom_gradient_for_stability() -> list[Check]:
-    """The plain gradient of log(1 + eˣ) at x = 100 is NaN; a custom gradient gives 1.
-
-    In float32 e¹⁰⁰ overflows to inf, and the chain rule takes log's gradient 1/(1 + inf) = 0
-    times exp's inf: NaN. Written as 1 - 1/(1 + eˣ), the same derivative (the sigmoid) stays
-    finite: 1 - 0 = 1.
+    """In float32 e¹⁰⁰ is inf, so the plain gradient of log(1 + eˣ) is 0·inf = NaN;
+    written as 1 - 1/(1 + eˣ), the same derivative (the sigmoid) stays finite.
     """
     x = tf.constant(100.0)
     with tf.GradientTape(persistent=True) as t:
@@ -245,8 +218,7 @@ def custom_gradient_for_stability() -> list[Check]:
         stable = log1pexp(x)
     d_naive = t.gradient(naive, x)
     d_stable = t.gradient(stable, x)
-    print(d_naive)
-    print(d_stable)  # sigmoid(100) = 1
+    print(d_naive, d_stable)  # NaN, and sigmoid(100) = 1
     # Verify
     return [
         check_close("the plain gradient at x = 100 is NaN", bool(tf.math.is_nan(d_naive)), True,
@@ -265,11 +237,8 @@ def broken_square(x):
 
 
 def a_broken_custom_gradient_is_caught() -> list[Check]:
-    """A custom gradient can be wrong; `check_gradient` compares the tape with two witnesses.
-
-    Forward mode follows the forward computation x·x, and finite differences follow f's own
-    change, so both say 4 at x = 2 while the tape says 6. `check_gradient` blames the one leg
-    that disagrees with all the others: the tape.
+    """A custom gradient can be wrong: forward mode and finite differences both say 4,
+    the tape says 6, and `check_gradient` blames the tape.
     """
     verdict = check_gradient(broken_square, 2.0, analytic=lambda x: 2 * x)
     print(verdict)
@@ -287,36 +256,30 @@ def a_broken_custom_gradient_is_caught() -> list[Check]:
 
 
 def two_tapes_watching_different_tensors() -> list[Check]:
-    """Several tapes can record at once, each watching its own tensors.
-
-    tape0 watches x0 and tape1 watches x1; both record the same sum, and each gives the
-    gradient with respect to what it watched.
+    """Several tapes can record at once; each gives the gradient with respect to what it
+    watched.
     """
-    x0 = tf.constant(0.0)
-    x1 = tf.constant(0.0)
+    x0, x1 = tf.constant(0.0), tf.constant(0.0)
     with tf.GradientTape() as tape0, tf.GradientTape() as tape1:
         tape0.watch(x0)
         tape1.watch(x1)
         y0 = tf.math.sin(x0)
         y1 = tf.nn.sigmoid(x1)
-        y = y0 + y1
-        ys = tf.reduce_sum(y)
+        ys = tf.reduce_sum(y0 + y1)
     dys_dx0 = tape0.gradient(ys, x0)
     dys_dx1 = tape1.gradient(ys, x1)
-    print(dys_dx0.numpy())  # cos(x0) → 1.0
-    print(dys_dx1.numpy())  # sigmoid(x1)·(1 - sigmoid(x1)) → 0.25
+    print(dys_dx0.numpy(), dys_dx1.numpy())  # cos(0) = 1, σ(0)·(1 - σ(0)) = 0.25
     # Verify
     return [
         check_close("tape0's dys/dx0 at 0", dys_dx0, np.cos(0.0), by="NumPy cos(0)"),
-        check_close("tape1's dys/dx1 at 0", dys_dx1, 0.5 * (1 - 0.5), by="by hand σ(0)(1 - σ(0))"),
+        check_close("tape1's dys/dx1 at 0", dys_dx1, 0.5 * (1 - 0.5),
+                    by="by hand σ(0)(1 - σ(0))"),
     ]
 
 
 def higher_order_gradients() -> list[Check]:
-    """A tape inside a tape: the outer one records the inner one's gradient computation.
-
-    Because `t1.gradient` runs inside `t2`'s `with` block, its operations are recorded too,
-    and t2 can differentiate them again.
+    """A tape inside a tape: `t1.gradient` runs inside `t2`'s `with` block, so t2 records
+    it and can differentiate it again.
     """
     x = tf.Variable(1.0)
     with tf.GradientTape() as t2:
@@ -324,8 +287,7 @@ def higher_order_gradients() -> list[Check]:
             y = x * x * x
         dy_dx = t1.gradient(y, x)  # recorded by t2, so differentiable too
     d2y_dx2 = t2.gradient(dy_dx, x)
-    print("dy_dx:", dy_dx.numpy())  # 3x² → 3.0
-    print("d2y_dx2:", d2y_dx2.numpy())  # 6x → 6.0
+    print(dy_dx.numpy(), d2y_dx2.numpy())  # 3x² → 3.0, 6x → 6.0
     # Verify
     return [
         check_close("dy/dx of x³ at x = 1", dy_dx, 3 * 1.0**2, by="by hand 3x²"),
@@ -334,30 +296,22 @@ def higher_order_gradients() -> list[Check]:
 
 
 def input_gradient_regularization() -> list[Check]:
-    r"""Penalise a model's input gradient: the gradient of a gradient's size, with two tapes.
+    r"""Penalise the input gradient's size: g1 = 2·relu(xW + b)·Wᵀ depends on W twice,
+    so the outer tape must record the inner tape's work.
 
-    A small input gradient makes the output hard to move by nudging the input (a defence
-    against adversarial examples). The inner tape gives g1 = dout/dx; the outer tape
-    differentiates its norm m = ‖g1‖ with respect to the layer's weights. For
-    out = Σ relu(xW + b)², g1 = 2·H·Wᵀ with H = relu(xW + b): m depends on W through H and
-    through Wᵀ, which is why the outer tape must see the inner one's work.
-
-    $$\frac{\partial m}{\partial W} = \frac{2}{m}\left(g_1^\top H + x^\top\big((g_1 W)
-    \odot [xW + b > 0]\big)\right)$$
+    $$\frac{\partial \lVert g_1\rVert}{\partial W} = \frac{2}{\lVert g_1\rVert}\left(g_1^\top H
+    + x^\top\big((g_1 W) \odot [xW + b > 0]\big)\right), \quad H = \mathrm{relu}(xW + b)$$
     """
-    x = tf.random.stateless_normal([7, 5], seed=[1, 1])
-    layer = keras.layers.Dense(
-        10, activation=tf.nn.relu,
-        kernel_initializer=keras.initializers.GlorotUniform(seed=1))
+    keras.utils.set_random_seed(1)  # the same x and weights on every run
+    x = tf.random.normal([7, 5])
+    layer = keras.layers.Dense(10, activation=tf.nn.relu)
     with tf.GradientTape() as t2:
-        # The inner tape takes the gradient with respect to the input only.
-        with tf.GradientTape(watch_accessed_variables=False) as t1:
+        with tf.GradientTape(watch_accessed_variables=False) as t1:  # x only
             t1.watch(x)
             out = tf.reduce_sum(layer(x) ** 2)
         g1 = t1.gradient(out, x)  # 1. the input gradient
         g1_mag = tf.norm(g1)  # 2. its magnitude
-    # 3. the gradient of the magnitude with respect to the model
-    dg1_mag = t2.gradient(g1_mag, layer.trainable_variables)
+    dg1_mag = t2.gradient(g1_mag, layer.trainable_variables)  # 3. its gradient
     print([var.shape for var in dg1_mag])
     # Verify
     x_np = x.numpy().astype(np.float64)
@@ -368,27 +322,24 @@ def input_gradient_regularization() -> list[Check]:
     m = np.linalg.norm(G)
     through_H = (G @ W) * on  # the path through relu(xW + b)
     return [
-        check_close("g1", g1, G, by="NumPy 2·relu(xW + b)·Wᵀ"),
-        check_close("d‖g1‖/dW", dg1_mag[0], 2 / m * (G.T @ H + x_np.T @ through_H),
-                    by="by hand (2/m)(g1ᵀH + xᵀ((g1W)⊙[z > 0])) in NumPy"),
-        check_close("d‖g1‖/db", dg1_mag[1], 2 / m * through_H.sum(axis=0),
-                    by="by hand (2/m)·Σ(g1W)⊙[z > 0] in NumPy"),
+        check_close("d‖g1‖/dW", dg1_mag[0],
+                    (2 / m * (G.T @ H + x_np.T @ through_H)).astype(np.float32),
+                    by="by hand (2/‖g1‖)(g1ᵀH + xᵀ((g1W)⊙[z > 0]))"),
+        check_close("d‖g1‖/db", dg1_mag[1], (2 / m * through_H.sum(axis=0)).astype(np.float32),
+                    by="by hand (2/‖g1‖)·Σ(g1W)⊙[z > 0]"),
     ]
 
 
 def jacobian_of_a_scalar_source() -> list[Check]:
-    """`tape.jacobian` keeps every output's derivative separate instead of summing them.
-
-    With a scalar source the Jacobian has the target's shape: here dy[i]/dδ for
-    y = sigmoid(x + δ) at each of 201 points.
+    """`tape.jacobian` keeps each output's derivative apart instead of summing them;
+    with a scalar source it has the target's shape.
     """
     x = tf.linspace(-10.0, 10.0, 200 + 1)
     delta = tf.Variable(0.0)
     with tf.GradientTape() as tape:
         y = tf.nn.sigmoid(x + delta)
     dy_dx = tape.jacobian(y, delta)  # σ'(x) = σ(x)(1 - σ(x)) at each point
-    print(y.shape)
-    print(dy_dx.shape)
+    print(y.shape, dy_dx.shape)
     # Verify
     s = 1 / (1 + np.exp(-np.linspace(-10.0, 10.0, 201)))
     return [check_close("dy/dδ", dy_dx, s * (1 - s), by="NumPy σ(x)(1 - σ(x))")]
@@ -413,11 +364,8 @@ def plot_the_sigmoid_jacobian(figures_dir: Path) -> Path:
 
 
 def jacobian_of_a_tensor_source() -> list[Check]:
-    """With a matrix source the Jacobian has the target's shape followed by the source's.
-
-    For y = tanh(x @ w), dy[i, j]/dw[k, l] = (1 - y[i, j]²)·x[i, k] when j = l, else 0.
-    Summed over the target's axes, the Jacobian is the gradient of the sum, which is what
-    `tape.gradient` computes.
+    """With a tensor source the Jacobian's shape is the target's, then the source's;
+    summed over the target's axes it is what `tape.gradient` computes.
     """
     x = tf.random.stateless_normal([7, 5], seed=[1, 2])
     w = tf.Variable(tf.random.stateless_normal([5, 10], seed=[3, 4]) * 0.3)
@@ -425,17 +373,13 @@ def jacobian_of_a_tensor_source() -> list[Check]:
         y = tf.tanh(x @ w)
     j = tape.jacobian(y, w)
     g = tape.gradient(y, w)  # the gradient of the sum of y
-    j_sum = tf.reduce_sum(j, axis=[0, 1])
-    print("y.shape:", y.shape, "w.shape:", w.shape)
-    print("j.shape:", j.shape, "g.shape:", g.shape)
+    print("y:", y.shape, "w:", w.shape, "j:", j.shape, "g:", g.shape)
     # Verify
     x_np = x.numpy().astype(np.float64)
     y_np = np.tanh(x_np @ w.numpy().astype(np.float64))
-    expected = np.einsum("ij,ik,jl->ijkl", 1 - y_np**2, x_np, np.eye(10))
+    expected = np.einsum("ij,ik,jl->ijkl", 1 - y_np**2, x_np, np.eye(10)).astype(np.float32)
     return [
         check_close("dy[i, j]/dw[k, l]", j, expected, by="by hand (1 - y²)·x[i, k]·[j = l]"),
-        check_close("the Jacobian summed over y's axes", j_sum, expected.sum(axis=(0, 1)),
-                    by="NumPy Σ of the hand Jacobian"),
         check_close("tape.gradient(y, w)", g, expected.sum(axis=(0, 1)),
                     by="NumPy Σ of the hand Jacobian"),
     ]
@@ -443,10 +387,7 @@ def jacobian_of_a_tensor_source() -> list[Check]:
 
 def hessian_with_nested_tapes() -> list[Check]:
     """A Hessian is the Jacobian of the gradient: nest a tape, then call `jacobian`.
-
-    L = w0²·w1 + w1³ at (1, 2): the gradient is [2w0w1, w0² + 3w1²] = [4, 13] and the
-    Hessian [[2w1, 2w0], [2w0, 6w1]] = [[4, 2], [2, 12]], symmetric as second derivatives
-    of a smooth function are.
+    Second derivatives do not depend on their order, so it is symmetric.
     """
     w = tf.Variable([1.0, 2.0])
     with tf.GradientTape() as t2:
@@ -454,7 +395,7 @@ def hessian_with_nested_tapes() -> list[Check]:
             L = w[0] ** 2 * w[1] + w[1] ** 3
         g = t1.gradient(L, w)  # [2·w0·w1, w0² + 3·w1²]
     H = t2.jacobian(g, w)  # [[2·w1, 2·w0], [2·w0, 6·w1]]
-    print(H)
+    print(H.numpy())
     # Verify
     w0, w1 = 1.0, 2.0
     return [
@@ -466,12 +407,8 @@ def hessian_with_nested_tapes() -> list[Check]:
 
 
 def newton_step_with_a_hessian() -> list[Check]:
-    """A Newton step solves H·update = g, then moves w by -update; on a quadratic it lands.
-
-    For L = ½wᵀQw - bᵀw the Hessian is Q and the gradient Qw - b, so one step from anywhere
-    reaches the minimum Q⁻¹b. Flatten the Hessian into a matrix and the gradient into a
-    column, and solve with `tf.linalg.solve` rather than inverting H. (The guide adds a small
-    ε·I to H, so that the solve cannot fail on a singular one.)
+    """A Newton step solves H·update = g (the guide adds ε·I to H in case it is singular);
+    on a quadratic ½wᵀQw - bᵀw one step lands on the minimum Q⁻¹b.
     """
     Q = tf.constant([[4.0, 1.0, 0.0], [1.0, 3.0, 1.0], [0.0, 1.0, 2.0]])
     b = tf.constant([1.0, -2.0, 0.5])
@@ -482,16 +419,14 @@ def newton_step_with_a_hessian() -> list[Check]:
             L -= tf.tensordot(b, w, 1)
         g = t1.gradient(L, w)  # Qw - b
     h = t2.jacobian(g, w)  # Q
-    n_params = tf.reduce_prod(w.shape)
-    g_vec = tf.reshape(g, [n_params, 1])
-    h_mat = tf.reshape(h, [n_params, n_params])
-    update = tf.linalg.solve(h_mat, g_vec)  # H⁻¹·g, without forming H⁻¹
+    n = tf.reduce_prod(w.shape)  # flatten: H as a matrix, g as a column
+    update = tf.linalg.solve(tf.reshape(h, [n, n]), tf.reshape(g, [n, 1]))
     w.assign_sub(tf.reshape(update, w.shape))
     print(w.numpy())
     # Verify
     Q_np, b_np = Q.numpy().astype(np.float64), b.numpy().astype(np.float64)
     return [
-        check_close("the Hessian of ½wᵀQw - bᵀw", h_mat, Q_np, by="by hand Q"),
+        check_close("the Hessian of ½wᵀQw - bᵀw", h, Q_np, by="by hand Q"),
         check_close("w after one Newton step", w, np.linalg.solve(Q_np, b_np),
                     by="NumPy's minimum Q⁻¹b"),
     ]
@@ -508,29 +443,20 @@ def _elu_slope(z: np.ndarray) -> np.ndarray:
 
 
 def batch_jacobian() -> list[Check]:
-    """When each example's outputs depend only on its own inputs, `batch_jacobian` skips zeros.
-
-    The full Jacobian of y (batch, outs) with respect to x (batch, ins) has shape
-    (7, 6, 7, 5), and every block between two different examples is zero. Summing over the
-    repeated batch axis (or picking the diagonal with `tf.einsum`) leaves the (7, 6, 5)
-    blocks you want; `batch_jacobian` computes them without the zeros. Through two elu
-    layers each block is diag(elu'(z2))·W2ᵀ·diag(elu'(z1))·W1ᵀ.
+    """Where each example's outputs depend only on its own inputs, the full Jacobian is zero
+    between examples, and `batch_jacobian` computes only the blocks that are not.
     """
-    x = tf.random.stateless_normal([7, 5], seed=[5, 6])
-    layer1 = keras.layers.Dense(
-        8, activation=tf.nn.elu,
-        kernel_initializer=keras.initializers.GlorotUniform(seed=2))
-    layer2 = keras.layers.Dense(
-        6, activation=tf.nn.elu,
-        kernel_initializer=keras.initializers.GlorotUniform(seed=3))
+    keras.utils.set_random_seed(2)  # the same x and weights on every run
+    x = tf.random.normal([7, 5])
+    layer1 = keras.layers.Dense(8, activation=tf.nn.elu)
+    layer2 = keras.layers.Dense(6, activation=tf.nn.elu)
     with tf.GradientTape(persistent=True, watch_accessed_variables=False) as tape:
         tape.watch(x)
         y = layer1(x)
         y = layer2(y)
-    j = tape.jacobian(y, x)  # (batch, outs, batch, ins)
-    j_sum = tf.reduce_sum(j, axis=2)
-    jb = tape.batch_jacobian(y, x)  # (batch, outs, ins)
-    print("j.shape:", j.shape, "j_sum.shape:", j_sum.shape, "jb.shape:", jb.shape)
+    j = tape.jacobian(y, x)
+    jb = tape.batch_jacobian(y, x)
+    print("j:", j.shape, "jb:", jb.shape)
     # Verify
     x_np = x.numpy().astype(np.float64)
     w1, w2 = layer1.kernel.numpy().astype(np.float64), layer2.kernel.numpy().astype(np.float64)
@@ -542,17 +468,16 @@ def batch_jacobian() -> list[Check]:
         check_close("the largest entry between different examples",
                     np.abs(j.numpy() * between).max(), np.float32(0.0),
                     by="by hand: an output depends on its own input only"),
-        check_close("batch_jacobian", jb, blocks,
+        check_close("batch_jacobian", jb, blocks.astype(np.float32),
                     by="by hand diag(elu'(z2))·W2ᵀ·diag(elu'(z1))·W1ᵀ"),
-        check_close("the full Jacobian summed over its inputs' batch axis", j_sum, blocks,
-                    by="the same blocks by hand"),
     ]
 
 
 def batch_jacobian_patches(j: tf.Tensor) -> np.ndarray:
-    """Lay out a (batch, outs, batch, ins) Jacobian as one image of (batch, batch) patches,
-    a border of NaN around each (the guide pads with -max; NaN draws as grey, not as data)."""
-    j = tf.transpose(j, [1, 0, 3, 2])  # the (batch, batch) slices as contiguous patches
+    """Lay out a (batch, outs, batch, ins) Jacobian as one image of
+    (batch, batch) patches, each in a border of NaN (the guide pads with -max;
+    NaN draws as grey, not as data)."""
+    j = tf.transpose(j, [1, 0, 3, 2])  # each (batch, batch) slice contiguous
     j = tf.pad(j, [[0, 0], [1, 1], [0, 0], [1, 1]], constant_values=np.nan)
     s = j.shape
     return tf.reshape(j, [s[0] * s[1], s[2] * s[3]]).numpy()
@@ -565,13 +490,10 @@ def plot_batch_jacobian_structure(figures_dir: Path) -> Path:
     examples of the batch; only an example's own input moves its output, so only the
     diagonal is lit. Grey borders separate the 6 × 5 patches.
     """
-    x = tf.random.stateless_normal([7, 5], seed=[5, 6])
-    layer1 = keras.layers.Dense(
-        8, activation=tf.nn.elu,
-        kernel_initializer=keras.initializers.GlorotUniform(seed=2))
-    layer2 = keras.layers.Dense(
-        6, activation=tf.nn.elu,
-        kernel_initializer=keras.initializers.GlorotUniform(seed=3))
+    keras.utils.set_random_seed(2)  # the same x and weights on every run
+    x = tf.random.normal([7, 5])
+    layer1 = keras.layers.Dense(8, activation=tf.nn.elu)
+    layer2 = keras.layers.Dense(6, activation=tf.nn.elu)
     with tf.GradientTape(watch_accessed_variables=False) as tape:
         tape.watch(x)
         y = layer2(layer1(x))
@@ -598,21 +520,14 @@ def _batch_norm_jacobian(a: np.ndarray, gamma: np.ndarray, epsilon: float) -> np
 
 
 def batch_norm_breaks_independence() -> list[Check]:
-    """`batch_jacobian` trusts you: BatchNormalization in training mode mixes the examples.
-
-    It normalises each feature across the batch, so every example's output depends on every
-    input, and the blocks between examples are no longer zero. `batch_jacobian` checks only
-    that the first axes match, and still returns a (7, 6, 5) result: each output feature's
-    sum over the batch, differentiated, which is no example's own derivative.
+    """`batch_jacobian` checks only that the first axes match: after BatchNormalization,
+    which mixes the batch, it returns each feature's batch sum differentiated.
     """
-    x = tf.random.stateless_normal([7, 5], seed=[5, 6])
-    layer1 = keras.layers.Dense(
-        8, activation=tf.nn.elu,
-        kernel_initializer=keras.initializers.GlorotUniform(seed=2))
+    keras.utils.set_random_seed(2)
+    x = tf.random.normal([7, 5])
+    layer1 = keras.layers.Dense(8, activation=tf.nn.elu)
     bn = keras.layers.BatchNormalization()
-    layer2 = keras.layers.Dense(
-        6, activation=tf.nn.elu,
-        kernel_initializer=keras.initializers.GlorotUniform(seed=3))
+    layer2 = keras.layers.Dense(6, activation=tf.nn.elu)
     with tf.GradientTape(persistent=True, watch_accessed_variables=False) as tape:
         tape.watch(x)
         y = layer1(x)
@@ -620,42 +535,37 @@ def batch_norm_breaks_independence() -> list[Check]:
         y = layer2(y)
     j = tape.jacobian(y, x)
     jb = tape.batch_jacobian(y, x)
-    print(f"j.shape: {j.shape}")
-    print(f"jb.shape: {jb.shape}")
+    print(f"j.shape: {j.shape}, jb.shape: {jb.shape}")
     # Verify
     # The full Jacobian by hand, elu ∘ Dense ∘ bn ∘ elu ∘ Dense, in float64.
     x_np = x.numpy().astype(np.float64)
     w1, w2 = layer1.kernel.numpy().astype(np.float64), layer2.kernel.numpy().astype(np.float64)
     z1 = x_np @ w1 + layer1.bias.numpy()
     a = _elu(z1)
-    d_bn = _batch_norm_jacobian(a, bn.gamma.numpy().astype(np.float64), bn.epsilon)
-    s = np.sqrt(a.var(axis=0) + bn.epsilon)
-    n = bn.gamma.numpy() * (a - a.mean(axis=0)) / s + bn.beta.numpy()
+    gamma = bn.gamma.numpy().astype(np.float64)
+    d_bn = _batch_norm_jacobian(a, gamma, bn.epsilon)
+    n = gamma * (a - a.mean(axis=0)) / np.sqrt(a.var(axis=0) + bn.epsilon) + bn.beta.numpy()
     z2 = n @ w2 + layer2.bias.numpy()
     full = np.einsum("bo,ho,bch,ch,ih->boci", _elu_slope(z2), w2, d_bn, _elu_slope(z1), w1)
     own = np.einsum("bobi->boi", full)  # each example's own block
     summed = full.sum(axis=0).transpose(1, 0, 2)  # over the outputs' batch axis
     between = (1 - np.eye(7))[:, None, :, None]  # 1 where two examples differ
     return [
-        check_close("the full Jacobian through BatchNormalization", j, full,
-                    by="by hand in NumPy"),
+        check_close("the full Jacobian", j, full.astype(np.float32), by="by hand"),
         check_close("its largest entry between different examples",
                     np.abs(j.numpy() * between.astype(np.float32)).max(),
-                    np.abs(full * between).max(), by="by hand"),
-        check_close("batch_jacobian", jb, summed,
-                    by="by hand, the full Jacobian summed over the outputs' batch axis"),
-        check_close("batch_jacobian's largest gap to each example's own block",
-                    np.abs(jb.numpy() - own).max(), np.abs(summed - own).max(),
-                    rtol=1e-5, atol=1e-6, by="by hand"),  # float32 tolerances
+                    np.float32(np.abs(full * between).max()), by="by hand"),
+        check_close("batch_jacobian", jb, summed.astype(np.float32),
+                    by="by hand, Σ over the outputs' batch"),
+        check_close("its largest gap to each example's own block",
+                    np.abs(jb.numpy() - own.astype(np.float32)).max(),
+                    np.float32(np.abs(summed - own).max()), by="by hand"),
     ]
 
 
 def forward_mode_jvp() -> list[Check]:
-    """Forward mode pushes a tangent along with the values: one pass gives J·v.
-
-    Reverse mode gives a row of the Jacobian per backward pass; forward mode gives the
-    Jacobian times one direction v per forward pass, cheaper when there are few inputs and
-    many outputs.
+    """Forward mode pushes a tangent v along with the values: one pass gives J·v, cheap
+    when there are few inputs and many outputs.
     """
     x = tf.Variable([1.0, 2.0])
     v = tf.constant([1.0, 0.5])
@@ -685,10 +595,8 @@ def smooth_d2(x):
 
 
 def derivatives_over_a_grid() -> list[Check]:
-    """Two nested tapes over a whole grid give f′ and f″ at every point at once.
-
-    f is elementwise, so the gradient of Σf gives each point's own slope, and the outer tape
-    differentiates those slopes again. The closed forms come from the product rule.
+    """Nested tapes over a whole grid: f is elementwise, so the gradient of Σf is each
+    point's own slope, and the outer tape differentiates the slopes again.
     """
     x = tf.linspace(-6.0, 6.0, 241)
     with tf.GradientTape() as t2:
@@ -698,13 +606,13 @@ def derivatives_over_a_grid() -> list[Check]:
             y = smooth(x)
         dy_dx = t1.gradient(y, x)  # f is elementwise: each slope is its own point's
     d2y_dx2 = t2.gradient(dy_dx, x)
-    print(dy_dx.shape, d2y_dx2.shape)
     # Verify
     grid = np.linspace(-6.0, 6.0, 241)
     return [
-        check_close("f′ of sin(x)·exp(-x²/8)", dy_dx, smooth_d1(grid),
+        check_close("f′ of sin(x)·exp(-x²/8)", dy_dx, smooth_d1(grid).astype(np.float32),
                     by="by hand (cos x - x·sin x/4)·exp(-x²/8)"),
-        check_close("f″", d2y_dx2, smooth_d2(grid), by="by hand, the product rule twice"),
+        check_close("f″", d2y_dx2, smooth_d2(grid).astype(np.float32),
+                    by="by hand, the product rule twice"),
     ]
 
 
@@ -727,45 +635,31 @@ A = np.array([[4.0, 1.0, 0.5, 0.0, 0.0, 0.0],
               [0.5, 0.5, 3.0, 1.0, 0.5, 0.0],
               [0.0, 0.5, 1.0, 2.0, 0.5, 0.5],
               [0.0, 0.0, 0.5, 0.5, 2.0, 1.0],
-              [0.0, 0.0, 0.0, 0.5, 1.0, 1.0]])
+              [0.0, 0.0, 0.0, 0.5, 1.0, 1.0]], np.float32)
 
 
 def hessian_of_quadratic_plus_sine(w: tf.Variable) -> tf.Tensor:
     """Return the Hessian of L = ½wᵀAw + Σ sin(w) at w, from nested tapes."""
-    A32 = tf.constant(A, tf.float32)
     with tf.GradientTape() as t2:
         with tf.GradientTape() as t1:
-            L = 0.5 * tf.tensordot(w, tf.linalg.matvec(A32, w), 1)
+            L = 0.5 * tf.tensordot(w, tf.linalg.matvec(A, w), 1)
             L += tf.reduce_sum(tf.sin(w))
         g = t1.gradient(L, w)  # Aw + cos(w)
     return t2.jacobian(g, w)  # A - diag(sin w)
 
 
-def _second_differences(f, w: np.ndarray, h: float = 1e-4) -> np.ndarray:
-    """Return the Hessian of f at w by central second differences, in float64:
-    (f(w + h·eᵢ + h·eⱼ) - f(w + h·eᵢ - h·eⱼ) - f(w - h·eᵢ + h·eⱼ) + f(w - h·eᵢ - h·eⱼ))/4h²."""
-    steps = np.eye(len(w)) * h
-    return np.array([[(f(w + si + sj) - f(w + si - sj) - f(w - si + sj) + f(w - si - sj))
-                      / (4 * h * h) for sj in steps] for si in steps])
-
-
 def hessian_of_six_variables() -> list[Check]:
-    """A bigger Hessian, the one the heat map shows: A - diag(sin w).
-
-    The quadratic part contributes A everywhere; each sin(w[i]) adds its own second derivative
-    -sin(w[i]) on the diagonal only, since it depends on one variable. Like every Hessian of
-    a smooth function, it is symmetric: the order of the two derivatives does not matter.
+    """The heat map's Hessian: ½wᵀAw gives A everywhere, and each sin(w[i]) adds
+    -sin(w[i]) on the diagonal only.
     """
     w = tf.Variable(tf.linspace(-1.5, 1.5, 6))
     H = hessian_of_quadratic_plus_sine(w)
-    print(tf.linalg.diag_part(H))  # A's diagonal minus sin(w)
+    print(tf.linalg.diag_part(H).numpy().round(3))  # A's diagonal minus sin(w)
     # Verify
     w_np = np.linspace(-1.5, 1.5, 6)
-    numeric = _second_differences(lambda v: 0.5 * v @ A @ v + np.sin(v).sum(), w_np)
     return [
-        check_close("the Hessian", H, A - np.diag(np.sin(w_np)), by="by hand A - diag(sin w)"),
-        check_close("the Hessian, again", H, numeric, rtol=1e-5, atol=1e-5,
-                    by="NumPy second differences of L"),
+        check_close("the Hessian", H, (A - np.diag(np.sin(w_np))).astype(np.float32),
+                    by="by hand A - diag(sin w)"),
         check_close("its largest asymmetry |H - Hᵀ|", np.abs(H.numpy() - H.numpy().T).max(),
                     np.float32(0.0), by="by hand: mixed partials commute"),
     ]
@@ -785,12 +679,8 @@ def plot_hessian_heat_map(figures_dir: Path) -> Path:
 
 
 def taylor_test_tells_right_from_wrong() -> list[Check]:
-    """Is g the gradient? Shrink a step h along a direction u and watch the remainder.
-
-    f(w + h·u) = f(w) + h·uᵀ∇f + O(h²), so r(h) = |f(w + h·u) - f(w) - h·uᵀg| shrinks as h²
-    when g is the gradient and only as h when it is not: the slope of log r against log h
-    is 2 or 1, with no tolerance to choose. Here g is right, then misses the product rule's
-    sin(w) term; `taylor_test` measures the same.
+    """Is g the gradient? r(h) = |f(w + h·u) - f(w) - h·uᵀg| shrinks as h² if it is, as h
+    if not: the slope of log r against log h says which, with no tolerance to choose.
     """
     w = tf.constant([0.3, -1.2, 0.7], tf.float64)
     u = tf.constant([1.0, -1.0, 1.0], tf.float64)
@@ -807,16 +697,15 @@ def taylor_test_tells_right_from_wrong() -> list[Check]:
              for s in h]
         order[name] = np.polyfit(np.log(h), np.log(r), 1)[0]  # the slope
         print(name, "order:", round(order[name], 2))
-    result = taylor_test(f, w.numpy(), gradient=lambda w: w * np.cos(w))
-    print(result)
     # Verify
+    result = taylor_test(f, w.numpy(), gradient=lambda w: w * np.cos(w))
     return [
         check_close("the right gradient's order", order["right"], 2.0, atol=0.05,
                     by="Taylor: r = O(h²)"),
         check_close("the wrong gradient's order", order["wrong"], 1.0, atol=0.05,
                     by="Taylor: r = O(h)"),
         check_close("taylor_test's order for the wrong one", result.order, 1.0, atol=0.05,
-                    by="Taylor: r = O(h)"),
+                    by="Taylor: r = O(h)", note=str(result).splitlines()[0].strip()),
     ]
 
 
@@ -835,11 +724,8 @@ def plot_taylor_remainder(figures_dir: Path) -> Path:
 
 
 def why_the_step_is_eps_cube_root() -> list[Check]:
-    """A central difference errs by h²·|f‴|/6 (truncation) plus about eps·|f|/h (rounding).
-
-    Small steps drown in rounding, large ones in curvature; the sum is smallest near
-    h = eps^(1/3), about 5e-3 in float32 and 6e-6 in float64, where the error is about
-    eps^(2/3). Here f = sin at w = 1, against cos(1), over 49 steps in each dtype.
+    """A central difference errs by h²·|f‴|/6 + eps·|f|/h: smallest near h = eps^(1/3),
+    where the error is about eps^(2/3) (float32: 5e-3 and 2e-5; float64: 6e-6 and 4e-11).
     """
     steps = 10.0 ** np.linspace(-12, 0, 49)
     best = {}
@@ -853,15 +739,13 @@ def why_the_step_is_eps_cube_root() -> list[Check]:
     # Verify
     eps32, eps64 = np.finfo(np.float32).eps, np.finfo(np.float64).eps
     return [
-        check_close("log10 of float32's best h", np.log10(best["float32"][0]),
-                    np.log10(np.cbrt(eps32)), atol=1.0, by="log10 eps^(1/3) ± 1"),
-        check_close("log10 of float64's best h", np.log10(best["float64"][0]),
-                    np.log10(np.cbrt(eps64)), atol=1.0, by="log10 eps^(1/3) ± 1"),
-        check_close("float32's smallest error < 10·eps^(2/3)",
-                    bool(best["float32"][1] < 10 * np.cbrt(eps32) ** 2), True,
-                    by="the error model"),
-        check_close("float64's smallest error < 10·eps^(2/3)",
-                    bool(best["float64"][1] < 10 * np.cbrt(eps64) ** 2), True,
+        check_close("log10 of the best h in float32 and float64",
+                    [np.log10(best["float32"][0]), np.log10(best["float64"][0])],
+                    [np.log10(np.cbrt(eps32)), np.log10(np.cbrt(eps64))], atol=1.0,
+                    by="log10 eps^(1/3) ± 1"),
+        check_close("the smallest errors < 10·eps^(2/3)",
+                    [bool(best["float32"][1] < 10 * np.cbrt(eps32) ** 2),
+                     bool(best["float64"][1] < 10 * np.cbrt(eps64) ** 2)], [True, True],
                     by="the error model"),
     ]
 
@@ -874,7 +758,7 @@ def plot_finite_difference_error(figures_dir: Path) -> Path:
     """
     path = plot_step_error(tf.sin, 1.0, np.cos,
                            path=figures_dir / "advanced_autodiff_step_error.png",
-                           title="Central difference error of sin′(1) against the step h")
+                           title="Central difference error of sin′(1)")
     return path
 
 
