@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -139,6 +137,9 @@ def _gradients_in_a_fresh_process(paths: list[str]) -> list[float | str]:
     A fresh process knows only what the SavedModel carries: the process that saved a model
     still has the custom gradient in its gradient registry, whatever the model kept.
     """
+    import subprocess  # here, so that this helper's notebook cell stands on its own
+    import sys
+
     result = subprocess.run([sys.executable, "-c", _LOAD_AND_DIFFERENTIATE, *paths],
                             capture_output=True, text=True, timeout=300,
                             env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
@@ -171,22 +172,25 @@ def custom_gradients_in_a_saved_model() -> list[Check]:
             return clip_gradients(x)
 
     model = MyModule()
-    path = os.path.join(tempfile.mkdtemp(), "saved_model")
+    export_dir = os.path.join(tempfile.mkdtemp(), "saved_model")
     tf.saved_model.save(
-        model, path,
+        model, export_dir,
         options=tf.saved_model.SaveOptions(experimental_custom_gradients=True))
     v = tf.Variable(2.0)
-    loaded = tf.saved_model.load(path)
+    loaded = tf.saved_model.load(export_dir)
     with tf.GradientTape() as t:
         output = loaded.call_custom_grad(v * v)
     dv = t.gradient(output, v)
     print(dv)  # the clipped gradient, as before: 2
     # Verify
-    without = os.path.join(os.path.dirname(path), "without")
+    folder = os.path.dirname(export_dir)
+    without = os.path.join(folder, "without")
     tf.saved_model.save(model, without, options=tf.saved_model.SaveOptions(
         experimental_custom_gradients=False))
-    fresh_without, fresh_with = _gradients_in_a_fresh_process([without, path])
-    shutil.rmtree(os.path.dirname(path))
+    try:
+        fresh_without, fresh_with = _gradients_in_a_fresh_process([without, export_dir])
+    finally:
+        shutil.rmtree(folder)
     return [
         check_close("the loaded gradient here", dv, 0.5 * 2 * 2.0, by="by hand 0.5·2v"),
         check_close("loaded in a fresh process", fresh_with, 0.5 * 2 * 2.0,
