@@ -456,8 +456,7 @@ def batch_jacobian() -> list[Check]:
     layer2 = keras.layers.Dense(6, activation=tf.nn.elu)
     with tf.GradientTape(persistent=True, watch_accessed_variables=False) as tape:
         tape.watch(x)
-        y = layer1(x)
-        y = layer2(y)
+        y = layer2(layer1(x))
     j = tape.jacobian(y, x)
     jb = tape.batch_jacobian(y, x)
     print("j:", j.shape, "jb:", jb.shape)
@@ -534,9 +533,7 @@ def batch_norm_breaks_independence() -> list[Check]:
     layer2 = keras.layers.Dense(6, activation=tf.nn.elu)
     with tf.GradientTape(persistent=True, watch_accessed_variables=False) as tape:
         tape.watch(x)
-        y = layer1(x)
-        y = bn(y, training=True)
-        y = layer2(y)
+        y = layer2(bn(layer1(x), training=True))  # normalise across the batch
     j = tape.jacobian(y, x)
     jb = tape.batch_jacobian(y, x)
     print(f"j.shape: {j.shape}, jb.shape: {jb.shape}")
@@ -634,12 +631,9 @@ def plot_derivatives_of_a_smooth_function(figures_dir: Path) -> Path:
     return path
 
 
-A = np.array([[4.0, 1.0, 0.5, 0.0, 0.0, 0.0],
-              [1.0, 3.0, 0.5, 0.5, 0.0, 0.0],
-              [0.5, 0.5, 3.0, 1.0, 0.5, 0.0],
-              [0.0, 0.5, 1.0, 2.0, 0.5, 0.5],
-              [0.0, 0.0, 0.5, 0.5, 2.0, 1.0],
-              [0.0, 0.0, 0.0, 0.5, 1.0, 1.0]], np.float32)
+A = np.array([[4, 1, 0.5, 0, 0, 0], [1, 3, 0.5, 0.5, 0, 0],
+              [0.5, 0.5, 3, 1, 0.5, 0], [0, 0.5, 1, 2, 0.5, 0.5],
+              [0, 0, 0.5, 0.5, 2, 1], [0, 0, 0, 0.5, 1, 1]], np.float32)
 
 
 def hessian_of_quadratic_plus_sine(w: tf.Variable) -> tf.Tensor:
@@ -688,7 +682,6 @@ def taylor_test_tells_right_from_wrong() -> list[Check]:
     """
     w = tf.constant([0.3, -1.2, 0.7], tf.float64)
     u = tf.constant([1.0, -1.0, 1.0], tf.float64)
-
     def f(w):
         return tf.reduce_sum(tf.sin(w) * w)  # ∇f = sin(w) + w·cos(w)
 
