@@ -69,8 +69,8 @@ def reset_the_tape() -> list[Check]:
 
 
 def stop_gradient() -> list[Check]:
-    """`tf.stop_gradient` blocks one path and needs no tape: the value passes through,
-    and the tape treats it as a constant.
+    """`tf.stop_gradient` blocks one path, and it needs no tape. The value passes
+    through, but the tape treats it as a constant.
     """
     x, y = tf.Variable(2.0), tf.Variable(3.0)
     with tf.GradientTape() as t:
@@ -94,8 +94,8 @@ def clip_gradients(y):
 
 
 def custom_gradient_clipping() -> list[Check]:
-    """`tf.custom_gradient` replaces the gradient: `backward` clips the upstream dy = 1 to
-    norm 0.5 before the chain rule multiplies by 2v, so at v = 0.1 you get 0.1, not 0.2.
+    """`tf.custom_gradient` replaces the gradient. Here `backward` clips the upstream
+    dy = 1 to norm 0.5 before the chain rule multiplies by 2v: 0.1 at v = 0.1, not 0.2.
     """
     grads = {}
     for value in (2.0, 0.1):
@@ -212,8 +212,8 @@ def log1pexp(x):
 
 
 def custom_gradient_for_stability() -> list[Check]:
-    """In float32 e¹⁰⁰ is inf, so the plain gradient of log(1 + eˣ) is 0·inf = NaN;
-    written as 1 - 1/(1 + eˣ), the same derivative (the sigmoid) stays finite.
+    """In float32 e¹⁰⁰ is inf, so the plain gradient of log(1 + eˣ) is 0·inf = NaN.
+    Written as 1 - 1/(1 + eˣ), the same derivative (the sigmoid) stays finite.
     """
     x = tf.constant(100.0)
     with tf.GradientTape(persistent=True) as t:
@@ -241,7 +241,7 @@ def broken_square(x):
 
 
 def a_broken_custom_gradient_is_caught() -> list[Check]:
-    """A custom gradient can be wrong: forward mode and finite differences both say 4,
+    """A custom gradient can be wrong. Forward mode and finite differences both say 4,
     the tape says 6, and `check_gradient` blames the tape.
     """
     verdict = check_gradient(broken_square, 2.0, analytic=lambda x: 2 * x)
@@ -260,8 +260,8 @@ def a_broken_custom_gradient_is_caught() -> list[Check]:
 
 
 def two_tapes_watching_different_tensors() -> list[Check]:
-    """Several tapes can record at once; each gives the gradient with respect to what it
-    watched.
+    """Several tapes can record at once. Each gives the gradient with respect to what
+    it watched.
     """
     x0, x1 = tf.constant(0.0), tf.constant(0.0)
     with tf.GradientTape() as tape0, tf.GradientTape() as tape1:
@@ -282,8 +282,8 @@ def two_tapes_watching_different_tensors() -> list[Check]:
 
 
 def higher_order_gradients() -> list[Check]:
-    """A tape inside a tape: `t1.gradient` runs inside `t2`'s `with` block, so t2 records
-    it and can differentiate it again.
+    """A tape inside a tape gives second derivatives. `t1.gradient` runs inside `t2`'s
+    `with` block, so t2 records it and can differentiate it again.
     """
     x = tf.Variable(1.0)
     with tf.GradientTape() as t2:
@@ -300,8 +300,8 @@ def higher_order_gradients() -> list[Check]:
 
 
 def input_gradient_regularization() -> list[Check]:
-    r"""Penalise the input gradient's size: g1 = 2·relu(xW + b)·Wᵀ depends on W twice,
-    so the outer tape must record the inner tape's work.
+    r"""Penalise the input gradient's size, a defence against adversarial examples.
+    g1 = 2·relu(xW + b)·Wᵀ depends on W twice, so the outer tape records the inner tape's work.
 
     $$\frac{\partial \lVert g_1\rVert}{\partial W} = \frac{2}{\lVert g_1\rVert}\left(g_1^\top H
     + x^\top\big((g_1 W) \odot [xW + b > 0]\big)\right), \quad H = \mathrm{relu}(xW + b)$$
@@ -335,8 +335,8 @@ def input_gradient_regularization() -> list[Check]:
 
 
 def jacobian_of_a_scalar_source() -> list[Check]:
-    """`tape.jacobian` keeps each output's derivative apart instead of summing them;
-    with a scalar source it has the target's shape.
+    """`tape.jacobian` keeps each output's derivative apart instead of summing them.
+    With a scalar source it has the target's shape.
     """
     x = tf.linspace(-10.0, 10.0, 200 + 1)
     delta = tf.Variable(0.0)
@@ -368,8 +368,8 @@ def plot_the_sigmoid_jacobian(figures_dir: Path) -> Path:
 
 
 def jacobian_of_a_tensor_source() -> list[Check]:
-    """With a tensor source the Jacobian's shape is the target's, then the source's;
-    summed over the target's axes it is what `tape.gradient` computes.
+    """With a tensor source the Jacobian's shape is the target's, then the source's.
+    Summed over the target's axes it is what `tape.gradient` computes.
     """
     x = tf.random.stateless_normal([7, 5], seed=[1, 2])
     w = tf.Variable(tf.random.stateless_normal([5, 10], seed=[3, 4]) * 0.3)
@@ -411,8 +411,8 @@ def hessian_with_nested_tapes() -> list[Check]:
 
 
 def newton_step_with_a_hessian() -> list[Check]:
-    """A Newton step solves H·update = g (the guide adds ε·I to H in case it is singular);
-    on a quadratic ½wᵀQw - bᵀw one step lands on the minimum Q⁻¹b.
+    """A Newton step solves H·update = g (the guide adds ε·I to H, in case it is
+    singular). On a quadratic ½wᵀQw - bᵀw one step lands on the minimum Q⁻¹b.
     """
     Q = tf.constant([[4.0, 1.0, 0.0], [1.0, 3.0, 1.0], [0.0, 1.0, 2.0]])
     b = tf.constant([1.0, -2.0, 0.5])
@@ -447,8 +447,8 @@ def _elu_slope(z: np.ndarray) -> np.ndarray:
 
 
 def batch_jacobian() -> list[Check]:
-    """Where each example's outputs depend only on its own inputs, the full Jacobian is zero
-    between examples, and `batch_jacobian` computes only the blocks that are not.
+    """If each example's outputs depend only on its own inputs, the full Jacobian is zero
+    between examples. `batch_jacobian` computes only the blocks that are not.
     """
     keras.utils.set_random_seed(2)  # the same x and weights on every run
     x = tf.random.normal([7, 5])
@@ -523,10 +523,10 @@ def _batch_norm_jacobian(a: np.ndarray, gamma: np.ndarray, epsilon: float) -> np
 
 
 def batch_norm_breaks_independence() -> list[Check]:
-    """`batch_jacobian` checks only that the first axes match: after BatchNormalization,
-    which mixes the batch, it returns each feature's batch sum differentiated.
+    """`batch_jacobian` checks only that the first axes match. After
+    BatchNormalization, which mixes the batch, it returns each feature's batch sum differentiated.
     """
-    keras.utils.set_random_seed(2)
+    keras.utils.set_random_seed(2)  # the same x and weights as above
     x = tf.random.normal([7, 5])
     layer1 = keras.layers.Dense(8, activation=tf.nn.elu)
     bn = keras.layers.BatchNormalization()
@@ -536,7 +536,7 @@ def batch_norm_breaks_independence() -> list[Check]:
         y = layer2(bn(layer1(x), training=True))  # normalise across the batch
     j = tape.jacobian(y, x)
     jb = tape.batch_jacobian(y, x)
-    print(f"j.shape: {j.shape}, jb.shape: {jb.shape}")
+    print("j:", j.shape, "jb:", jb.shape)
     # Verify
     # The full Jacobian by hand, elu ∘ Dense ∘ bn ∘ elu ∘ Dense, in float64.
     x_np = x.numpy().astype(np.float64)
@@ -552,7 +552,8 @@ def batch_norm_breaks_independence() -> list[Check]:
     summed = full.sum(axis=0).transpose(1, 0, 2)  # over the outputs' batch axis
     between = (1 - np.eye(7))[:, None, :, None]  # 1 where two examples differ
     return [
-        check_close("the full Jacobian", j, full.astype(np.float32), by="by hand"),
+        check_close("the full Jacobian", j, full.astype(np.float32),
+                    by="by hand, with bn's Jacobian derived"),
         check_close("its largest entry between different examples",
                     np.abs(j.numpy() * between.astype(np.float32)).max(),
                     np.float32(np.abs(full * between).max()), by="by hand"),
@@ -565,8 +566,8 @@ def batch_norm_breaks_independence() -> list[Check]:
 
 
 def forward_mode_jvp() -> list[Check]:
-    """Forward mode pushes a tangent v along with the values: one pass gives J·v, cheap
-    when there are few inputs and many outputs.
+    """Forward mode pushes a tangent v along with the values: one pass gives J·v. That is
+    cheap when there are few inputs and many outputs.
     """
     x = tf.Variable([1.0, 2.0])
     v = tf.constant([1.0, 0.5])
@@ -596,8 +597,8 @@ def smooth_d2(x):
 
 
 def derivatives_over_a_grid() -> list[Check]:
-    """Nested tapes over a whole grid: f is elementwise, so the gradient of Σf is each
-    point's own slope, and the outer tape differentiates the slopes again.
+    """Nested tapes work over a whole grid. f is elementwise, so the gradient of Σf is
+    each point's own slope, and the outer tape differentiates the slopes again.
     """
     x = tf.linspace(-6.0, 6.0, 241)
     with tf.GradientTape() as t2:
@@ -647,8 +648,8 @@ def hessian_of_quadratic_plus_sine(w: tf.Variable) -> tf.Tensor:
 
 
 def hessian_of_six_variables() -> list[Check]:
-    """The heat map's Hessian: ½wᵀAw gives A everywhere, and each sin(w[i]) adds
-    -sin(w[i]) on the diagonal only.
+    """This is the heat map's Hessian. ½wᵀAw gives A everywhere, and each sin(w[i])
+    adds -sin(w[i]) on the diagonal only.
     """
     w = tf.Variable(tf.linspace(-1.5, 1.5, 6))
     H = hessian_of_quadratic_plus_sine(w)
@@ -721,8 +722,8 @@ def plot_taylor_remainder(figures_dir: Path) -> Path:
 
 
 def why_the_step_is_eps_cube_root() -> list[Check]:
-    """A central difference errs by h²·|f‴|/6 + eps·|f|/h: smallest near h = eps^(1/3),
-    where the error is about eps^(2/3) (float32: 5e-3 and 2e-5; float64: 6e-6 and 4e-11).
+    """A central difference errs by h²·|f‴|/6 + eps·|f|/h, smallest near h = eps^(1/3).
+    There the error is about eps^(2/3): 5e-3 and 2e-5 in float32, 6e-6 and 4e-11 in float64.
     """
     steps = 10.0 ** np.linspace(-12, 0, 49)
     best = {}
