@@ -304,4 +304,4 @@ def test_an_example_shows_the_lessons_definitions_it_uses_once(monkeypatch, caps
     fourth = lessons.outline("advanced_autodiff").examples[3].code.splitlines()[0]
     assert out.count("def clip_gradients(y):") == 1 and out.count("@tf.custom_gradient") == 1
     assert out.index("def clip_gradients(y):") < out.index(fourth)
-    assert out.index("4.5  ") < out.index("class CustomGradientModule(tf.Module):")
+    assert out.index("4.5  ") < out.index("class MyModule(tf.Module):")
