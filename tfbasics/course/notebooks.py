@@ -42,7 +42,12 @@ def build(name: str) -> object:
     intro = f"# {outline.title}\n\n{outline.introduction}\n\n{outline.guide}\n\n{HOW}"
     imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))
                and getattr(node, "module", None) != "__future__"]
-    verification = [example.verify for example in outline.examples]
+    shown = {code for example in outline.examples for _, code in example.helpers}
+    checks_only = [lessons.segment(source, node) for node in tree.body[1:]
+                   if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Assign))
+                   and not is_examples_list(node) and getattr(node, "name", "") not in examples
+                   and lessons.segment(source, node) not in shown]
+    verification = [example.verify for example in outline.examples] + checks_only
     checking = lessons.import_block(
         [*imports, ast.ImportFrom("tfbasics.course.report", [ast.alias("show"),
                                                              ast.alias("show_figure")], 0)],
@@ -62,7 +67,12 @@ def build(name: str) -> object:
                 cells.append(v4.new_code_cell(example.code))
             cells.append(hidden(v4.new_code_cell(VERIFY + example.verify)))
         else:
-            cells.append(v4.new_code_cell(lessons.segment(source, node)))
+            code = lessons.segment(source, node)
+            cell = v4.new_code_cell(code)
+            if code in checks_only and getattr(node, "name", "") != "configure":
+                cell = hidden(v4.new_code_cell(VERIFY.replace("example above", "examples")
+                                               + code))
+            cells.append(cell)
             if isinstance(node, ast.FunctionDef) and node.name == "configure":
                 cells.append(v4.new_code_cell("configure()  # before TF starts its devices"))
     return notebook_of(cells, name)
