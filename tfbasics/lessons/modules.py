@@ -1,12 +1,9 @@
 """Modules, training and export
 
-A `tf.Module` groups variables and the code that uses them: it finds the variables of the
-modules inside it, and it is what a checkpoint or a SavedModel writes to disk. A few lines of
-`tf.GradientTape` and `assign_sub` turn a module into a training loop.
-
-You fit the basics guide's quadratic to noisy data three ways (full-batch gradient descent,
-the guide's mini-batch loop, Keras's `fit`), each checked against NumPy's least squares, then
-save and reload modules and Keras models.
+A `tf.Module` groups variables and the code that uses them; it is what a checkpoint or a
+SavedModel writes to disk. You fit the basics guide's quadratic to noisy data three ways
+(full-batch gradient descent, the guide's mini-batch loop, Keras's `fit`), each checked
+against NumPy's least squares, then save and reload modules and Keras models.
 
 Guides: https://www.tensorflow.org/guide/basics and
 https://www.tensorflow.org/guide/intro_to_modules
@@ -39,8 +36,7 @@ class SimpleModule(tf.Module):
 
 def a_module_with_variables() -> list[Check]:
     """Subclass `tf.Module` and set variables as attributes: the module finds them for you.
-    `variables` lists them all, and `trainable_variables` leaves out the one made with
-    `trainable=False`, so an optimizer never moves it.
+    `trainable_variables` leaves out the one made with `trainable=False`.
     """
     simple_module = SimpleModule(name="simple")
     print(simple_module(tf.constant(5.0)))  # 5·5 + 5 = 30
