@@ -12,6 +12,7 @@ import numpy as np
 import tensorflow as tf
 from conftest import checks_of, computed_by_name
 
+from tfbasics.checks import check_close
 from tfbasics.lessons import modules
 
 PROBE = [-1.0, 0.5, 3.0]  # the points save_and_reload evaluates
@@ -60,6 +61,19 @@ def test_every_check_says_where_its_answer_comes_from():
                 raises = isinstance(check.expected, type) and issubclass(check.expected,
                                                                           BaseException)
                 assert raises or check.by, f"{example.__name__}: {check.name} has no by="
+
+
+def test_the_fit_checks_fail_for_a_fit_stopped_early():
+    """The tolerances are tight enough to tell a converged fit from one stopped early."""
+    x, y = modules.quadratic_data()
+    exact = lstsq_oracle()[0]
+    for lr, epochs, batch_size, tolerance in [(0.1, 10, 201, modules.FIT_TOLERANCE),
+                                              (0.01, 3, 32, modules.MINI_BATCH_TOLERANCE)]:
+        model = modules.Model()
+        modules.train(model, modules.batches(x, y, batch_size), x, y, lr=lr, epochs=epochs)
+        check = check_close(W, [model.w_q, model.w_l, model.b], list(exact), atol=tolerance,
+                            rtol=0, by="the normal equations")
+        assert not check.passed, check
 
 
 def test_the_data_is_near_the_guides_curve():
