@@ -267,9 +267,9 @@ def non_strict_execution() -> list[Check]:
 
     `tf.gather(x, [1])` on a one-element `x` is out of range. Eagerly, every line runs, so it
     raises `InvalidArgumentError`. In the graph its result is unused, so TF prunes it and the
-    call returns x without an error. The guide says a runtime check is not such an effect,
-    but in TF 2.21 `tf.function` keeps every stateful op, asserts included: an unused
-    `tf.debugging.assert_equal` still runs and raises.
+    call returns x without an error: the error check inside an op is not an effect. The
+    asserts of `tf.debugging` are effects, like `tf.print`, so an unused
+    `tf.debugging.assert_equal` is kept, runs, and raises.
     """
     def unused_return_eager(x):
         tf.gather(x, [1])  # unused; index 1 is out of range when len(x) == 1
@@ -282,7 +282,7 @@ def non_strict_execution() -> list[Check]:
 
     @tf.function
     def unused_assert(x):
-        tf.debugging.assert_equal(x, 1.0)  # unused, but kept: it raises for x ≠ 1
+        tf.debugging.assert_equal(x, 1.0)  # unused, but an effect: kept
         return x
 
     x = tf.constant([0.0])
