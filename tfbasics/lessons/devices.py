@@ -44,7 +44,7 @@ def configure() -> None:
 
 
 def replica_devices() -> list[str]:
-    """Return the devices to spread work over: the GPUs TF sees, else the CPUs."""
+    """Return the devices to spread work over: the GPUs if any, else the CPUs."""
     devices = (tf.config.list_logical_devices("GPU")
                or tf.config.list_logical_devices("CPU"))
     return [device.name for device in devices]

@@ -121,8 +121,7 @@ def polymorphism_and_retracing() -> list[Check]:
 
     A graph is specialised to its inputs' dtypes and shapes (for Python values, the values
     themselves), so `my_relu` traces once for a float32 scalar, once for the list [1, -1] and
-    once for a float32 vector. Calls with a signature seen before reuse its graph and do not
-    trace. `experimental_get_tracing_count()` counts the traces, and
+    once for a float32 vector; a signature seen before reuses its graph.
     `pretty_printed_concrete_signatures()` lists one signature per graph.
     """
     @tf.function
@@ -159,9 +158,8 @@ def graph_execution_vs_eager_execution() -> list[Check]:
 
     Use it to debug: if the eager run and the graph disagree, tracing changed something. The
     guide's `get_MSE` gives the same answer both ways, but with its int32 inputs that answer
-    is an integer: `tf.reduce_mean` of integers divides as integers, so the mean squared error
-    24.6 comes back as 24. Cast to float first to get 24.6. The switch is global, so set it
-    back in a `finally`, even if the call fails.
+    is an integer: `tf.reduce_mean` of integers divides as integers, so 24.6 comes back as
+    24. The switch is global, so set it back in a `finally`.
     """
     y_true = tf.constant([5, 1, 8, 2, 9])  # int32, like the guide's random integers
     y_pred = tf.constant([2, 8, 2, 0, 4])
@@ -313,9 +311,8 @@ def graphs_are_faster() -> list[Check]:
     """A graph of many small ops skips Python between them, so it often runs faster.
 
     `power(x, 100)` is 100 small `matmul`s: eagerly, Python dispatches each one; as a graph,
-    one call runs them all. How much faster depends on the machine and its load, so the times
-    vary from run to run; the checks compare both results with NumPy. The first call traces
-    (Python runs the loop, unrolling it into 100 ops), outside the timing.
+    one call runs them all. The times vary with the machine and its load. The first call
+    traces (Python unrolls the loop into 100 ops), outside the timing.
     """
     x = tf.random.stateless_uniform([10, 10], seed=[1, 2], minval=-1, maxval=2,
                                     dtype=tf.dtypes.int32)
@@ -338,10 +335,9 @@ def when_is_a_function_tracing() -> list[Check]:
     """Each new Python number retraces; tensors of one dtype and shape share one graph.
 
     A tensor argument becomes a graph input, so `tf.constant(2)` and `tf.constant(3)` run one
-    graph. A Python number is baked into the graph as a constant, because it could be an epoch
-    count or another setting that changes the code: so 2 and 3 as Python ints trace twice
-    more. A Python value seen before reuses its graph. Pass tensors for values that change
-    from call to call.
+    graph. A Python number is baked into the graph as a constant (it could be an epoch count
+    that changes the code), so 2 and 3 as Python ints trace twice more. Pass tensors for
+    values that change from call to call.
     """
     @tf.function
     def a_function_with_python_side_effect(x):
@@ -427,10 +423,9 @@ def gradient_tape_inside_a_graph() -> list[Check]:
 def compiled_gradient_traces_once() -> list[Check]:
     """`compiled_gradient(f)` is the tape-in-a-`tf.function` above, for any f of yours.
 
-    It returns a function that gives dL/dw from one traced graph per input signature. It turns
-    Python numbers into float32 tensors before calling the graph, so unlike the Python ints
-    above, 1.0, 2.0 and -0.5 share one trace with `tf.constant(3.0)`. `.tracing_count()` says
-    how many graphs it traced.
+    It turns Python numbers into float32 tensors before calling its graph, so unlike the
+    Python ints above, 1.0, 2.0 and -0.5 share one trace with `tf.constant(3.0)`.
+    `.tracing_count()` says how many graphs it traced.
     """
     dL_dw = compiled_gradient(lambda w: 4 * w + w**3)  # dL/dw = 4 + 3w²
     from_floats = [dL_dw(w) for w in [1.0, 2.0, -0.5]]  # 7, 16, 4.75
