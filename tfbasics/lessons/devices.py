@@ -97,8 +97,8 @@ def device_placement_log() -> list[Check]:
     runs, and `tf.config.set_logical_device_configuration` makes one physical CPU two logical
     ones. Both act only before TF starts its devices, so they come first. Ops made inside
     `with tf.device(...)` then run there: `sin(b)` runs on CPU:1, after TF copies b over.
-    In this course TF started earlier, so its own run logs nothing; the log in the claims
-    comes from this same code, run as a fresh program.
+    Run after TF has started (as in `python -m tfbasics.lessons`), it logs nothing; the log
+    in the claims comes from this same code, run as a fresh program.
     """
     tf.debugging.set_log_device_placement(True)  # before any op runs
     cpu = tf.config.list_physical_devices("CPU")[0]
