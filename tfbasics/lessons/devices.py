@@ -21,7 +21,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfbasics.checks import Check, check_close, check_raises
-from tfbasics.course.workers import helper_results
+from tfbasics.course.workers import helper_results, start_helpers
 from tfbasics.devices import short_name
 
 
@@ -33,8 +33,6 @@ def configure() -> None:
     the processes that run the placement-log and multi-worker examples' code afresh, so that
     their TensorFlow imports overlap the lessons before this one.
     """
-    from tfbasics.course.workers import start_helpers  # the notebooks show this function
-
     start_helpers()
     cpu = tf.config.list_physical_devices("CPU")[0]
     tf.config.set_logical_device_configuration(
