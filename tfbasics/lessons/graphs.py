@@ -215,7 +215,7 @@ def python_print_runs_once() -> list[Check]:
     return [
         check_close("the MSE", error, np.mean((np.array([5, 1, 8, 2]) - [2, 8, 2, 0]) ** 2),
                     by="NumPy"),
-        check_close("traces in three calls (Python print runs in each)",
+        check_close("traces in three calls (print runs in each trace)",
                     get_MSE.experimental_get_tracing_count(), 1,
                     by="the guide: one signature, one trace"),
         check_close("the graph's print ops", [op.type for op in graph.get_operations()
