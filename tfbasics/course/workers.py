@@ -1,12 +1,13 @@
 """Process plumbing for the devices lesson: its helper processes, started early and waited for.
 
-Two of the lesson's examples need a fresh process: the device-placement log (logging must be
-on before TF starts its devices, and TF prints it from C++ to the process's stdout) and the
-two workers of `MultiWorkerMirroredStrategy` (each a process with its own `TF_CONFIG`). Each
-helper is `python -m tfbasics.course.worker MODE`. The lesson's `configure()` calls
-`start_helpers()` so their TF imports overlap the lessons before; an example calls
-`helper_results(name)` for what they computed. Every helper has a time limit and is killed
-when it, or a partner, fails, and when Python exits: none is ever left behind.
+Two of the lesson's examples also run their shown code in fresh processes: the device-placement
+log (logging must be on before TF starts its devices, and TF prints it from C++ to the
+process's stdout) and the two workers of `MultiWorkerMirroredStrategy` (each a process with
+its own `TF_CONFIG`). Each helper is `python -m tfbasics.course.worker EXAMPLE`, which runs
+that example's code as the lesson shows it. The lesson's `configure()` calls
+`start_helpers()` so their TF imports overlap the lessons before; an example's verification
+calls `helper_results(name)` for what they printed and computed. Every helper has a time limit
+and is killed when it, or a partner, fails, and when Python exits: none is ever left behind.
 """
 
 from __future__ import annotations
@@ -39,14 +40,14 @@ _STARTED: dict[str, list[_Helper]] = {}  # started early, not yet waited for
 _RUNNING: list[_Helper] = []  # every helper not yet stopped, for the exit handler
 
 
-def _spawn(mode: str, env: dict[str, str] | None = None) -> _Helper:
-    """Start `python -m tfbasics.course.worker MODE` with its own environment."""
+def _spawn(example: str, env: dict[str, str] | None = None) -> _Helper:
+    """Start `python -m tfbasics.course.worker EXAMPLE` with its own environment."""
     # Helpers run on the CPU, so their results do not depend on the GPUs (and two workers on
     # one machine do not both claim a GPU's memory).
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "-1",
                    **(env or {})}
     stdout, stderr = tempfile.TemporaryFile(), tempfile.TemporaryFile()
-    process = subprocess.Popen([sys.executable, "-m", "tfbasics.course.worker", mode],
+    process = subprocess.Popen([sys.executable, "-m", "tfbasics.course.worker", example],
                                stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
                                env=environment)
     helper = _Helper(process, stdout, stderr)
@@ -70,14 +71,15 @@ def _free_ports(count: int) -> list[int]:
 
 
 def _start_placement() -> list[_Helper]:
-    """Start the process that logs where its ops are placed."""
-    return [_spawn("placement")]
+    """Start a process that runs the placement-log example, which logs where its ops run."""
+    return [_spawn("device_placement_log")]
 
 
 def _start_workers() -> list[_Helper]:
-    """Start two worker processes that form one cluster on 127.0.0.1 (through TF_CONFIG)."""
+    """Start two processes that run the multi-worker example as one cluster on 127.0.0.1,
+    each told its task through TF_CONFIG."""
     cluster = {"worker": [f"127.0.0.1:{port}" for port in _free_ports(2)]}
-    return [_spawn("worker", {"TF_CONFIG": json.dumps(
+    return [_spawn("multi_worker_strategy", {"TF_CONFIG": json.dumps(
         {"cluster": cluster, "task": {"type": "worker", "index": index}})})
         for index in range(2)]
 
@@ -147,7 +149,7 @@ def helper_results(name: str) -> list[dict]:
             index, code = failed[0], codes[failed[0]]
             errors = _read(helpers[index].stderr).strip().splitlines()
             why = f"exited with {code}" if code is not None else f"timed out after {TIMEOUT} s"
-            raise RuntimeError(f"devices_worker {name} [{index}] {why}: "
+            raise RuntimeError(f"worker {name} [{index}] {why}: "
                                f"{errors[-1] if errors else 'no message'}")
         results = []
         for helper in helpers:
