@@ -113,6 +113,23 @@ def test_the_pager_on_a_real_pseudo_terminal(tmp_path):
     assert "2 · Introduction to variables" in paged and "Practice: " in paged
 
 
+def test_output_keeps_pythons_and_tfs_lines_in_the_order_written():
+    from tfbasics.course.capture import capture_stdout
+
+    @tf.function
+    def f(x):
+        print("traced")  # Python: while tracing
+        tf.print("graph", x, output_stream=sys.stdout)  # TF's C++, to file descriptor 1
+        return x + 1
+
+    with capture_stdout() as printed:
+        print("before")
+        f(tf.constant(1))
+        f(tf.constant(2))
+        print("after")
+    assert printed.text.splitlines() == ["before", "traced", "graph 1", "graph 2", "after"]
+
+
 # --- checks say what they compare ---------------------------------------------------------------
 
 def test_a_float_tensor_is_not_a_bool_and_int64_is_not_int32():

@@ -31,8 +31,10 @@ def capture_stdout() -> Iterator[Printed]:
     saved = os.dup(1)
     with tempfile.TemporaryFile(mode="w+b") as file:
         os.dup2(file.fileno(), 1)
-        stream = io.TextIOWrapper(os.fdopen(os.dup(1), "wb"), encoding="utf-8",
-                                  errors="backslashreplace", write_through=True)
+        # unbuffered, so Python's lines and TF's C++ lines keep the order they were written
+        raw = os.fdopen(os.dup(1), "wb", buffering=0)
+        stream = io.TextIOWrapper(raw, encoding="utf-8", errors="backslashreplace",
+                                  write_through=True)
         try:
             with contextlib.redirect_stdout(stream):
                 yield printed
