@@ -242,13 +242,17 @@ def pytest_collection_modifyitems(session, config, items):
                      str(SCRATCH / name)], SCRATCH / name)
     if "interrupted_run" in needed:
         start_interrupted_run()
+    if "exercise_corpus" in needed:  # every answer of tests/exercise_answers, at every seed
+        from test_exercise_answers import corpus_command
+
+        start("exercise_corpus", corpus_command(), SCRATCH / "exercise_corpus")
     # Tests that read a background run go last: the others keep this process busy meanwhile.
     items[:] = sorted(items, key=lambda item: bool(BACKGROUND & set(item.fixturenames)))
 
 
 SESSIONS = {"students_session", "watch_session", "closed_pipe"}
 BACKGROUND = {"course", "lesson_checks", "solved_exercise_notebooks", "executed_notebooks",
-              "text_run", "interrupted_run", *SESSIONS}
+              "text_run", "interrupted_run", "exercise_corpus", *SESSIONS}
 
 
 INTERRUPTED: dict = {}
@@ -311,6 +315,16 @@ def session(name):
     out, err, code, _ = finish(name)
     assert code == 0, err[-3000:]
     return json.loads(out)
+
+
+@pytest.fixture(scope="session")
+def exercise_corpus():
+    """The verdicts on every answer of tests/exercise_answers, at every seed."""
+    from test_exercise_answers import read_verdicts
+
+    out, err, code, _ = finish("exercise_corpus")
+    assert code == 0, err[-3000:]
+    return read_verdicts(out)
 
 
 @pytest.fixture(scope="session")

@@ -64,6 +64,10 @@ def describe_error(error: BaseException) -> str:
 
     from tfbasics.checks import _error_message
 
+    if isinstance(error, EOFError):  # input(): a check has no keyboard, stdin is empty
+        at = where(error)
+        return (f"your code waited for input{' (input() at ' + at + ')' if at else ''}: a "
+                f"check types nothing, so take values as arguments instead of asking for them")
     text = str(error)
     if "in user code:" in text or "Graph execution error" in text:
         name = re.escape(os.path.basename(STUDENT_FILE["path"])) or r"[^\"]*ipykernel[^\"]*"
@@ -191,8 +195,9 @@ def grade_formula(f: Callable[..., Any], formula: Callable[..., Any], at: Sequen
     for point in at:
         where_ = at_point(names, point)
 
-        def analytic(*values: Any) -> Any:
-            return call(formula, *values, what="your formula")
+        def analytic(*values: Any) -> Any:  # fresh writable copies: the student's to change
+            return call(formula, *(np.array(v, copy=True) for v in values),
+                        what="your formula")
 
         try:
             check = check_gradient(f, *point, analytic=analytic)
@@ -228,18 +233,31 @@ def _names(tree: ast.AST) -> set[str]:
             if isinstance(node, (ast.Name, ast.Attribute))}
 
 
+def _body(function: Any) -> Any:
+    """Return the Python function under a tf.function or a tf.custom_gradient (either order,
+    stacked), or the value itself when it wraps none."""
+    for _ in range(8):  # a few decorators deep at most
+        inner = getattr(function, "python_function", None)
+        if inner is None and getattr(function, "_tf_decorator", None) is not None:
+            inner = getattr(function, "__wrapped__", None)
+        if inner is None or inner is function:
+            return function
+        function = inner
+    return function
+
+
 def _own_functions(function: Callable[..., Any], seen: list | None = None) -> list:
     """Return the function and the student's own functions it calls, directly or not (a
     helper in the same file, a tf.function's Python function), each once."""
     seen = [] if seen is None else seen
-    function = getattr(function, "python_function", function)  # a tf.function: its body
-    if function in seen or not inspect.isfunction(function):
+    function = _body(function)
+    if any(function is own for own in seen) or not inspect.isfunction(function):
         return seen
     seen.append(function)
     tree = syntax_tree(function)
     known = getattr(function, "__globals__", {})
     for name in _names(tree) if tree is not None else ():
-        value = getattr(known.get(name), "python_function", known.get(name))
+        value = _body(known.get(name))
         if inspect.isfunction(value) and value.__module__ == function.__module__:
             _own_functions(value, seen)
     return seen
@@ -261,8 +279,8 @@ def _mentions(function: Callable[..., Any]) -> set[str] | None:
         names |= mentioned
         known = getattr(own, "__globals__", {})
         for name in mentioned:
-            value = known.get(name)
-            if value is None or value in functions:
+            value = known.get(name)  # `is`, never `in`: a student's tensor has its own ==
+            if value is None or any(_body(value) is own for own in functions):
                 continue
             names.add(str(getattr(value, "__name__", "")).split(".")[-1])
             origin = getattr(value, "__module__", None) or getattr(value, "__name__", "")
