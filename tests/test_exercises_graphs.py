@@ -42,7 +42,8 @@ def test_trace_once_diagnoses_each_retrace():
           "each new Python float")
     # a fixed length in the signature refuses the other lengths
     fails("trace_once", with_body("trace_once", "shape=[None]", "shape=[3]"),
-          "leaky_relu's input_signature refused the check's inputs", "TensorSpec(shape=(3,)")
+          "leaky_relu's input_signature refused the check's inputs",
+          "it asks for a float32 tensor of shape (3,)")
     # a signature for x alone: Python says so as the file runs, with the line
     only_x = with_body("trace_once", SIGNATURE, "@tf.function(input_signature=(tf.TensorSpec("
                        "shape=[None], dtype=tf.float32),))\n")

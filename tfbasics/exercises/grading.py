@@ -114,13 +114,28 @@ def call(function: Callable[..., Any], *args: Any, what: str = "") -> Any:
                           f"gave it: write your code there") from error
         if "Binding inputs to tf.function failed" in text:
             raise Problem(f"{what or function.__name__}'s input_signature refused the check's "
-                          f"inputs: {text.split('due to', 1)[-1].strip(' `:')}") from error
+                          f"inputs: {_refused(text)}") from error
         raise Problem(describe_error(error)) from error  # a grader may look at the cause
     parts = value if isinstance(value, (tuple, list)) else [value]
     if any(part is Ellipsis or part is NotImplemented for part in parts):
         raise Problem(f"{what or function.__name__} still returns ... as the exercise gave it: "
                       f"write your code there")
     return value
+
+
+def _refused(text: str) -> str:
+    """Say in one line why an input_signature refused an input: 'it asks for a float64
+    tensor of shape (None,), and the check passes a float32 one of shape (4,)'."""
+    import re
+
+    spec = r"TensorSpec\(shape=(\([^)]*\)|<unknown>|None), dtype=tf\.(\w+)"
+    found = re.search(rf"Can not cast {spec}.*? to {spec}", text, re.S)
+    if found:
+        given_shape, given, wanted_shape, wanted = found.groups()
+        return (f"it asks for a {wanted} tensor of shape {wanted_shape}, and the check passes "
+                f"a {given} one of shape {given_shape}")
+    said = text.split("due to", 1)[-1].strip(" `:").splitlines()[0]
+    return said.split("`.")[0].split(". ")[0][:200]
 
 
 def show(value: Any, digits: int = 4) -> str:
