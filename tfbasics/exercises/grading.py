@@ -143,8 +143,8 @@ def show(value: Any, digits: int = 4) -> str:
     array = np.asarray(value)
     if array.ndim == 0:
         return f"{float(array):.{digits}g}"
-    return np.array2string(array, precision=digits, separator=", ",
-                           max_line_width=10_000, threshold=12)
+    return np.array2string(array, precision=digits, separator=", ", max_line_width=10_000,
+                           threshold=12).replace("\n", "")  # a matrix on one line
 
 
 def label(name: str, index: tuple[int, ...]) -> str:
@@ -192,6 +192,14 @@ def points(rng: np.random.Generator, shape: Sequence[int] = (), count: int = 3,
             for _ in range(count)]
 
 
+def varied_shapes(rng: np.random.Generator) -> list[tuple[int, ...]]:
+    """Return three shapes for an elementwise formula's points: a vector of 5 to 7 elements,
+    a matrix, and a vector of 1 to 4, so a formula written out for one size cannot pass."""
+    first, second = int(rng.integers(5, 8)), int(rng.integers(1, 5))  # past 4, then below
+    matrix = (int(rng.integers(2, 4)), int(rng.integers(2, 4)))
+    return [(first,), matrix, (second,)]
+
+
 def at_point(names: Sequence[str], values: Sequence[Any]) -> str:
     """Return 'w = [0.3, -1.2]' or 'x = 1.5, y = 2.0' for a message."""
     return ", ".join(f"{name} = {show(value, 3)}" for name, value in zip(names, values,
@@ -214,6 +222,8 @@ def grade_formula(f: Callable[..., Any], formula: Callable[..., Any], at: Sequen
             return call(formula, *(np.array(v, copy=True) for v in values),
                         what="your formula")
 
+        if _agrees_with_the_tape(f, analytic, point):
+            continue  # check_gradient would pass it too: its tape is this tape
         try:
             check = check_gradient(f, *point, analytic=analytic)
         except Problem:
@@ -232,6 +242,34 @@ def grade_formula(f: Callable[..., Any], formula: Callable[..., Any], at: Sequen
                     rtol=1e-3, atol=1e-5 * max(1.0, float(np.max(np.abs(tape_values)))),
                     reference="the tape gives")
         raise Problem(f"at {where_} your formula disagrees with the tape: {check.blame}")
+
+
+def _agrees_with_the_tape(f: Callable[..., Any], analytic: Callable[..., Any],
+                          point: Sequence[Any]) -> bool:
+    """Tell whether the formula matches the tape's gradient of f (in float64) to float32's
+    rounding at this point: then check_gradient's verdict is a foregone PASS, and its finite
+    differences are skipped (grading at many seeds stays quick). Anything else, a shape or an
+    error included, goes to check_gradient, which says what is wrong."""
+    import tensorflow as tf
+
+    values = [tf.constant(np.asarray(v, np.float64)) for v in point]
+    with tf.GradientTape() as tape:
+        tape.watch(values)
+        y = f(*values)
+    tapes = tape.gradient(y, values)
+    try:
+        mine = analytic(*point)
+        mine = list(mine) if len(point) > 1 else [mine]
+        got = [np.asarray(m.numpy() if hasattr(m, "numpy") else m, np.float64) for m in mine]
+    except Exception:  # noqa: BLE001 - check_gradient calls it again and reports it
+        return False
+    for value, expected in zip(got, tapes, strict=False):
+        expected = np.asarray(expected, np.float64)
+        if value.shape != expected.shape or not np.allclose(
+                value, expected, rtol=1e-5, atol=1e-6 * max(1.0, float(np.max(np.abs(
+                    expected), initial=0.0)))):
+            return False
+    return len(got) == len(tapes)
 
 
 def syntax_tree(function: Callable[..., Any]) -> ast.AST | None:
