@@ -385,34 +385,79 @@ def no_python_loops(function: Callable[..., Any], name: str) -> None:
                       f"is the point of the puzzle")
 
 
-def tape_calls(function: Callable[..., Any], *args: Any) -> int:
-    """Call function(*args) and return how many times it asked a tf.GradientTape for a
-    gradient (tape.gradient, .jacobian, .batch_jacobian): a tape that is only mentioned, or
-    made and never asked, counts for nothing. tf.functions run eagerly meanwhile, so their
-    Python runs (and is counted) on every call."""
+_ASKS = ("gradient", "jacobian", "batch_jacobian")  # what a tf.GradientTape can be asked
+
+
+def _asking(answer: Callable[[Any], Any], function: Callable[..., Any], *args: Any) -> Any:
+    """Call function(*args) with every question to a tf.GradientTape (tape.gradient, .jacobian,
+    .batch_jacobian) passed through `answer(result)`, the student's own questions only: the
+    ones TF asks inside a jacobian are left alone. tf.functions run eagerly meanwhile, so their
+    Python runs on every call. Returns what function returned."""
     import tensorflow as tf
 
-    names = ("gradient", "jacobian", "batch_jacobian")
-    originals = {name: getattr(tf.GradientTape, name) for name in names}
-    count = [0]
+    originals = {name: getattr(tf.GradientTape, name) for name in _ASKS}
+    depth = [0]
 
-    def counted(original: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapped(original: Callable[..., Any]) -> Callable[..., Any]:
         def asked(self: Any, *a: Any, **k: Any) -> Any:
-            count[0] += 1
-            return original(self, *a, **k)
+            depth[0] += 1
+            try:
+                result = original(self, *a, **k)
+            finally:
+                depth[0] -= 1
+            return answer(result) if depth[0] == 0 else result
         return asked
 
     for name, original in originals.items():
-        setattr(tf.GradientTape, name, counted(original))
+        setattr(tf.GradientTape, name, wrapped(original))
     eager = tf.config.functions_run_eagerly()
-    tf.config.run_functions_eagerly(True)  # a tf.function's Python runs, and is counted
+    tf.config.run_functions_eagerly(True)  # a tf.function's Python runs, and is seen
     try:
-        call(function, *args)
+        return call(function, *args)
     finally:
         tf.config.run_functions_eagerly(eager)
         for name, original in originals.items():
             setattr(tf.GradientTape, name, original)
+
+
+def tape_calls(function: Callable[..., Any], *args: Any) -> int:
+    """Call function(*args) and return how many times it asked a tf.GradientTape for a
+    gradient (tape.gradient, .jacobian, .batch_jacobian; a jacobian is one question, whatever
+    TF asks inside it): a tape that is only mentioned, or made and never asked, counts for
+    nothing."""
+    count = [0]
+
+    def counted(result: Any) -> Any:
+        count[0] += 1
+        return result
+
+    _asking(counted, function, *args)
     return count[0]
+
+
+def tape_scaled(function: Callable[..., Any], *args: Any,
+                factor: float = 2.0) -> tuple[Any, int]:
+    """Call function(*args) with every answer a tape gives it multiplied by `factor`; return
+    its result and how many questions it asked the tapes (as `tape_calls` counts them). A
+    value that really comes from the tapes scales with them (a second derivative, got from a
+    tape's gradient of a tape's gradient, by factor²); a closed form written beside an unused
+    tape does not."""
+    import tensorflow as tf
+
+    count = [0]
+
+    def scaled(result: Any) -> Any:
+        count[0] += 1
+
+        def times(value: Any) -> Any:
+            if value is None:
+                return None
+            if isinstance(value, tf.IndexedSlices):
+                value = tf.convert_to_tensor(value)
+            return value * tf.cast(factor, value.dtype)
+        return tf.nest.map_structure(times, result)
+
+    return _asking(scaled, function, *args), count[0]
 
 
 def uses(function: Callable[..., Any], name: str, needed: Sequence[str], what: str) -> None:
