@@ -299,7 +299,7 @@ def _body(function: Any) -> Any:
     return function
 
 
-def _own_functions(function: Callable[..., Any], seen: list | None = None) -> list:
+def own_functions(function: Callable[..., Any], seen: list | None = None) -> list:
     """Return the function and the student's own functions it calls, directly or not (a
     helper in the same file, a tf.function's Python function), each once."""
     seen = [] if seen is None else seen
@@ -312,18 +312,18 @@ def _own_functions(function: Callable[..., Any], seen: list | None = None) -> li
     for name in _names(tree) if tree is not None else ():
         value = _body(known.get(name))
         if inspect.isfunction(value) and value.__module__ == function.__module__:
-            _own_functions(value, seen)
+            own_functions(value, seen)
     return seen
 
 
-def _mentions(function: Callable[..., Any]) -> set[str] | None:
+def mentions(function: Callable[..., Any]) -> set[str] | None:
     """Return what a function mentions: the names and attributes in its source and in the
     student's own functions it calls (a helper with the tape in it counts), plus for each
     global they use its own name and its package ("GradientTape" for `Tape =
     tf.GradientTape`, "tfbasics" for `from tfbasics import gradient`). None when there is no
     source to read."""
     names: set[str] = set()
-    functions = _own_functions(function)
+    functions = own_functions(function)
     trees = [syntax_tree(f) for f in functions]
     if not functions or trees[0] is None:
         return None
@@ -345,7 +345,7 @@ def _numpy_used(function: Callable[..., Any]) -> bool:
     """Tell whether a function (or a helper of the student's it calls) leaves TF for NumPy:
     `.numpy()`, or a name that is NumPy or comes from it (np, numpy, `from numpy import
     subtract`), not TF's own tf.experimental.numpy."""
-    for own in _own_functions(function):
+    for own in own_functions(function):
         tree = syntax_tree(own)
         if tree is None:
             continue
@@ -366,7 +366,7 @@ def no_python_loops(function: Callable[..., Any], name: str) -> None:
     """Raise a Problem when the function (or a helper of the student's it calls) loops in
     Python (for, while, comprehensions, map, filter, calling itself) or leaves TF for NumPy
     (.numpy(), np.)."""
-    for own in _own_functions(function):
+    for own in own_functions(function):
         tree = syntax_tree(own)
         if tree is None:
             continue  # no source to read: nothing to say
@@ -464,7 +464,7 @@ def uses(function: Callable[..., Any], name: str, needed: Sequence[str], what: s
     """Raise a Problem unless the function's source mentions each of `needed` (names or
     attributes, e.g. "GradientTape"): the exercise asks for a technique, not only a result.
     `what` says it: "records the gradient on a tf.GradientTape"."""
-    names = _mentions(function)
+    names = mentions(function)
     if names is not None and not set(needed) <= names:
         raise Problem(f"the exercise asks that {name} {what}; yours gives its result another "
                       f"way")
@@ -473,7 +473,7 @@ def uses(function: Callable[..., Any], name: str, needed: Sequence[str], what: s
 def avoids(function: Callable[..., Any], name: str, banned: Sequence[str], what: str) -> None:
     """Raise a Problem when the function mentions any of `banned` (see `uses`; a package name
     such as "tfbasics" bans everything taken from it)."""
-    names = _mentions(function)
+    names = mentions(function)
     if names is not None and names & set(banned):
         raise Problem(f"the exercise asks that {name} {what}")
 
