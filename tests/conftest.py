@@ -250,7 +250,7 @@ def pytest_collection_modifyitems(session, config, items):
     items[:] = sorted(items, key=lambda item: bool(BACKGROUND & set(item.fixturenames)))
 
 
-SESSIONS = {"students_session", "watch_session", "closed_pipe"}
+SESSIONS = {"students_session", "watch_session", "closed_pipe", "robust_session"}
 BACKGROUND = {"course", "lesson_checks", "solved_exercise_notebooks", "executed_notebooks",
               "text_run", "interrupted_run", "exercise_corpus", *SESSIONS}
 
@@ -315,6 +315,12 @@ def session(name):
     out, err, code, _ = finish(name)
     assert code == 0, err[-3000:]
     return json.loads(out)
+
+
+@pytest.fixture(scope="session")
+def robust_session():
+    """What a student's file or a teacher's folder can do to the commands (tests/sessions.py)."""
+    return session("robust_session")
 
 
 @pytest.fixture(scope="session")

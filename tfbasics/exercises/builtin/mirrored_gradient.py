@@ -3,8 +3,10 @@
 Write distributed_gradient(strategy, w, x_parts, y_parts, global_batch_size): each replica
 computes the gradient of its share of L = mean((x·w - y)²) over the whole batch, `strategy.run`
 runs that on both replicas, and `strategy.reduce` combines the two into one gradient, which you
-return. The check splits random batches, evenly and unevenly, between two logical CPUs and
-compares your gradient with the closed form (2/N)·xᵀ(xw - y).
+return. x_parts and y_parts are PerReplica values, not lists: `strategy.run` hands each replica
+its own part, and `strategy.experimental_local_results(x_parts)` gives them all as a tuple.
+The check splits random batches, evenly and unevenly, between two logical CPUs and compares
+your gradient with the closed form (2/N)·xᵀ(xw - y).
 """
 
 LESSON = "devices"
