@@ -64,7 +64,10 @@ def test_a_students_session(students_session):
 
     assert record["solution"]["out"] == module.SOLUTION  # exactly a solved file, nothing else
     passing = record["solved"]
-    assert passing["code"] == 0 and passing["out"].strip() == "PASS  cubic_derivative"
+    verdict, after = passing["out"].strip().splitlines()
+    assert passing["code"] == 0 and verdict == "PASS  cubic_derivative"
+    # what comes next: the lesson's next exercise, and how to start it
+    assert after.strip().startswith("next: product_rule (") and "start product_rule" in after
 
     hints = [hint["out"] for hint in record["hints"]]
     assert hints[0].startswith(f"hint 1 of {len(module.HINTS)}") and module.HINTS[0] in hints[0]
@@ -233,6 +236,11 @@ def test_exercise_notebooks_run_with_the_stubs_solved(solved_exercise_notebooks)
         assert [line.split()[1] for line in text.splitlines() if line.startswith("PASS  ")] \
             == chosen, text[-2000:]
         assert "FAIL" not in text
+        # after each PASS, one line says what comes next: the next cell, then the next lesson
+        told = [line.strip() for line in text.splitlines() if line.strip().startswith("next: ")]
+        assert told[:-1] == [f"next: {after}, below ({exercises.find(after).task})"
+                             for after in chosen[1:]], told
+        assert "the next lesson is" in told[-1] or "last exercise" in told[-1], told
 
 
 def test_committed_exercise_notebooks_hold_the_stubs():
