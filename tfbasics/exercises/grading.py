@@ -341,6 +341,9 @@ def mentions(function: Callable[..., Any]) -> set[str] | None:
     return names - {""}
 
 
+_TO_PYTHON = ("numpy_function", "py_function", "py_func")  # TF ops that run Python code
+
+
 def _numpy_used(function: Callable[..., Any]) -> bool:
     """Tell whether a function (or a helper of the student's it calls) leaves TF for NumPy:
     `.numpy()`, or a name that is NumPy or comes from it (np, numpy, `from numpy import
@@ -354,6 +357,8 @@ def _numpy_used(function: Callable[..., Any]) -> bool:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                     and node.func.attr == "numpy":
                 return True
+            if getattr(node, "attr", getattr(node, "id", "")) in _TO_PYTHON:
+                return True  # tf.numpy_function hands the tensors to NumPy
             if isinstance(node, ast.Name) and node.id in known:
                 value = known[node.id]
                 origin = getattr(value, "__module__", None) or getattr(value, "__name__", "")
@@ -505,6 +510,11 @@ def two_cpus(name: str) -> list[str]:
     return cpus[:2]
 
 
+def article(noun: str) -> str:
+    """Return 'an' or 'a' for a type's name: 'an ndarray', 'an int', 'a list'."""
+    return "an" if noun[0].lower() in "aeiou" or noun == "ndarray" else "a"
+
+
 def require_tensor(value: Any, what: str, how: str) -> None:
     """Raise a Problem unless `value` is a TF tensor: "{what} returns a list, not a
     tf.Tensor: {how}" (a puzzle asks for TF ops, not NumPy or Python)."""
@@ -512,5 +522,4 @@ def require_tensor(value: Any, what: str, how: str) -> None:
 
     if not tf.is_tensor(value):
         noun = type(value).__name__
-        article = "an" if noun[0].lower() in "aeiou" or noun == "ndarray" else "a"
-        raise Problem(f"{what} returns {article} {noun}, not a tf.Tensor: {how}")
+        raise Problem(f"{what} returns {article(noun)} {noun}, not a tf.Tensor: {how}")

@@ -73,6 +73,7 @@ def grade(student, rng):
     from tfbasics.exercises.grading import (
         Feedback,
         Problem,
+        article,
         as_array,
         call,
         compare,
@@ -101,8 +102,7 @@ def grade(student, rng):
         for number, (made, device) in enumerate(zip(products, devices, strict=True)):
             if not isinstance(made, tf.Tensor):
                 noun = type(made).__name__
-                article = "an" if noun[0] in "aeiou" else "a"
-                raise Problem(f"for {at} products[{number}] is {article} {noun}: keep the "
+                raise Problem(f"for {at} products[{number}] is {article(noun)} {noun}: keep the "
                               f"tensors themselves (the check reads where each one ran)")
             ran, wanted = short_name(made.device), short_name(cpus[int(indices[number])])
             if ran != wanted:
