@@ -91,7 +91,8 @@ def test_count_calls_diagnoses_the_counter():
         "calls is a float32 tf.Variable", "integer dtype")
     # a count hard-coded to one number of calls: the check calls a random number of times
     fails("count_calls", with_body("count_calls", COUNT, "").replace(
-        "calls = tf.Variable(0)", "calls = tf.Variable(6)"), "calls is 6: a count of calls starts at 0")
+        "calls = tf.Variable(0)", "calls = tf.Variable(6)"),
+        "calls is 6: a count of calls starts at 0")
     fails("count_calls", with_body("count_calls", "tf.reduce_sum(x**2)", "tf.norm(x)"),
           "squared_norm(x) is ", "where it should be")
 
