@@ -222,8 +222,12 @@ def grade_formula(f: Callable[..., Any], formula: Callable[..., Any], at: Sequen
             return call(formula, *(np.array(v, copy=True) for v in values),
                         what="your formula")
 
-        if _agrees_with_the_tape(f, analytic, point):
+        agrees, tapes, mine = _against_the_tape(f, analytic, point)
+        if agrees:
             continue  # check_gradient would pass it too: its tape is this tape
+        if mine is not None and all(np.shape(m) == np.shape(t) for m, t in zip(
+                mine, tapes, strict=True)):  # clearly wrong: said without finite differences
+            _compare_with_tapes(names, tapes, mine, where_)
         try:
             check = check_gradient(f, *point, analytic=analytic)
         except Problem:
@@ -235,41 +239,49 @@ def grade_formula(f: Callable[..., Any], formula: Callable[..., Any], at: Sequen
             continue
         expected = check.computed if len(names) > 1 else [check.computed]
         mine = analytic(*point)
-        mine = list(mine) if len(names) > 1 else [mine]
-        for name, tape, formula_value in zip(names, expected, mine, strict=True):
-            tape_values = np.asarray(tape, dtype=np.float64)
-            compare(formula_value, tape_values, "your formula", where_, name,
-                    rtol=1e-3, atol=1e-5 * max(1.0, float(np.max(np.abs(tape_values)))),
-                    reference="the tape gives")
+        _compare_with_tapes(names, expected, list(mine) if len(names) > 1 else [mine], where_)
         raise Problem(f"at {where_} your formula disagrees with the tape: {check.blame}")
 
 
-def _agrees_with_the_tape(f: Callable[..., Any], analytic: Callable[..., Any],
-                          point: Sequence[Any]) -> bool:
-    """Tell whether the formula matches the tape's gradient of f (in float64) to float32's
-    rounding at this point: then check_gradient's verdict is a foregone PASS, and its finite
-    differences are skipped (grading at many seeds stays quick). Anything else, a shape or an
-    error included, goes to check_gradient, which says what is wrong."""
+def _compare_with_tapes(names: Sequence[str], tapes: Sequence[Any], mine: Sequence[Any],
+                        where_: str) -> None:
+    """Raise 'your formula is wrong in w[1]: 0.4 where the tape gives 1.1' for the first
+    argument whose formula is off by more than 1e-3 (relative) from the tape."""
+    for name, tape, formula_value in zip(names, tapes, mine, strict=True):
+        tape_values = np.asarray(tape, dtype=np.float64)
+        compare(formula_value, tape_values, "your formula", where_, name,
+                rtol=1e-3, atol=1e-5 * max(1.0, float(np.max(np.abs(tape_values),
+                                                              initial=0.0))),
+                reference="the tape gives")
+
+
+def _against_the_tape(f: Callable[..., Any], analytic: Callable[..., Any],
+                      point: Sequence[Any]) -> tuple[bool, list, list | None]:
+    """Return (whether the formula matches the tape's gradient of f, in float64, to
+    float32's rounding at this point; the tape's gradients; the formula's values, None when
+    it raised). A match makes check_gradient's verdict a foregone PASS, so its finite
+    differences are skipped (grading at many seeds stays quick); an error is left for
+    check_gradient to call again and report."""
     import tensorflow as tf
 
     values = [tf.constant(np.asarray(v, np.float64)) for v in point]
     with tf.GradientTape() as tape:
         tape.watch(values)
         y = f(*values)
-    tapes = tape.gradient(y, values)
+    tapes = [np.asarray(t, np.float64) for t in tape.gradient(y, values)]
     try:
         mine = analytic(*point)
         mine = list(mine) if len(point) > 1 else [mine]
         got = [np.asarray(m.numpy() if hasattr(m, "numpy") else m, np.float64) for m in mine]
     except Exception:  # noqa: BLE001 - check_gradient calls it again and reports it
-        return False
-    for value, expected in zip(got, tapes, strict=False):
-        expected = np.asarray(expected, np.float64)
-        if value.shape != expected.shape or not np.allclose(
-                value, expected, rtol=1e-5, atol=1e-6 * max(1.0, float(np.max(np.abs(
-                    expected), initial=0.0)))):
-            return False
-    return len(got) == len(tapes)
+        return False, tapes, None
+    if len(got) != len(tapes):
+        return False, tapes, None
+    agrees = all(value.shape == expected.shape and np.allclose(
+        value, expected, rtol=1e-5, atol=1e-6 * max(1.0, float(np.max(np.abs(expected),
+                                                                   initial=0.0))))
+        for value, expected in zip(got, tapes, strict=True))
+    return agrees, tapes, mine
 
 
 def syntax_tree(function: Callable[..., Any]) -> ast.AST | None:

@@ -2,8 +2,9 @@
 
 Write the gradient function inside log1pexp with `tf.custom_gradient`. The tape's own gradient
 of log(1 + eˣ) is NaN at x = 100 in float32, where eˣ overflows to inf; yours must stay finite
-and right for every x, and work inside bigger expressions. The check runs `check_gradient` at
-random points, inside a multiple of log1pexp, and compares the gradient at large x with NumPy.
+and right for every x, and work inside bigger expressions. The check compares the gradient of
+a multiple of log1pexp with NumPy's at random points and on a grid of x up to and past
+float32's overflow, and runs `check_gradient` at one point.
 """
 
 LESSON = "advanced_autodiff"
@@ -78,9 +79,10 @@ def edges():
 
 
 def grade(student, rng):
-    """check_gradient of c·log1pexp at three random points (c random), values against NumPy,
+    """Values and gradients of c·log1pexp at four random points (c random) against NumPy,
     then the gradient on every edge (edges(): both sides of each plausible threshold, up to and
-    past float32's overflow) against NumPy's sigmoid, at every run."""
+    past float32's overflow) against NumPy's sigmoid, at every run; then check_gradient at
+    one random point."""
     import numpy as np
     import tensorflow as tf
 
@@ -143,13 +145,10 @@ def grade(student, rng):
             raise Problem(f"at {at} the gradient of {c:g}·log1pexp(x) is the gradient of "
                           f"log1pexp(x) alone: your grad ignores upstream (here {c:g}, the "
                           f"gradient of the result with respect to log1pexp(x))")
-        check = check_gradient(lambda x, c=c: tf.reduce_sum(c * log1pexp(x)), x,
-                               analytic=lambda x, c=c: c * sigmoid(x))
-        if not check.passed:
-            compare(scaled, c * sigmoid(x), f"the gradient of {c:g}·log1pexp(x)", at, "x",
-                    reference="the slope of log(1 + eˣ) gives")
-            raise Problem(f"at {at} check_gradient fails {c:g}·log1pexp(x): {check.blame}")
+        compare(scaled, c * sigmoid(x), f"the gradient of {c:g}·log1pexp(x)", at, "x",
+                reference="the slope of log(1 + eˣ) gives")
 
+    x_last = x
     c = float(np.round(rng.uniform(2.0, 4.0), 1))
     x = edges()
     dx = np.asarray(gradient_of(x, c, f"{c:g}·log1pexp(x)", "large x"), dtype=np.float64)
@@ -171,6 +170,12 @@ def grade(student, rng):
         i = int(np.argmax(error))
         raise Problem(f"at x = {x[i]:g} (float32) the gradient of {c:g}·log1pexp(x) is "
                       f"{dx[i]:.7g} where the slope of log(1 + eˣ) gives {expected[i]:.7g}")
+    # the tape, forward mode and finite differences agree on the last random point's c·log1pexp
+    check = check_gradient(lambda x, c=c: tf.reduce_sum(c * log1pexp(x)), x_last,
+                           analytic=lambda x, c=c: c * sigmoid(x))
+    if not check.passed:
+        raise Problem(f"at {at_point(['x'], [x_last])} check_gradient fails "
+                      f"{c:g}·log1pexp(x): {check.blame}")
     uses(log1pexp, "log1pexp", ["custom_gradient"], "has a gradient of your own, given with "
          "@tf.custom_gradient")
     return Feedback.ok()
