@@ -151,7 +151,7 @@ def start(exercise: Exercise) -> int:
     """Write the starting file (never over an edited one), then print the task."""
     module = exercise.module()
     path = file_of(exercise)
-    if path.exists() and path.read_text(encoding="utf-8") != module.STUB:
+    if path.exists() and path.read_bytes() != module.STUB.encode("utf-8"):
         print(f"{path} is already there, with your edits: left as it is.")
     else:
         FOLDER.mkdir(exist_ok=True)
