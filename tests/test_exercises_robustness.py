@@ -56,6 +56,8 @@ def test_a_teachers_grader_bug_is_reported_with_its_file_and_line(robust_session
     bad = next(line for line in said.splitlines() if "broken_grade" in line)
     assert "the check itself failed (ZeroDivisionError at " in bad, bad
     assert "broken_grade.py, line 16" in bad, bad
+    stray = next(line for line in said.splitlines() if "helper_script" in line)
+    assert stray.startswith("BAD   helper_script.py: ") and "not an exercise" in stray
     ok = next(line for line in said.splitlines() if "square_it" in line)
     # the seeds it used, named as the student would set them, one after the other
     first, second = (int(word.strip("(),")) for word in ok.split("TFBASICS_SEED=")[1]

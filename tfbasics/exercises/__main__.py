@@ -418,6 +418,9 @@ def verify(chosen: list[Exercise]) -> int:
         second = first + 1
         solved = [grade(chosen, run, texts["solution"]) for run in (first, second)]
         stubs = grade(chosen, first, texts["stub"])
+    for path, why in exercises.SKIPPED.items():  # a teacher's file that is not an exercise
+        print(f"BAD   {path.name}: {why}")
+        bad += 1
     for exercise in chosen:
         failing = [run[exercise.name]["message"] for run in solved
                    if not run[exercise.name]["passed"]]
