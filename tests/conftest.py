@@ -246,13 +246,17 @@ def pytest_collection_modifyitems(session, config, items):
         for key, names in PASTED.items():
             start(key, [sys.executable, str(ROOT / "tests" / "pasted.py"), str(SCRATCH / key),
                         *names], SCRATCH / key)
+    if "exercise_corpus" in needed:  # every answer of tests/exercise_answers, at every seed
+        from test_exercise_answers import corpus_command
+
+        start("exercise_corpus", corpus_command(), SCRATCH / "exercise_corpus")
     # Tests that read a background run go last: the others keep this process busy meanwhile.
     items[:] = sorted(items, key=lambda item: bool(BACKGROUND & set(item.fixturenames)))
 
 
-SESSIONS = {"students_session", "watch_session", "closed_pipe"}
+SESSIONS = {"students_session", "watch_session", "closed_pipe", "robust_session"}
 BACKGROUND = {"course", "lesson_checks", "solved_exercise_notebooks", "executed_notebooks",
-              "text_run", "interrupted_run", "pasted", *SESSIONS}
+              "text_run", "interrupted_run", "pasted", "exercise_corpus", *SESSIONS}
 # The pasted-code runs: the devices lesson in a process of its own (it splits the CPU in two
 # before TF starts its devices, as its notebook does).
 PASTED = {"pasted": [name for name in COURSE if name != "devices"],
@@ -319,6 +323,22 @@ def session(name):
     out, err, code, _ = finish(name)
     assert code == 0, err[-3000:]
     return json.loads(out)
+
+
+@pytest.fixture(scope="session")
+def robust_session():
+    """What a student's file or a teacher's folder can do to the commands (tests/sessions.py)."""
+    return session("robust_session")
+
+
+@pytest.fixture(scope="session")
+def exercise_corpus():
+    """The verdicts on every answer of tests/exercise_answers, at every seed."""
+    from test_exercise_answers import read_verdicts
+
+    out, err, code, _ = finish("exercise_corpus")
+    assert code == 0, err[-3000:]
+    return read_verdicts(out)
 
 
 @pytest.fixture(scope="session")

@@ -90,8 +90,132 @@ def closed_pipe(folder):
     return {"lines": lines, "code": process.wait(timeout=300), "err": err}
 
 
+SELF_DELETING = """import os
+
+import numpy as np
+
+os.remove(__file__)  # gone before the check calls dL_dw
+
+
+def dL_dw(w):
+    return 4 + 3 * w**2
+"""
+THREAD_LEFT = """import threading
+import time
+
+import numpy as np
+
+threading.Thread(target=time.sleep, args=(300,)).start()  # not a daemon: outlives the check
+
+
+def dL_dw_product(w):
+    return 2 * w * np.sin(w) + w**2 * np.cos(w)
+"""
+SQUARE_IT = '''"""Square a number.
+
+Write square(x), which returns x squared.
+"""
+LESSON = "tensors"
+ORDER = 9
+KIND = "warm-up"
+STUB = "def square(x):\\n    return ...\\n"
+SOLUTION = "def square(x):\\n    return x * x\\n"
+HINTS = ["Multiply x by itself."]
+
+
+def grade(student, rng):
+    from tfbasics.exercises.grading import Feedback, Problem, require
+
+    square = require(student, "square", "square(x)")
+    if square(3) != 9:
+        raise Problem("square(3) is not 9")
+    return Feedback.ok()
+'''
+BROKEN_GRADE = '''"""An exercise whose grader has a bug.
+
+Write f(x), which returns x.
+"""
+LESSON = "tensors"
+ORDER = 10
+KIND = "warm-up"
+STUB = "def f(x):\\n    return ...\\n"
+SOLUTION = "def f(x):\\n    return x\\n"
+HINTS = ["Return x."]
+
+
+def grade(student, rng):
+    from tfbasics.exercises.grading import Feedback
+
+    ratio = 1 / 0  # the teacher's bug, on line 16
+    return Feedback.ok(str(ratio))
+'''
+TEACHERS = {"helper_script.py": "print('a teacher tool, not an exercise')\n",
+            "square_it.py": SQUARE_IT, "broken_grade.py": BROKEN_GRADE}
+
+
+def robust_session(folder):
+    """What a student's file or a teacher's folder can do to the practice commands: a file
+    that deletes itself, a thread left running, a check killed while it grades, a stray
+    script and a buggy grade() in a teacher's folder."""
+    import time
+
+    scratch = folder / "tmp"  # the grading processes' temporary folders land here
+    scratch.mkdir(parents=True)
+    env = {**environment(), "TMPDIR": str(scratch)}
+
+    def run(*args):
+        start = time.monotonic()
+        done = subprocess.run([*PRACTICE, *args], capture_output=True, text=True, cwd=folder,
+                              env=env, timeout=300)
+        return {"code": done.returncode, "out": done.stdout, "err": done.stderr,
+                "seconds": time.monotonic() - start}
+
+    record = {"start": [run("start", name) for name in ("cubic_derivative", "product_rule")]}
+    (folder / "exercises" / "cubic_derivative.py").write_text(SELF_DELETING)
+    (folder / "exercises" / "product_rule.py").write_text(THREAD_LEFT)
+    record["check"] = run("check")
+    record["progress"] = json.loads((folder / "exercises" / ".progress.json").read_text())
+    record["left_after_check"] = sorted(p.name for p in scratch.iterdir())
+
+    # a check killed (SIGKILL: no chance to clean up) while its grading process runs a loop
+    (folder / "exercises" / "product_rule.py").write_text("while True:\n    pass\n")
+    parent = subprocess.Popen([*PRACTICE, "check", "product_rule"], cwd=folder, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(scratch.glob("tfbasics-check-*")):
+        time.sleep(0.2)
+    record["scratch_while_running"] = sorted(p.name for p in scratch.iterdir())
+    time.sleep(2)
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and list(scratch.iterdir()):
+        time.sleep(0.2)
+    record["left_after_kill"] = sorted(p.name for p in scratch.iterdir())
+    record["graders_alive_after_kill"] = [
+        pid for pid in os.listdir("/proc") if pid.isdigit()
+        and str(scratch) in _reads(f"/proc/{pid}/cmdline")]
+
+    teachers = folder / "teachers"
+    teachers.mkdir()
+    for name, text in TEACHERS.items():
+        (teachers / name).write_text(text)
+    record["teacher_list"] = run("--path", str(teachers), "list")
+    record["teacher_verify"] = run("--path", str(teachers), "verify")
+    return record
+
+
+def _reads(path):
+    """Return a /proc file's text ('' when the process is gone)."""
+    try:
+        with open(path, "rb") as file:
+            return file.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
 SESSIONS = {"students_session": students_session, "watch_session": watch_session,
-            "closed_pipe": closed_pipe}
+            "closed_pipe": closed_pipe, "robust_session": robust_session}
 
 if __name__ == "__main__":
     name, place = sys.argv[1:]

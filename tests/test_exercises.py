@@ -64,7 +64,10 @@ def test_a_students_session(students_session):
 
     assert record["solution"]["out"] == module.SOLUTION  # exactly a solved file, nothing else
     passing = record["solved"]
-    assert passing["code"] == 0 and passing["out"].strip() == "PASS  cubic_derivative"
+    verdict, after = passing["out"].strip().splitlines()
+    assert passing["code"] == 0 and verdict == "PASS  cubic_derivative"
+    # what comes next: the lesson's next exercise, and how to start it
+    assert after.strip().startswith("next: product_rule (") and "start product_rule" in after
 
     hints = [hint["out"] for hint in record["hints"]]
     assert hints[0].startswith(f"hint 1 of {len(module.HINTS)}") and module.HINTS[0] in hints[0]
@@ -138,8 +141,9 @@ def test_a_teachers_folder_and_an_endless_loop(tmp_path):
         practise("--path", str(teacher), "solution", "plus_one", cwd=student).stdout)
     assert practise("--path", str(teacher), "check", cwd=student).returncode == 0
     (teacher / "broken.py").write_text('"""Not an exercise."""\nLESSON = "tensors"\n')
-    broken = practise("--path", str(teacher), "list", cwd=student)
-    assert broken.returncode == 2 and "is not an exercise: it lacks ORDER" in broken.stderr
+    broken = practise("--path", str(teacher), "list", cwd=student)  # named, and skipped
+    assert broken.returncode == 0 and "is not an exercise: it lacks ORDER" in broken.stderr
+    assert "broken.py" in broken.stderr and "plus_one" in broken.stdout
 
 
 def test_a_teachers_workflow(tmp_path):
@@ -176,9 +180,10 @@ def test_a_teachers_workflow(tmp_path):
     (teacher / "plus_two.py").write_text(good.replace("plus_one", "plus_two").replace(
         "ORDER = 99", "ORDER = 1 + 1"))
     listed = practise("--path", str(teacher), "list", cwd=student)
-    assert listed.returncode == 2
+    assert listed.returncode == 0  # named, skipped, and the other exercises go on
     assert "plus_two.py, line 7: ORDER must be a plain value" in listed.stderr
     assert "(see --help)" not in listed.stderr
+    assert "plus_one" in listed.stdout and "plus_two" not in listed.stdout
     (teacher / "plus_two.py").write_text(good.replace("plus_one", "plus_two").replace(
         "    return Feedback.ok()", "    return True"))
     (student / "exercises" / "plus_two.py").write_text("def plus_two(x):\n    return x + 1\n")
@@ -233,6 +238,11 @@ def test_exercise_notebooks_run_with_the_stubs_solved(solved_exercise_notebooks)
         assert [line.split()[1] for line in text.splitlines() if line.startswith("PASS  ")] \
             == chosen, text[-2000:]
         assert "FAIL" not in text
+        # after each PASS, one line says what comes next: the next cell, then the next lesson
+        told = [line.strip() for line in text.splitlines() if line.strip().startswith("next: ")]
+        assert told[:-1] == [f"next: {after}, below ({exercises.find(after).task})"
+                             for after in chosen[1:]], told
+        assert "the next lesson is" in told[-1] or "last exercise" in told[-1], told
 
 
 def test_committed_exercise_notebooks_hold_the_stubs():

@@ -185,5 +185,5 @@ def test_fit_a_line_takes_num_steps_steps():
     # 400 steps whatever num_steps says (the 200 the check asks for converge, so 400 do):
     # the fit is right, the task is not done
     ignored = with_body("fit_a_line", "for _ in range(num_steps):", "for _ in range(400):")
-    assert "train(x, y, 0) asked a tape for a gradient 400 times" in failure("fit_a_line",
-                                                                              ignored)
+    message = failure("fit_a_line", ignored)  # the first steps are replayed: step 0 shows it
+    assert "train(x, y, 0) returns" in message and "take num_steps steps" in message

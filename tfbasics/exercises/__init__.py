@@ -130,10 +130,25 @@ def teacher_folders() -> list[Path]:
     return folders
 
 
+SKIPPED: dict[Path, str] = {}  # a teacher's file that is not an exercise: why
+
+
 @functools.cache
 def _folder(path: Path) -> tuple[Exercise, ...]:
-    """Return the exercises in one folder (every .py file not starting with _)."""
-    return tuple(read(p) for p in sorted(path.glob("*.py")) if not p.name.startswith("_"))
+    """Return the exercises in one folder (every .py file not starting with _). In a
+    teacher's folder, a file that is not an exercise is skipped and noted in SKIPPED (one
+    stray script must not hide the other exercises); in the built-in one it is an error."""
+    found = []
+    for file in sorted(path.glob("*.py")):
+        if file.name.startswith("_"):
+            continue
+        try:
+            found.append(read(file))
+        except (ValueError, OSError, UnicodeDecodeError) as error:
+            if path == BUILTIN:
+                raise
+            SKIPPED[file] = str(error)
+    return tuple(found)
 
 
 def catalogue(paths: tuple[Path, ...] | None = None) -> list[Exercise]:

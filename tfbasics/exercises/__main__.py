@@ -10,8 +10,10 @@ import hashlib
 import json
 import os
 import queue
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -149,7 +151,7 @@ def start(exercise: Exercise) -> int:
     """Write the starting file (never over an edited one), then print the task."""
     module = exercise.module()
     path = file_of(exercise)
-    if path.exists() and path.read_text(encoding="utf-8") != module.STUB:
+    if path.exists() and path.read_bytes() != module.STUB.encode("utf-8"):
         print(f"{path} is already there, with your edits: left as it is.")
     else:
         FOLDER.mkdir(exist_ok=True)
@@ -230,85 +232,121 @@ def grade(chosen: list[Exercise], run_seed: int, files: dict[str, Path] | None =
     groups = [[e] for e in chosen if needs_own_process(e)]
     shared = [e for e in chosen if not needs_own_process(e)]
     groups += [shared] if shared else []
-    extra = [arg for path in exercises.TEACHER_PATHS for arg in ("--path", str(path))]
     for group in groups:
         todo = list(group)
         while todo:
-            command = [sys.executable, "-m", "tfbasics.exercises.run", str(run_seed),
-                       *(f"{e.name}={file_of(e)}" for e in todo), *extra]
-            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                       text=True)
-            lines: queue.Queue = queue.Queue()
-            threading.Thread(target=_forward, args=(process, lines), daemon=True).start()
-            said: collections.deque = collections.deque(maxlen=20)  # stderr, drained as it
-            drain = threading.Thread(target=said.extend, args=(process.stderr,), daemon=True)
-            drain.start()  # comes: a file that logs a lot must not block on a full pipe
-            ready = _wait_for(lines, READY, time.monotonic() + START_UP)
-            while todo and ready:
-                current = todo[0]
-                deadline = time.monotonic() + time_limit(current)
-                line = ""
-                while line is not None and not line.startswith(MARKER):
-                    try:
-                        line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
-                    except queue.Empty:
-                        line = "timeout"
-                        break
-                if line == "timeout":
-                    process.kill()
-                    process.wait()
-                    settle(current.name, {"passed": False, "printed": "", "message": (
-                        f"{file_of(current)} did not finish within {time_limit(current):g} s "
-                        f"(an endless loop?): stopped it")})
-                    todo.pop(0)
-                    break
-                if line is None:  # the grading process ended early
-                    code = process.wait()
-                    drain.join(timeout=10)
-                    stderr = [text.strip() for text in said if text.strip()]
-                    settle(current.name, {"passed": False, "printed": "", "message": (
-                        "the check itself failed: "
-                        + (stderr[-1] if stderr else f"exit code {code}"))})
-                    todo.pop(0)
-                    break
-                result = json.loads(line[len(MARKER):])
-                settle(result.pop("name"), result)
-                todo.pop(0)
-            if not ready:  # the grading process could not even start
-                process.kill()
-                process.wait()
-                drain.join(timeout=10)
-                stderr = [text.strip() for text in said if text.strip()]
-                for exercise in todo:
-                    settle(exercise.name, {"passed": False, "printed": "", "message": (
-                        "the check could not start: " + (stderr[-1] if stderr else
-                                                         "TensorFlow did not load in time"))})
-                todo = []
-            if process.poll() is None:
-                process.wait(timeout=60)
+            todo = _grade_in_a_process(todo, run_seed, file_of, settle)
     return results
 
 
+def _grade_in_a_process(todo: list[Exercise], run_seed: int,
+                        file_of: Callable[[Exercise], Path],
+                        settle: Callable[[str, dict], None]) -> list[Exercise]:
+    """Grade exercises in one grading process until one runs past its limit or ends the
+    process; return the ones left to grade. The process and its scratch folder are gone when
+    this returns, however it returns (Ctrl-C included)."""
+    extra = [arg for path in exercises.TEACHER_PATHS for arg in ("--path", str(path))]
+    scratch = tempfile.mkdtemp(prefix="tfbasics-check-")
+    finished = False
+    command = [sys.executable, "-m", "tfbasics.exercises.run", str(run_seed),
+               *(f"{e.name}={file_of(e)}" for e in todo), *extra, "--scratch", scratch]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL, text=True, errors="replace",
+                               env={**os.environ, "TFBASICS_PARENT": str(os.getpid())})
+    try:
+        lines: queue.Queue = queue.Queue()
+        threading.Thread(target=_forward, args=(process, lines), daemon=True).start()
+        said: collections.deque = collections.deque(maxlen=20)  # stderr, drained as it
+        drain = threading.Thread(target=said.extend, args=(process.stderr,), daemon=True)
+        drain.start()  # comes: a file that logs a lot must not block on a full pipe
+        if not _wait_for(lines, READY, time.monotonic() + START_UP):
+            process.kill()
+            drain.join(timeout=10)
+            stderr = [text.strip() for text in said if text.strip()]
+            for exercise in todo:
+                settle(exercise.name, {"passed": False, "printed": "", "message": (
+                    "the check could not start: " + (stderr[-1] if stderr else
+                                                     "TensorFlow did not load in time"))})
+            return []
+        while todo:
+            current = todo[0]
+            deadline = time.monotonic() + time_limit(current)
+            line = ""
+            while line is not None and not line.startswith(MARKER):
+                try:
+                    line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+                except queue.Empty:
+                    settle(current.name, {"passed": False, "printed": "", "message": (
+                        f"{file_of(current)} did not finish within {time_limit(current):g} s "
+                        f"(an endless loop?): stopped it")})
+                    return todo[1:]
+            if line is None:  # the grading process ended while this file was graded
+                code = process.wait()
+                drain.join(timeout=10)
+                settle(current.name, {"passed": False, "printed": "", "message": (
+                    f"the grading process ended while your file ran (exit code {code}): a "
+                    f"check runs your file and then calls its functions, so nothing in it may "
+                    f"end the process (os._exit, os.kill, a crash in a library)")})
+                return todo[1:]
+            result = json.loads(line[len(MARKER):])
+            settle(result.pop("name"), result)
+            todo = todo[1:]
+        finished = True
+        return []
+    finally:
+        if process.poll() is None:
+            try:  # once its verdicts are out it ends by itself; else it is stopped now
+                process.wait(timeout=5 if finished else 0)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        process.wait()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def check(names: list[Exercise]) -> int:
-    """Grade the chosen exercises, printing each verdict as it comes; 0 if all pass, else 1."""
+    """Grade the chosen exercises, printing each verdict as it comes; 0 if all pass, else 1.
+
+    Each verdict is saved in the progress file as it arrives, with the fingerprint of the
+    file as it was graded (whatever the file does to itself meanwhile)."""
+    digests = {e.name: digest(file_of(e)) for e in names if file_of(e).exists()}
 
     def show(name: str, result: dict) -> None:
         verdict = "PASS" if result["passed"] else "FAIL"
         print(f"{verdict}  {name}" + (f": {result['message']}" if result["message"] else ""))
         if result.get("printed"):
             print(f"      (your file printed: {result['printed']} — fine, the check ignores it)")
+        progress = load_progress()
+        if name in digests:
+            progress["results"][name] = {"passed": result["passed"], "digest": digests[name]}
+            save_progress(progress)
+        if result["passed"]:
+            print(f"      {next_step(exercises.find(name), progress)}")
         sys.stdout.flush()
 
     results = grade(names, seed(), shown=show)
-    progress = load_progress()
-    for exercise in names:
-        progress["results"][exercise.name] = {"passed": results[exercise.name]["passed"],
-                                              "digest": digest(file_of(exercise))}
-    save_progress(progress)
     passed = sum(results[e.name]["passed"] for e in names)
     if len(names) > 1:
         print(f"{passed} of {len(names)} exercises pass")
     return 0 if passed == len(names) else 1
+
+
+def next_step(done: Exercise, progress: dict) -> str:
+    """Return one line saying what comes after passing `done`: the lesson's next exercise not
+    yet done, or, when all of the lesson's are done, the next lesson."""
+    catalogue = exercises.catalogue()
+    lesson = [e for e in catalogue if e.lesson == done.lesson]
+    later = lesson[lesson.index(done) + 1:] + lesson[:lesson.index(done)]
+    left = [e for e in later if status(e, progress) != "done"]
+    if left:
+        return (f"next: {left[0].name} ({left[0].task.rstrip('.')}): python -m "
+                f"tfbasics.exercises {COMMAND_PATHS[0]}start {left[0].name}")
+    from tfbasics.lessons import COURSE
+
+    position = COURSE.index(done.lesson)
+    if position + 1 < len(COURSE):
+        return (f"next: every {done.lesson} exercise is done; the next lesson is "
+                f"{COURSE[position + 1]}: python -m tfbasics.lessons {COURSE[position + 1]}")
+    return "next: every exercise of the course's last lesson is done: well done"
 
 
 def started(parser: Parser, name: str | None) -> list[Exercise]:
@@ -376,9 +414,13 @@ def verify(chosen: list[Exercise]) -> int:
                 path.parent.mkdir(exist_ok=True)
                 path.write_text(getattr(exercise.module(), kind.upper()), encoding="utf-8")
                 texts[kind][exercise.name] = path
-        first, second = seed(), seed() + 1
+        first = seed()
+        second = first + 1
         solved = [grade(chosen, run, texts["solution"]) for run in (first, second)]
         stubs = grade(chosen, first, texts["stub"])
+    for path, why in exercises.SKIPPED.items():  # a teacher's file that is not an exercise
+        print(f"BAD   {path.name}: {why}")
+        bad += 1
     for exercise in chosen:
         failing = [run[exercise.name]["message"] for run in solved
                    if not run[exercise.name]["passed"]]
@@ -388,8 +430,8 @@ def verify(chosen: list[Exercise]) -> int:
             print(f"BAD   {exercise.name}: its STUB passes, so a student who changes nothing "
                   f"is told PASS")
         else:
-            print(f"ok    {exercise.name}: the solution passes (seeds {first} and {second}), "
-                  f"the stub fails: {stubs[exercise.name]['message']}")
+            print(f"ok    {exercise.name}: the solution passes (TFBASICS_SEED={first} and "
+                  f"{second}), the stub fails: {stubs[exercise.name]['message']}")
             continue
         bad += 1
     return 1 if bad else 0
@@ -411,6 +453,8 @@ def main(argv: list[str] | None = None) -> int:
         exercises.catalogue()
     except ValueError as error:
         parser.error(str(error))
+    for why in exercises.SKIPPED.values():  # named, then the other exercises go on
+        print(f"note: skipped {why}", file=sys.stderr)
     if args.command in (None, "list"):
         return list_exercises()
     if args.command == "start":

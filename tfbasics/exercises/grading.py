@@ -64,6 +64,10 @@ def describe_error(error: BaseException) -> str:
 
     from tfbasics.checks import _error_message
 
+    if isinstance(error, EOFError):  # input(): a check has no keyboard, stdin is empty
+        at = where(error)
+        return (f"your code waited for input{' (input() at ' + at + ')' if at else ''}: a "
+                f"check types nothing, so take values as arguments instead of asking for them")
     text = str(error)
     if "in user code:" in text or "Graph execution error" in text:
         name = re.escape(os.path.basename(STUDENT_FILE["path"])) or r"[^\"]*ipykernel[^\"]*"
@@ -110,7 +114,7 @@ def call(function: Callable[..., Any], *args: Any, what: str = "") -> Any:
                           f"gave it: write your code there") from error
         if "Binding inputs to tf.function failed" in text:
             raise Problem(f"{what or function.__name__}'s input_signature refused the check's "
-                          f"inputs: {text.split('due to', 1)[-1].strip(' `:')}") from error
+                          f"inputs: {_refused(text)}") from error
         raise Problem(describe_error(error)) from error  # a grader may look at the cause
     parts = value if isinstance(value, (tuple, list)) else [value]
     if any(part is Ellipsis or part is NotImplemented for part in parts):
@@ -119,13 +123,28 @@ def call(function: Callable[..., Any], *args: Any, what: str = "") -> Any:
     return value
 
 
+def _refused(text: str) -> str:
+    """Say in one line why an input_signature refused an input: 'it asks for a float64
+    tensor of shape (None,), and the check passes a float32 one of shape (4,)'."""
+    import re
+
+    spec = r"TensorSpec\(shape=(\([^)]*\)|<unknown>|None), dtype=tf\.(\w+)"
+    found = re.search(rf"Can not cast {spec}.*? to {spec}", text, re.S)
+    if found:
+        given_shape, given, wanted_shape, wanted = found.groups()
+        return (f"it asks for a {wanted} tensor of shape {wanted_shape}, and the check passes "
+                f"a {given} one of shape {given_shape}")
+    said = text.split("due to", 1)[-1].strip(" `:").splitlines()[0]
+    return said.split("`.")[0].split(". ")[0][:200]
+
+
 def show(value: Any, digits: int = 4) -> str:
     """Format a number or array for a message: short, rounded."""
     array = np.asarray(value)
     if array.ndim == 0:
         return f"{float(array):.{digits}g}"
-    return np.array2string(array, precision=digits, separator=", ",
-                           max_line_width=10_000, threshold=12)
+    return np.array2string(array, precision=digits, separator=", ", max_line_width=10_000,
+                           threshold=12).replace("\n", "")  # a matrix on one line
 
 
 def label(name: str, index: tuple[int, ...]) -> str:
@@ -173,6 +192,14 @@ def points(rng: np.random.Generator, shape: Sequence[int] = (), count: int = 3,
             for _ in range(count)]
 
 
+def varied_shapes(rng: np.random.Generator) -> list[tuple[int, ...]]:
+    """Return three shapes for an elementwise formula's points: a vector of 5 to 7 elements,
+    a matrix, and a vector of 1 to 4, so a formula written out for one size cannot pass."""
+    first, second = int(rng.integers(5, 8)), int(rng.integers(1, 5))  # past 4, then below
+    matrix = (int(rng.integers(2, 4)), int(rng.integers(2, 4)))
+    return [(first,), matrix, (second,)]
+
+
 def at_point(names: Sequence[str], values: Sequence[Any]) -> str:
     """Return 'w = [0.3, -1.2]' or 'x = 1.5, y = 2.0' for a message."""
     return ", ".join(f"{name} = {show(value, 3)}" for name, value in zip(names, values,
@@ -191,9 +218,16 @@ def grade_formula(f: Callable[..., Any], formula: Callable[..., Any], at: Sequen
     for point in at:
         where_ = at_point(names, point)
 
-        def analytic(*values: Any) -> Any:
-            return call(formula, *values, what="your formula")
+        def analytic(*values: Any) -> Any:  # fresh writable copies: the student's to change
+            return call(formula, *(np.array(v, copy=True) for v in values),
+                        what="your formula")
 
+        agrees, tapes, mine = _against_the_tape(f, analytic, point)
+        if agrees:
+            continue  # check_gradient would pass it too: its tape is this tape
+        if mine is not None and all(np.shape(m) == np.shape(t) for m, t in zip(
+                mine, tapes, strict=True)):  # clearly wrong: said without finite differences
+            _compare_with_tapes(names, tapes, mine, where_)
         try:
             check = check_gradient(f, *point, analytic=analytic)
         except Problem:
@@ -205,13 +239,49 @@ def grade_formula(f: Callable[..., Any], formula: Callable[..., Any], at: Sequen
             continue
         expected = check.computed if len(names) > 1 else [check.computed]
         mine = analytic(*point)
-        mine = list(mine) if len(names) > 1 else [mine]
-        for name, tape, formula_value in zip(names, expected, mine, strict=True):
-            tape_values = np.asarray(tape, dtype=np.float64)
-            compare(formula_value, tape_values, "your formula", where_, name,
-                    rtol=1e-3, atol=1e-5 * max(1.0, float(np.max(np.abs(tape_values)))),
-                    reference="the tape gives")
+        _compare_with_tapes(names, expected, list(mine) if len(names) > 1 else [mine], where_)
         raise Problem(f"at {where_} your formula disagrees with the tape: {check.blame}")
+
+
+def _compare_with_tapes(names: Sequence[str], tapes: Sequence[Any], mine: Sequence[Any],
+                        where_: str) -> None:
+    """Raise 'your formula is wrong in w[1]: 0.4 where the tape gives 1.1' for the first
+    argument whose formula is off by more than 1e-3 (relative) from the tape."""
+    for name, tape, formula_value in zip(names, tapes, mine, strict=True):
+        tape_values = np.asarray(tape, dtype=np.float64)
+        compare(formula_value, tape_values, "your formula", where_, name,
+                rtol=1e-3, atol=1e-5 * max(1.0, float(np.max(np.abs(tape_values),
+                                                              initial=0.0))),
+                reference="the tape gives")
+
+
+def _against_the_tape(f: Callable[..., Any], analytic: Callable[..., Any],
+                      point: Sequence[Any]) -> tuple[bool, list, list | None]:
+    """Return (whether the formula matches the tape's gradient of f, in float64, to
+    float32's rounding at this point; the tape's gradients; the formula's values, None when
+    it raised). A match makes check_gradient's verdict a foregone PASS, so its finite
+    differences are skipped (grading at many seeds stays quick); an error is left for
+    check_gradient to call again and report."""
+    import tensorflow as tf
+
+    values = [tf.constant(np.asarray(v, np.float64)) for v in point]
+    with tf.GradientTape() as tape:
+        tape.watch(values)
+        y = f(*values)
+    tapes = [np.asarray(t, np.float64) for t in tape.gradient(y, values)]
+    try:
+        mine = analytic(*point)
+        mine = list(mine) if len(point) > 1 else [mine]
+        got = [np.asarray(m.numpy() if hasattr(m, "numpy") else m, np.float64) for m in mine]
+    except Exception:  # noqa: BLE001 - check_gradient calls it again and reports it
+        return False, tapes, None
+    if len(got) != len(tapes):
+        return False, tapes, None
+    agrees = all(value.shape == expected.shape and np.allclose(
+        value, expected, rtol=1e-5, atol=1e-6 * max(1.0, float(np.max(np.abs(expected),
+                                                                   initial=0.0))))
+        for value, expected in zip(got, tapes, strict=True))
+    return agrees, tapes, mine
 
 
 def syntax_tree(function: Callable[..., Any]) -> ast.AST | None:
@@ -228,31 +298,44 @@ def _names(tree: ast.AST) -> set[str]:
             if isinstance(node, (ast.Name, ast.Attribute))}
 
 
-def _own_functions(function: Callable[..., Any], seen: list | None = None) -> list:
+def _body(function: Any) -> Any:
+    """Return the Python function under a tf.function or a tf.custom_gradient (either order,
+    stacked), or the value itself when it wraps none."""
+    for _ in range(8):  # a few decorators deep at most
+        inner = getattr(function, "python_function", None)
+        if inner is None and getattr(function, "_tf_decorator", None) is not None:
+            inner = getattr(function, "__wrapped__", None)
+        if inner is None or inner is function:
+            return function
+        function = inner
+    return function
+
+
+def own_functions(function: Callable[..., Any], seen: list | None = None) -> list:
     """Return the function and the student's own functions it calls, directly or not (a
     helper in the same file, a tf.function's Python function), each once."""
     seen = [] if seen is None else seen
-    function = getattr(function, "python_function", function)  # a tf.function: its body
-    if function in seen or not inspect.isfunction(function):
+    function = _body(function)
+    if any(function is own for own in seen) or not inspect.isfunction(function):
         return seen
     seen.append(function)
     tree = syntax_tree(function)
     known = getattr(function, "__globals__", {})
     for name in _names(tree) if tree is not None else ():
-        value = getattr(known.get(name), "python_function", known.get(name))
+        value = _body(known.get(name))
         if inspect.isfunction(value) and value.__module__ == function.__module__:
-            _own_functions(value, seen)
+            own_functions(value, seen)
     return seen
 
 
-def _mentions(function: Callable[..., Any]) -> set[str] | None:
+def mentions(function: Callable[..., Any]) -> set[str] | None:
     """Return what a function mentions: the names and attributes in its source and in the
     student's own functions it calls (a helper with the tape in it counts), plus for each
     global they use its own name and its package ("GradientTape" for `Tape =
     tf.GradientTape`, "tfbasics" for `from tfbasics import gradient`). None when there is no
     source to read."""
     names: set[str] = set()
-    functions = _own_functions(function)
+    functions = own_functions(function)
     trees = [syntax_tree(f) for f in functions]
     if not functions or trees[0] is None:
         return None
@@ -261,8 +344,8 @@ def _mentions(function: Callable[..., Any]) -> set[str] | None:
         names |= mentioned
         known = getattr(own, "__globals__", {})
         for name in mentioned:
-            value = known.get(name)
-            if value is None or value in functions:
+            value = known.get(name)  # `is`, never `in`: a student's tensor has its own ==
+            if value is None or any(_body(value) is own for own in functions):
                 continue
             names.add(str(getattr(value, "__name__", "")).split(".")[-1])
             origin = getattr(value, "__module__", None) or getattr(value, "__name__", "")
@@ -270,11 +353,14 @@ def _mentions(function: Callable[..., Any]) -> set[str] | None:
     return names - {""}
 
 
+_TO_PYTHON = ("numpy_function", "py_function", "py_func")  # TF ops that run Python code
+
+
 def _numpy_used(function: Callable[..., Any]) -> bool:
     """Tell whether a function (or a helper of the student's it calls) leaves TF for NumPy:
     `.numpy()`, or a name that is NumPy or comes from it (np, numpy, `from numpy import
     subtract`), not TF's own tf.experimental.numpy."""
-    for own in _own_functions(function):
+    for own in own_functions(function):
         tree = syntax_tree(own)
         if tree is None:
             continue
@@ -283,6 +369,8 @@ def _numpy_used(function: Callable[..., Any]) -> bool:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                     and node.func.attr == "numpy":
                 return True
+            if getattr(node, "attr", getattr(node, "id", "")) in _TO_PYTHON:
+                return True  # tf.numpy_function hands the tensors to NumPy
             if isinstance(node, ast.Name) and node.id in known:
                 value = known[node.id]
                 origin = getattr(value, "__module__", None) or getattr(value, "__name__", "")
@@ -295,7 +383,7 @@ def no_python_loops(function: Callable[..., Any], name: str) -> None:
     """Raise a Problem when the function (or a helper of the student's it calls) loops in
     Python (for, while, comprehensions, map, filter, calling itself) or leaves TF for NumPy
     (.numpy(), np.)."""
-    for own in _own_functions(function):
+    for own in own_functions(function):
         tree = syntax_tree(own)
         if tree is None:
             continue  # no source to read: nothing to say
@@ -314,41 +402,86 @@ def no_python_loops(function: Callable[..., Any], name: str) -> None:
                       f"is the point of the puzzle")
 
 
-def tape_calls(function: Callable[..., Any], *args: Any) -> int:
-    """Call function(*args) and return how many times it asked a tf.GradientTape for a
-    gradient (tape.gradient, .jacobian, .batch_jacobian): a tape that is only mentioned, or
-    made and never asked, counts for nothing. tf.functions run eagerly meanwhile, so their
-    Python runs (and is counted) on every call."""
+_ASKS = ("gradient", "jacobian", "batch_jacobian")  # what a tf.GradientTape can be asked
+
+
+def _asking(answer: Callable[[Any], Any], function: Callable[..., Any], *args: Any) -> Any:
+    """Call function(*args) with every question to a tf.GradientTape (tape.gradient, .jacobian,
+    .batch_jacobian) passed through `answer(result)`, the student's own questions only: the
+    ones TF asks inside a jacobian are left alone. tf.functions run eagerly meanwhile, so their
+    Python runs on every call. Returns what function returned."""
     import tensorflow as tf
 
-    names = ("gradient", "jacobian", "batch_jacobian")
-    originals = {name: getattr(tf.GradientTape, name) for name in names}
-    count = [0]
+    originals = {name: getattr(tf.GradientTape, name) for name in _ASKS}
+    depth = [0]
 
-    def counted(original: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapped(original: Callable[..., Any]) -> Callable[..., Any]:
         def asked(self: Any, *a: Any, **k: Any) -> Any:
-            count[0] += 1
-            return original(self, *a, **k)
+            depth[0] += 1
+            try:
+                result = original(self, *a, **k)
+            finally:
+                depth[0] -= 1
+            return answer(result) if depth[0] == 0 else result
         return asked
 
     for name, original in originals.items():
-        setattr(tf.GradientTape, name, counted(original))
+        setattr(tf.GradientTape, name, wrapped(original))
     eager = tf.config.functions_run_eagerly()
-    tf.config.run_functions_eagerly(True)  # a tf.function's Python runs, and is counted
+    tf.config.run_functions_eagerly(True)  # a tf.function's Python runs, and is seen
     try:
-        call(function, *args)
+        return call(function, *args)
     finally:
         tf.config.run_functions_eagerly(eager)
         for name, original in originals.items():
             setattr(tf.GradientTape, name, original)
+
+
+def tape_calls(function: Callable[..., Any], *args: Any) -> int:
+    """Call function(*args) and return how many times it asked a tf.GradientTape for a
+    gradient (tape.gradient, .jacobian, .batch_jacobian; a jacobian is one question, whatever
+    TF asks inside it): a tape that is only mentioned, or made and never asked, counts for
+    nothing."""
+    count = [0]
+
+    def counted(result: Any) -> Any:
+        count[0] += 1
+        return result
+
+    _asking(counted, function, *args)
     return count[0]
+
+
+def tape_scaled(function: Callable[..., Any], *args: Any,
+                factor: float = 2.0) -> tuple[Any, int]:
+    """Call function(*args) with every answer a tape gives it multiplied by `factor`; return
+    its result and how many questions it asked the tapes (as `tape_calls` counts them). A
+    value that really comes from the tapes scales with them (a second derivative, got from a
+    tape's gradient of a tape's gradient, by factor²); a closed form written beside an unused
+    tape does not."""
+    import tensorflow as tf
+
+    count = [0]
+
+    def scaled(result: Any) -> Any:
+        count[0] += 1
+
+        def times(value: Any) -> Any:
+            if value is None:
+                return None
+            if isinstance(value, tf.IndexedSlices):
+                value = tf.convert_to_tensor(value)
+            return value * tf.cast(factor, value.dtype)
+        return tf.nest.map_structure(times, result)
+
+    return _asking(scaled, function, *args), count[0]
 
 
 def uses(function: Callable[..., Any], name: str, needed: Sequence[str], what: str) -> None:
     """Raise a Problem unless the function's source mentions each of `needed` (names or
     attributes, e.g. "GradientTape"): the exercise asks for a technique, not only a result.
     `what` says it: "records the gradient on a tf.GradientTape"."""
-    names = _mentions(function)
+    names = mentions(function)
     if names is not None and not set(needed) <= names:
         raise Problem(f"the exercise asks that {name} {what}; yours gives its result another "
                       f"way")
@@ -357,7 +490,7 @@ def uses(function: Callable[..., Any], name: str, needed: Sequence[str], what: s
 def avoids(function: Callable[..., Any], name: str, banned: Sequence[str], what: str) -> None:
     """Raise a Problem when the function mentions any of `banned` (see `uses`; a package name
     such as "tfbasics" bans everything taken from it)."""
-    names = _mentions(function)
+    names = mentions(function)
     if names is not None and names & set(banned):
         raise Problem(f"the exercise asks that {name} {what}")
 
@@ -389,6 +522,11 @@ def two_cpus(name: str) -> list[str]:
     return cpus[:2]
 
 
+def article(noun: str) -> str:
+    """Return 'an' or 'a' for a type's name: 'an ndarray', 'an int', 'a list'."""
+    return "an" if noun[0].lower() in "aeiou" or noun == "ndarray" else "a"
+
+
 def require_tensor(value: Any, what: str, how: str) -> None:
     """Raise a Problem unless `value` is a TF tensor: "{what} returns a list, not a
     tf.Tensor: {how}" (a puzzle asks for TF ops, not NumPy or Python)."""
@@ -396,5 +534,4 @@ def require_tensor(value: Any, what: str, how: str) -> None:
 
     if not tf.is_tensor(value):
         noun = type(value).__name__
-        article = "an" if noun[0].lower() in "aeiou" or noun == "ndarray" else "a"
-        raise Problem(f"{what} returns {article} {noun}, not a tf.Tensor: {how}")
+        raise Problem(f"{what} returns {article(noun)} {noun}, not a tf.Tensor: {how}")

@@ -38,7 +38,25 @@ def check(name: str, namespace: dict | None = None) -> bool:
     feedback = grade_namespace(exercise, namespace, seed)
     print(f"{'PASS' if feedback.passed else 'FAIL'}  {name}"
           + (f": {feedback.message}" if feedback.message else ""))
+    if feedback.passed:
+        print(f"      {next_in_notebook(exercise)}")
     return feedback.passed
+
+
+def next_in_notebook(done: exercises.Exercise) -> str:
+    """Return one line saying what comes after `done` in the notebooks: the lesson's next
+    exercise (the next cell), or the next lesson's notebook after the last one."""
+    from tfbasics.lessons import COURSE
+
+    lesson = [e for e in exercises.catalogue() if e.lesson == done.lesson]
+    position = lesson.index(done)
+    if position + 1 < len(lesson):
+        return f"next: {lesson[position + 1].name}, below ({lesson[position + 1].task})"
+    index = COURSE.index(done.lesson)
+    if index + 1 < len(COURSE):
+        return (f"next: that was the last {done.lesson} exercise; the next lesson is "
+                f"{COURSE[index + 1]}, in {index + 2:02d}_{COURSE[index + 1]}.ipynb")
+    return "next: that was the course's last exercise: well done"
 
 
 def prepare(lesson: str) -> None:

@@ -68,10 +68,20 @@ def grade(student, rng):
     """Call collatz_steps with n = 1 and four random n below 1000 (int32 tensors); compare
     with a Python loop; require that they share one graph (your file's own calls aside), and
     a while loop in it."""
+    import ast
+
     import numpy as np
     import tensorflow as tf
 
-    from tfbasics.exercises.grading import Feedback, Problem, call, compare, require
+    from tfbasics.exercises.grading import (
+        Feedback,
+        Problem,
+        call,
+        compare,
+        own_functions,
+        require,
+        syntax_tree,
+    )
 
     def steps_to_one(n):  # the reference: the same loop in plain Python
         steps = 0
@@ -88,6 +98,11 @@ def grade(student, rng):
     traces = None
     for n in [*values[:2], 1, *values[2:]]:
         steps = call(collatz_steps, tf.constant(n, tf.int32), what="collatz_steps")
+        dtype = getattr(steps, "dtype", None)
+        if dtype is not None and not tf.as_dtype(dtype).is_integer or isinstance(steps, float):
+            name = tf.as_dtype(dtype).name if dtype is not None else "float"
+            raise Problem(f"collatz_steps(n) for n = {n} is a {name}: a number of steps is a "
+                          f"whole number, so keep the count an integer")
         compare(steps, np.float64(steps_to_one(n)), "collatz_steps(n)", f"n = {n}",
                 "its value", rtol=0.0, atol=0.0)
         if traces is not None and collatz_steps.experimental_get_tracing_count() > traces:
@@ -96,8 +111,19 @@ def grade(student, rng):
         traces = collatz_steps.experimental_get_tracing_count()
     graph = collatz_steps.get_concrete_function(tf.constant(values[0], tf.int32)).graph
     operations = graph.get_operations()
-    if not {op.type for op in operations} & {"While", "StatelessWhile"}:
+    types = {op.type for op in operations}
+    if types & {"PyFunc", "PyFuncStateless", "EagerPyFunc"}:
+        raise Problem("collatz_steps's graph hands n to Python (tf.numpy_function or "
+                      "tf.py_function) and the loop runs there, outside the graph: the "
+                      "exercise is a loop that runs inside it")
+    if not types & {"While", "StatelessWhile"}:
+        python_loop = any(isinstance(node, (ast.For, ast.While)) for own in
+                          own_functions(collatz_steps) for node in ast.walk(
+                              syntax_tree(own) or ast.Module(body=[], type_ignores=[])))
         raise Problem(f"collatz_steps's graph holds no loop, only {len(operations)} "
-                      f"operations: the loop ran in Python while TF traced it, unrolled a fixed "
-                      f"number of times, so a larger n would need more steps than it has")
+                      f"operations" + (": the loop ran in Python while TF traced it, unrolled "
+                                       "a fixed number of times, so a larger n would need more "
+                                       "steps than it has" if python_loop else
+                                       ": write the loop as a Python while loop on the "
+                                       "tensor n, which AutoGraph turns into a tf.while_loop"))
     return Feedback.ok()

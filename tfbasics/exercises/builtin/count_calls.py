@@ -82,7 +82,18 @@ def grade(student, rng):
                 "" if when.startswith("before") else ": assigning to the name calls inside "
                 "the function replaced it with a value from the graph being traced")) from None
 
+    counter = student["calls"]
+    dtype = getattr(counter, "dtype", None)
+    integer = isinstance(counter, int) if dtype is None else tf.as_dtype(dtype).is_integer
+    if not integer:
+        kind = f"a {tf.as_dtype(dtype).name} tf.Variable" if isinstance(
+            counter, tf.Variable) else f"a {type(counter).__name__}"
+        raise Problem(f"calls is {kind}: a count of calls is a whole number, so give it an "
+                      f"integer dtype")
     start = count("before the check")
+    if squared_norm.experimental_get_tracing_count() == 0 and start != 0:
+        raise Problem(f"before any call of squared_norm, calls is {start:g}: a count of calls "
+                      f"starts at 0")
     number, n = int(rng.integers(4, 9)), int(rng.integers(2, 7))
     for _ in range(number):  # one shape: one graph, so a count of traces stays at most 1
         x = np.round(rng.uniform(-2.0, 2.0, n), 2).astype(np.float32)

@@ -71,9 +71,11 @@ def grade(student, rng):
 
     word_lengths = require(student, "word_lengths", "word_lengths(sentence)")
     wide = [w for w in WORDS if len(w.encode()) > len(w)]  # words of more bytes than characters
+    emoji = [w for w in WORDS if any(ord(ch) > 0xFFFF for ch in w)]  # 4 bytes, 2 in UTF-16
     for _ in range(3):
         count = int(rng.integers(3, 7))
-        words = [str(w) for w in rng.choice(WORDS, count - 1)] + [str(rng.choice(wide))]
+        words = [str(w) for w in rng.choice(WORDS, count - 2)] + [str(rng.choice(wide)),
+                                                                   str(rng.choice(emoji))]
         words = [words[i] for i in rng.permutation(count)]
         sentence = " ".join(words)
         at = f"sentence = {sentence!r}"
@@ -82,6 +84,9 @@ def grade(student, rng):
         if result.shape.rank == 0:
             raise Problem(f"for {at} word_lengths gives one number for the whole sentence; "
                           f"it should give one per word ({count} here)")
+        if not result.dtype.is_integer:
+            raise Problem(f"for {at} word_lengths gives {result.dtype.name} counts: a count "
+                          f"of characters is a whole number, so keep it an integer")
         got = as_array(result, f"for {at} your counts", (count,))
         in_bytes = np.array([len(w.encode()) for w in words])
         if np.array_equal(got, in_bytes):

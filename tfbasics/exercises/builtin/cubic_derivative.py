@@ -1,8 +1,8 @@
-"""Derive the seed's gradient: dL/dw for L(w) = 4w + w³.
+"""Derive a gradient by hand: dL/dw for L(w) = 4w + w³.
 
-Write dL_dw(w): given a NumPy array w, return dL/dw, one value per element. The course began
-with this function at w = 1, where the gradient is 7; your formula must hold at any w. The
-check compares it with the tape at random points.
+Write dL_dw(w): given a NumPy array w of any shape, return dL/dw, one value per element.
+The course began with this function at w = 1, where the gradient is 7; your formula must
+hold at any w. The check compares it with the tape at random points.
 """
 
 LESSON = "autodiff"
@@ -43,17 +43,26 @@ HINTS = [
 
 
 def grade(student, rng):
-    """Check dL_dw against the tape at three random points of three elements."""
+    """Check dL_dw against the tape at three random points: vectors of two lengths and
+    a matrix."""
     import tensorflow as tf
 
-    from tfbasics.exercises.grading import Feedback, avoids, grade_formula, points, require
+    from tfbasics.exercises.grading import (
+        Feedback,
+        avoids,
+        grade_formula,
+        points,
+        require,
+        varied_shapes,
+    )
 
     formula = require(student, "dL_dw", "dL_dw(w)")
 
     def L(w):
         return tf.reduce_sum(4 * w + w**3)
 
-    grade_formula(L, formula, [(p,) for p in points(rng, (3,))], ["w"])
+    grade_formula(L, formula, [(point,) for shape in varied_shapes(rng)
+                               for point in points(rng, shape, count=1)], ["w"])
     avoids(formula, "dL_dw", ["GradientTape", "ForwardAccumulator", "jacobian", "tfbasics",
                               "compute_gradient"],
            "is your own derivation: the check compares it with TF's tape, so it cannot ask a "

@@ -1,9 +1,10 @@
 """Write a training loop: fit y ≈ a·x + b by gradient descent, down to the least-squares fit.
 
-Write train(x, y, num_steps): starting from a = b = 0, take num_steps steps of gradient
-descent on L = mean((a·x + b - y)²), each recorded on a `tf.GradientTape` and applied with
-`assign_sub`, and return (a, b). The check trains on random data sets and compares your a and b
-with the exact least-squares fit NumPy solves.
+Write train(x, y, num_steps): starting from a = b = 0, take num_steps steps of plain gradient
+descent with the learning rate lr = 0.1 on L = mean((a·x + b - y)²), each recorded on a
+`tf.GradientTape` and applied with `assign_sub`, and return (a, b), float32 variables. The
+check replays your first steps in NumPy, then trains on random data sets and compares your a
+and b with the exact least-squares fit NumPy solves.
 """
 
 LESSON = "modules"
@@ -13,8 +14,9 @@ KIND = "write a training loop"
 STUB = '''\
 """Exercise fit_a_line: fit y ≈ a·x + b by gradient descent.
 
-train(x, y, num_steps) starts from a = b = 0, takes num_steps steps of gradient descent on
-L = mean((a·x + b - y)²) and returns (a, b). x and y are float32 tensors of shape (N,).
+train(x, y, num_steps) starts from a = b = 0, takes num_steps steps of plain gradient descent
+(lr = 0.1) on L = mean((a·x + b - y)²) and returns (a, b). x and y are float32 tensors of
+shape (N,).
 Check it: python -m tfbasics.exercises check fit_a_line
 """
 import tensorflow as tf
@@ -32,8 +34,9 @@ def train(x, y, num_steps):
 SOLUTION = '''\
 """Exercise fit_a_line: fit y ≈ a·x + b by gradient descent.
 
-train(x, y, num_steps) starts from a = b = 0, takes num_steps steps of gradient descent on
-L = mean((a·x + b - y)²) and returns (a, b). x and y are float32 tensors of shape (N,).
+train(x, y, num_steps) starts from a = b = 0, takes num_steps steps of plain gradient descent
+(lr = 0.1) on L = mean((a·x + b - y)²) and returns (a, b). x and y are float32 tensors of
+shape (N,).
 Check it: python -m tfbasics.exercises check fit_a_line
 """
 import tensorflow as tf
@@ -71,7 +74,9 @@ TOLERANCE = 1e-3
 
 
 def grade(student, rng):
-    """Train on three random data sets; a and b must match np.linalg.lstsq to 1e-3."""
+    """Replay the first steps in NumPy (the start, one plain step of lr = 0.1 on the mean, a
+    second from where it ended), then train on another random data set; a and b must match
+    np.linalg.lstsq to 1e-3."""
     import numpy as np
     import tensorflow as tf
 
@@ -100,6 +105,12 @@ def grade(student, rng):
             raise
         if not (isinstance(result, (tuple, list)) and len(result) == 2):
             raise Problem("train should return two numbers: (a, b)")
+        for value, name in zip(result, "ab", strict=True):
+            dtype = getattr(value, "dtype", None)
+            if tf.is_tensor(value) and dtype != tf.float32:
+                raise Problem(f"train returns {name} as a {dtype.name} "
+                              f"{'tf.Variable' if isinstance(value, tf.Variable) else 'tensor'}"
+                              f": x and y are float32, and so should a and b be")
         return np.array([as_array(value, f"train(...)'s {name}", ())
                          for value, name in zip(result, "ab", strict=True)])
 
@@ -107,39 +118,52 @@ def grade(student, rng):
         with np.errstate(all="ignore"):
             return float(np.mean((p[0] * x64 + p[1] - y64) ** 2))
 
-    for _ in range(3):
+    def downhill(p, x64, y64):  # -dL/d(a, b) at p
+        residual = p[0] * x64 + p[1] - y64
+        return -np.array([2 * np.mean(residual * x64), 2 * np.mean(residual)])
+
+    def data():
         count = int(rng.integers(20, 61))
         x = np.round(rng.uniform(-2, 2, count), 2)
         a_true, b_true = np.round(rng.uniform(-3, 3, 2), 2)
         y = np.round(a_true * x + b_true + rng.normal(0, 0.3, count), 2)
-        x, y = x.astype(np.float32), y.astype(np.float32)
+        return count, x.astype(np.float32), y.astype(np.float32)
+
+    def first_steps(count, x, y):  # the start and two plain steps, replayed in float64
         x64, y64 = x.astype(np.float64), y.astype(np.float64)
-        exact = np.linalg.lstsq(np.stack([x64, np.ones_like(x64)], 1), y64, rcond=None)[0]
-        got = fit(x, y, NUM_STEPS)
-        if np.all(np.isfinite(got)) and np.all(np.abs(got - exact) <= TOLERANCE):
-            continue
         on = f"on {count} random points"
-        start, one = fit(x, y, 0), fit(x, y, 1)
-        before, after_one, after_all = (mse(p, x64, y64) for p in (start, one, got))
-        residual = start[0] * x64 + start[1] - y64
-        downhill = -np.array([2 * np.mean(residual * x64), 2 * np.mean(residual)])
+        start = fit(x, y, 0)
         if np.any(start != 0):
             raise Problem(f"{on} train(x, y, 0) returns {show(start)}, not the start a = b = "
-                          f"0: does train take num_steps steps (none when num_steps is 0)?")
+                          f"0: does train start from a = b = 0 and take num_steps steps (none "
+                          f"when num_steps is 0)?")
+        one, want = fit(x, y, 1), LEARNING_RATE * downhill(start, x64, y64)
+        step = one - start
+        if not np.allclose(step, want, rtol=1e-4, atol=1e-6):
+            diagnose(on, step, want, start, one, count, x64, y64)
+        two = fit(x, y, 2)
+        expected = one + LEARNING_RATE * downhill(one, x64, y64)
+        if not np.allclose(two, expected, rtol=1e-4, atol=1e-6):
+            raise Problem(f"{on} the first step is right, but the second, from (a, b) = "
+                          f"{show(one)}, ends at {show(two)} where a plain gradient step of "
+                          f"lr = {LEARNING_RATE} ends at {show(expected)}: each step should "
+                          f"follow the gradient where it starts, and nothing else")
+
+    def diagnose(on, step, want, start, one, count, x64, y64):
+        before, after_one = mse(start, x64, y64), mse(one, x64, y64)
         if np.array_equal(start, one):
             raise Problem(f"{on} train(x, y, 1) returns the a and b of train(x, y, 0), "
                           f"{show(start)}: a step does not change them yet")
-        step, want = one - start, LEARNING_RATE * downhill  # the step lr = 0.1 would take
         for k, name in enumerate("ab"):
             if step[k] == 0 and want[k] != 0:
                 raise Problem(f"{on} one step moves {'ba'[k]} but not {name}: each step "
                               f"must move both variables downhill")
-        if np.dot(step, downhill) < 0:
+        if np.dot(step, want) < 0:
             raise Problem(f"{on} your steps go uphill: one step from (a, b) = {show(start)} "
                           f"raised the loss from {before:.4g} to {after_one:.4g}; it moved "
                           f"a and b along the gradient, not against it")
         ratio = float(np.dot(step, want) / np.dot(want, want))  # how far, in lr = 0.1 steps
-        if np.linalg.norm(step - ratio * want) > 0.1 * np.linalg.norm(ratio * want):
+        if np.linalg.norm(step - ratio * want) > 0.01 * np.linalg.norm(ratio * want):
             raise Problem(f"{on} one step from (a, b) = {show(start)} moves them by "
                           f"{show(step)}, which is not straight downhill on L = mean((a·x + "
                           f"b - y)²): check how each variable's step follows its gradient")
@@ -147,20 +171,25 @@ def grade(student, rng):
             raise Problem(f"{on} one step goes {ratio:.3g} times as far as a step of lr = "
                           f"{LEARNING_RATE} on the mean squared error, about the number of "
                           f"points ({count}): is L a sum over the points rather than a mean?")
-        if not np.all(np.isfinite(got)) or after_all > before:
-            raise Problem(f"{on} the loss grew over {NUM_STEPS} steps, from {before:.4g} "
-                          f"to {after_all:.4g}: each step overshoots the minimum (one step "
-                          f"goes {ratio:.3g} times as far as lr = {LEARNING_RATE} would), so "
-                          f"the learning rate is too large for this data")
-        if ratio < 0.5:
-            raise Problem(f"{on} (a, b) after {NUM_STEPS} steps is {show(got)}, still "
-                          f"{np.max(np.abs(got - exact)):.2g} from the least-squares fit "
-                          f"{show(exact)}: one step goes {ratio:.2g} times as far as lr = "
-                          f"{LEARNING_RATE} would, so the steps are too small")
-        raise Problem(f"{on} (a, b) after {NUM_STEPS} steps is {show(got)}, still "
-                      f"{np.max(np.abs(got - exact)):.2g} from the least-squares fit "
-                      f"{show(exact)}, though each step looks right: does train take "
-                      f"num_steps steps?")
+        why = ("the learning rate is too large, or L is scaled up" if ratio > 1 else
+               "the steps are too small: a learning rate below it, or L scaled down")
+        raise Problem(f"{on} one step from (a, b) = {show(start)} goes {ratio:.3g} times as "
+                      f"far as a step of lr = {LEARNING_RATE} on L = mean((a·x + b - y)²): "
+                      f"{why}")
+
+    first_steps(*data())
+    for _ in range(1):  # the steps are checked above: one end point says the rest
+        count, x, y = data()
+        x64, y64 = x.astype(np.float64), y.astype(np.float64)
+        exact = np.linalg.lstsq(np.stack([x64, np.ones_like(x64)], 1), y64, rcond=None)[0]
+        got = fit(x, y, NUM_STEPS)
+        if np.all(np.isfinite(got)) and np.all(np.abs(got - exact) <= TOLERANCE):
+            continue
+        first_steps(count, x, y)  # a wrong step says more than a wrong end point
+        raise Problem(f"on {count} random points (a, b) after {NUM_STEPS} steps is "
+                      f"{show(got)}, still {np.max(np.abs(got - exact)):.2g} from the "
+                      f"least-squares fit {show(exact)}, though the first steps are right: "
+                      f"does train take num_steps steps?")
     uses(train, "train", ["GradientTape"], "records each step's loss on a tf.GradientTape")
     x = tf.constant(np.linspace(-1.0, 1.0, 8, dtype=np.float32))
     for steps in (0, 3):  # one tape.gradient per step: num_steps of them, no more, no fewer

@@ -3,8 +3,10 @@
 Write distributed_gradient(strategy, w, x_parts, y_parts, global_batch_size): each replica
 computes the gradient of its share of L = mean((x·w - y)²) over the whole batch, `strategy.run`
 runs that on both replicas, and `strategy.reduce` combines the two into one gradient, which you
-return. The check splits random batches, evenly and unevenly, between two logical CPUs and
-compares your gradient with the closed form (2/N)·xᵀ(xw - y).
+return. x_parts and y_parts are PerReplica values, not lists: `strategy.run` hands each replica
+its own part, and `strategy.experimental_local_results(x_parts)` gives them all as a tuple.
+The check splits random batches, evenly and unevenly, between two logical CPUs and compares
+your gradient with the closed form (2/N)·xᵀ(xw - y).
 """
 
 LESSON = "devices"
@@ -15,9 +17,11 @@ STUB = '''\
 """Exercise mirrored_gradient: a MirroredStrategy step that gives the whole batch's gradient.
 
 The batch of global_batch_size examples is split between the strategy's two replicas: x_parts
-and y_parts hold each replica's examples (x_part of shape (n, d), y_part of shape (n,)), and w
-is a mirrored tf.Variable of shape (d,). Return the gradient of L = mean((x·w - y)²) over the
-whole batch, computed on the replicas and combined into one tensor.
+and y_parts are PerReplica values, one part per replica (not lists: strategy.run hands each
+replica its own x_part of shape (n, d) and y_part of shape (n,), and
+strategy.experimental_local_results(x_parts) gives them all as a tuple). w is a mirrored
+tf.Variable of shape (d,). Return the gradient of L = mean((x·w - y)²) over the whole batch,
+computed on the replicas and combined into one tensor.
 Check it: python -m tfbasics.exercises check mirrored_gradient
 """
 import tensorflow as tf
@@ -35,9 +39,11 @@ SOLUTION = '''\
 """Exercise mirrored_gradient: a MirroredStrategy step that gives the whole batch's gradient.
 
 The batch of global_batch_size examples is split between the strategy's two replicas: x_parts
-and y_parts hold each replica's examples (x_part of shape (n, d), y_part of shape (n,)), and w
-is a mirrored tf.Variable of shape (d,). Return the gradient of L = mean((x·w - y)²) over the
-whole batch, computed on the replicas and combined into one tensor.
+and y_parts are PerReplica values, one part per replica (not lists: strategy.run hands each
+replica its own x_part of shape (n, d) and y_part of shape (n,), and
+strategy.experimental_local_results(x_parts) gives them all as a tuple). w is a mirrored
+tf.Variable of shape (d,). Return the gradient of L = mean((x·w - y)²) over the whole batch,
+computed on the replicas and combined into one tensor.
 Check it: python -m tfbasics.exercises check mirrored_gradient
 """
 import tensorflow as tf
@@ -116,7 +122,15 @@ def grade(student, rng):
             return tf.constant(x[part]), tf.constant(y[part])
 
         x_parts, y_parts = strategy.experimental_distribute_values_from_function(shard)
-        got = call(distributed_gradient, strategy, w, x_parts, y_parts, size)
+        try:
+            got = call(distributed_gradient, strategy, w, x_parts, y_parts, size)
+        except Problem as problem:
+            if "PerReplica" not in str(problem):
+                raise
+            raise Problem(f"{problem}: x_parts and y_parts are PerReplica values, not lists; "
+                          f"strategy.run hands each replica its own part (and "
+                          f"strategy.experimental_local_results(x_parts) gives them all as a "
+                          f"tuple)") from None
         if isinstance(got, tf.distribute.DistributedValues):
             raise Problem("distributed_gradient returns one gradient per replica: combine "
                           "them into one tensor with strategy.reduce")

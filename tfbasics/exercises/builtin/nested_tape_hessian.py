@@ -2,7 +2,8 @@
 
 Write hessian(w, A) with two tf.GradientTapes: for a vector variable w and a symmetric matrix
 A, return the (n, n) matrix of second derivatives of L. The check compares it with the
-Hessian derived by hand, at random w and A of random sizes.
+Hessian derived by hand, at random w and A of random sizes, and checks that the tapes
+compute both derivatives.
 """
 
 LESSON = "advanced_autodiff"
@@ -53,7 +54,9 @@ HINTS = [
 
 
 def grade(student, rng):
-    """Run hessian at three random (w, A), n from 2 to 5; compare with A - diag(sin w)."""
+    """Run hessian at two random (w, A), n from 2 to 5, with every tape's answer doubled: a
+    Hessian from the tapes is then 4·(A - diag(sin w)). Anything else is run again as given,
+    to say what is wrong."""
     import numpy as np
     import tensorflow as tf
 
@@ -66,31 +69,51 @@ def grade(student, rng):
         compare,
         points,
         require,
-        tape_calls,
+        tape_scaled,
         uses,
     )
 
     hessian = require(student, "hessian", "hessian(w, A)")
-    for _ in range(3):
-        n = int(rng.integers(2, 6))
+    for n in rng.choice(np.arange(2, 6), 2, replace=False):  # two sizes
+        n = int(n)
         B = np.round(rng.uniform(-2.0, 2.0, (n, n)), 2)
         A = ((B + B.T) / 2).astype(np.float32)  # symmetric
         [w] = points(rng, (n,), count=1)
         at = f"{at_point(['w'], [w])} (and a random symmetric {n}×{n} A)"
-        H = call(hessian, tf.Variable(w), tf.constant(A))
+        expected = A.astype(np.float64) - np.diag(np.sin(w.astype(np.float64)))
+        # With every tape's answer doubled, a Hessian that is a tape's derivative of a tape's
+        # gradient is 4 times as large: right, and from the tapes, in one call
+        scaled, asked = tape_scaled(hessian, tf.Variable(w), tf.constant(A))
+        if asked >= 2 and tf.is_tensor(scaled) and tuple(scaled.shape) == (n, n) and \
+                np.allclose(scaled.numpy(), 4 * expected, rtol=1e-3, atol=1e-4):
+            continue
+        H = call(hessian, tf.Variable(w), tf.constant(A))  # what is wrong, said in detail
         if H is None:
             raise Problem(f"at {at} hessian returned None: the tape you asked never saw the "
                           f"gradient being computed from w (was it recording then?)")
-        expected = A.astype(np.float64) - np.diag(np.sin(w.astype(np.float64)))
         got = as_array(H, "the Hessian")
         if got.shape == (n,) and np.allclose(got, expected.sum(axis=0), rtol=1e-3, atol=1e-4):
             raise Problem(f"at {at} the Hessian has shape ({n},), but it should have shape "
                           f"({n}, {n}): you got the gradient of the gradient's sum, one "
                           f"number per element of w, not every pair of elements")
         compare(H, expected, "the Hessian", at, "H")
-    uses(hessian, "hessian", ["GradientTape"], "computes it with nested tf.GradientTape blocks")
-    if tape_calls(hessian, tf.Variable(w), tf.constant(A)) < 2:  # the gradient, then its
-        raise Problem("the exercise asks that hessian compute it with nested "  # Jacobian
-                      "tf.GradientTape blocks, each asked once; yours asks a tape fewer times "
-                      "(a closed form beside an unused tape?)")
+        # right, but not (all) from the tapes: a closed form does not scale with them, and a
+        # tape's derivative of a gradient written by hand only doubles
+        uses(hessian, "hessian", ["GradientTape"],
+             "computes it with nested tf.GradientTape blocks")
+        if asked < 2:  # the gradient, then its Jacobian
+            raise Problem("the exercise asks that hessian compute it with nested "
+                          "tf.GradientTape blocks, each asked once; yours asks a tape fewer "
+                          "times (a closed form beside an unused tape?)")
+        scaled = as_array(scaled, "the Hessian")
+        for times, why in ((1, "none of it comes from the tapes: it is computed another way, "
+                               "beside them"),
+                           (2, "only one derivative comes from a tape: the other is written "
+                               "out by hand")):
+            if scaled.shape == expected.shape and np.allclose(scaled, times * expected,
+                                                              rtol=1e-3, atol=1e-4):
+                raise Problem(f"at {at} your Hessian is right, but {why}; the exercise asks "
+                              f"that the tapes compute both derivatives")
+        raise Problem(f"at {at} your Hessian is right, but it does not change as the tapes' "
+                      f"answers do: the exercise asks that the tapes compute both derivatives")
     return Feedback.ok()

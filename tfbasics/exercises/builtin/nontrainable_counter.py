@@ -69,7 +69,7 @@ def grade(student, rng):
     import numpy as np
     import tensorflow as tf
 
-    from tfbasics.exercises.grading import Feedback, Problem, call, compare, require
+    from tfbasics.exercises.grading import Feedback, Problem, article, call, compare, require
 
     make_counter = require(student, "make_counter", "make_counter()")
     train_step = require(student, "train_step", "train_step(w, counter, x, y, lr)")
@@ -77,8 +77,8 @@ def grade(student, rng):
         counter = call(make_counter)
         if not isinstance(counter, tf.Variable):
             kind = "tf.Tensor" if tf.is_tensor(counter) else type(counter).__name__
-            raise Problem(f"make_counter() gives a {kind}, not a tf.Variable: a counter must "
-                          f"change in place")
+            raise Problem(f"make_counter() gives {article(kind)} {kind}, not a tf.Variable: a "
+                          f"counter must change in place")
         if not counter.dtype.is_integer:
             raise Problem(f"make_counter() gives a {counter.dtype.name} variable: a step count "
                           f"is a whole number, so give it an integer dtype")

@@ -1,6 +1,7 @@
 """Derive the gradient of L(w) = Σ w²·sin(w) with the product rule.
 
-Write dL_dw_product(w): given a NumPy array w, return dL/dw, one value per element of w.
+Write dL_dw_product(w): given a NumPy array w of any shape, return dL/dw, one value per
+element of w.
 Each element contributes w²·sin(w) to L, so each element's derivative is that term's
 derivative. The check compares your formula with the tape, forward mode and finite
 differences at random points.
@@ -44,17 +45,26 @@ HINTS = [
 
 
 def grade(student, rng):
-    """Check dL_dw_product against the tape at three random points of four elements."""
+    """Check dL_dw_product against the tape at three random points: vectors of two lengths and
+    a matrix."""
     import tensorflow as tf
 
-    from tfbasics.exercises.grading import Feedback, avoids, grade_formula, points, require
+    from tfbasics.exercises.grading import (
+        Feedback,
+        avoids,
+        grade_formula,
+        points,
+        require,
+        varied_shapes,
+    )
 
     formula = require(student, "dL_dw_product", "dL_dw_product(w)")
 
     def L(w):
         return tf.reduce_sum(w**2 * tf.sin(w))
 
-    grade_formula(L, formula, [(p,) for p in points(rng, (4,))], ["w"])
+    grade_formula(L, formula, [(point,) for shape in varied_shapes(rng)
+                               for point in points(rng, shape, count=1)], ["w"])
     avoids(formula, "dL_dw_product",
            ["GradientTape", "ForwardAccumulator", "jacobian", "tfbasics",
             "compute_gradient"],

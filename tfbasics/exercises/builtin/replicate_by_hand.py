@@ -73,6 +73,7 @@ def grade(student, rng):
     from tfbasics.exercises.grading import (
         Feedback,
         Problem,
+        article,
         as_array,
         call,
         compare,
@@ -100,8 +101,9 @@ def grade(student, rng):
                           f"device in the list, in its order")
         for number, (made, device) in enumerate(zip(products, devices, strict=True)):
             if not isinstance(made, tf.Tensor):
-                raise Problem(f"for {at} products[{number}] is a {type(made).__name__}: keep "
-                              f"the tensors themselves (the check reads where each one ran)")
+                noun = type(made).__name__
+                raise Problem(f"for {at} products[{number}] is {article(noun)} {noun}: keep the "
+                              f"tensors themselves (the check reads where each one ran)")
             ran, wanted = short_name(made.device), short_name(cpus[int(indices[number])])
             if ran != wanted:
                 raise Problem(f"for {at} products[{number}] ran on {ran}, not on {device}: "
@@ -116,4 +118,46 @@ def grade(student, rng):
                               f"products of all {len(devices)} devices")
         compare(got, len(devices) * product, "total", at, "total", rtol=1e-5, atol=1e-5)
     uses(replicated_matmul, "replicated_matmul", ["add_n"], "adds the products with tf.add_n")
+    _computed_on_each(replicated_matmul, devices, indices, cpus, a, b)
     return Feedback.ok()
+
+
+def _computed_on_each(replicated_matmul, devices, indices, cpus, a, b):
+    """Trace replicated_matmul into a graph and follow each product back past copies
+    (Identity) to the op that computed it: one op per device, placed on that device. A
+    product computed once and copied to each device (tf.identity under tf.device) shows
+    there as one op shared by every product. Code that cannot be traced is judged by the
+    eager checks alone."""
+    import tensorflow as tf
+
+    from tfbasics.devices import short_name
+    from tfbasics.exercises.grading import Problem
+
+    seen = []
+
+    def run(a, b):
+        seen[:] = list(replicated_matmul(devices, a, b)[1])
+        return tf.add_n(seen)
+
+    try:
+        tf.function(run).get_concrete_function(tf.TensorSpec(a.shape, tf.float32),
+                                               tf.TensorSpec(b.shape, tf.float32))
+    except Exception:  # noqa: BLE001 - e.g. .numpy() in the answer: no graph to read
+        return
+    made = []
+    for number, product in enumerate(seen):
+        op = product.op
+        while op.type in ("Identity", "IdentityN") and op.inputs:
+            op = op.inputs[0].op
+        wanted = short_name(cpus[int(indices[number])])
+        if any(op is other for other in made):
+            raise Problem(f"for devices = {devices} products[{number}] is a copy of a product "
+                          f"computed once: compute a @ b on each device, inside its "
+                          f"tf.device block")
+        if short_name(op.device) != wanted:
+            where = f"on {short_name(op.device)}" if op.device else "outside any tf.device block"
+            raise Problem(f"for devices = {devices} products[{number}] was computed "
+                          f"{where} "
+                          f"and only copied to {devices[number]}: compute a @ b itself inside "
+                          f"the tf.device block")
+        made.append(op)

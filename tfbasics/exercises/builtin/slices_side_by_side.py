@@ -52,7 +52,8 @@ HINTS = [
 
 
 def grade(student, rng):
-    """Run side_by_side on three x of random shape (a, b, c); compare with NumPy's answer."""
+    """Run side_by_side on three x of random shape (a, b, c), a different a each time;
+    compare with NumPy's answer."""
     import numpy as np
     import tensorflow as tf
 
@@ -62,14 +63,16 @@ def grade(student, rng):
         as_array,
         call,
         label,
+        mentions,
         no_python_loops,
         require,
         require_tensor,
     )
 
     side_by_side = require(student, "side_by_side", "side_by_side(x)")
-    for _ in range(3):
-        a, b, c = (int(n) for n in rng.integers(2, 5, 3))
+    named = mentions(side_by_side) or set()
+    for a in rng.choice(np.arange(2, 6), 3, replace=False):  # three numbers of slices
+        a, b, c = int(a), *(int(n) for n in rng.integers(2, 5, 2))
         # all values differ, so each value in the result says where in x it came from
         x = rng.choice(np.arange(1, 1000), a * b * c, replace=False).reshape(a, b, c) / 10
         result = call(side_by_side, tf.constant(x, tf.float32))
@@ -85,7 +88,7 @@ def grade(student, rng):
         holds = label("x", tuple(int(n) for n in source[0])) if len(source) else \
             f"{got[i, j]:g}, which is not in x"
         why = " (a reshape alone keeps x's memory order, which is not this order)" \
-            if np.allclose(got, x.reshape(b, a * c)) else ""
+            if np.allclose(got, x.reshape(b, a * c)) and "reshape" in named else ""
         raise Problem(f"for {at} your result[{i}, {j}] holds {holds} where it should hold "
                       f"{label('x', (j // c, i, j % c))}{why}")
     no_python_loops(side_by_side, "side_by_side")

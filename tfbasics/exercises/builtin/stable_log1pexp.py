@@ -2,8 +2,9 @@
 
 Write the gradient function inside log1pexp with `tf.custom_gradient`. The tape's own gradient
 of log(1 + eˣ) is NaN at x = 100 in float32, where eˣ overflows to inf; yours must stay finite
-and right for every x, and work inside bigger expressions. The check runs `check_gradient` at
-random points, inside a multiple of log1pexp, and compares the gradient at large x with NumPy.
+and right for every x, and work inside bigger expressions. The check compares the gradient of
+a multiple of log1pexp with NumPy's at random points and on a grid of x up to and past
+float32's overflow, and runs `check_gradient` at one point.
 """
 
 LESSON = "advanced_autodiff"
@@ -63,9 +64,25 @@ HINTS = [
 ]
 
 
+# Every x where a threshold or an overflow can hide: a grid over [-150, 150] (far past
+# float32's overflow of eˣ at x ≈ 88.72), finer around 5 to 20 (where a hard-coded slope of 1
+# or 0 is still wrong in float32: 1 - sigmoid(16.6) ≈ float32's epsilon) and around the
+# overflow itself, where eˣ/(1 + eˣ) turns into inf/inf.
+def edges():
+    """Return the x graded at every run, as a float32 vector."""
+    import numpy as np
+
+    return np.unique(np.round(np.concatenate([
+        np.arange(-150.0, 150.5, 0.5), np.arange(4.0, 20.0, 0.125),
+        -np.arange(4.0, 20.0, 0.125), np.arange(88.0, 90.0, 0.02),
+        np.arange(95.0, 105.0, 0.1)]), 2)).astype(np.float32)
+
+
 def grade(student, rng):
-    """check_gradient of c·log1pexp at three random points (c random), values against NumPy,
-    then the gradient at large x (100 and beyond) against NumPy's sigmoid."""
+    """Values and gradients of c·log1pexp at four random points (c random) against NumPy,
+    then the gradient on every edge (edges(): both sides of each plausible threshold, up to and
+    past float32's overflow) against NumPy's sigmoid, at every run; then check_gradient at
+    one random point."""
     import numpy as np
     import tensorflow as tf
 
@@ -77,14 +94,11 @@ def grade(student, rng):
         compare,
         points,
         require,
+        uses,
     )
     from tfbasics.gradcheck import check_gradient
 
     log1pexp = require(student, "log1pexp", "log1pexp(x)")
-    if getattr(getattr(log1pexp, "_tf_decorator", None), "decorator_name", "") \
-            != "custom_gradient":
-        raise Problem("log1pexp has no @tf.custom_gradient: the exercise is to give it a "
-                      "gradient of your own")
 
     def sigmoid(x):
         return 1 / (1 + np.exp(-np.asarray(x, np.float64)))
@@ -96,9 +110,19 @@ def grade(student, rng):
             y = tf.reduce_sum(c * log1pexp(x))
         return tape.gradient(y, x)
 
+    def run(function, *args, what):  # call(), saying what a decorator in the wrong order does
+        try:
+            return call(function, *args, what=what)
+        except Problem as problem:
+            if "found return value of type function" not in str(problem.__cause__):
+                raise
+            raise Problem("log1pexp is a tf.function inside @tf.custom_gradient, and a "
+                          "tf.function cannot return grad (a Python function): put "
+                          "@tf.function above @tf.custom_gradient, or leave it out") from None
+
     def gradient_of(x, c, what, at):
         """The tape's gradient through the student's grad, checked for ... and None."""
-        dx = call(gradient, x, c, what="grad in log1pexp")
+        dx = run(gradient, x, c, what="grad in log1pexp")
         if dx is None:
             raise Problem(f"at {at} the gradient of {what} is None: grad must return the "
                           f"gradient with respect to x")
@@ -107,7 +131,12 @@ def grade(student, rng):
     for x in points(rng, (4,), low=-5.0, high=5.0):
         at = at_point(["x"], [x])
         c = float(np.round(rng.uniform(2.0, 4.0), 1))
-        compare(call(log1pexp, tf.constant(x)), np.logaddexp(0.0, x.astype(np.float64)),
+        value = run(log1pexp, tf.constant(x), what="log1pexp")
+        if isinstance(value, tuple) and len(value) == 2 and callable(value[1]):
+            raise Problem("log1pexp has no @tf.custom_gradient: it returns the pair (value, "
+                          "grad), which that decorator turns into a function with your "
+                          "gradient")
+        compare(value, np.logaddexp(0.0, x.astype(np.float64)),
                 "log1pexp(x)", at, "log1pexp(x)")
         compare(gradient_of(x, 1.0, "log1pexp(x)", at), sigmoid(x), "the gradient of "
                 "log1pexp(x)", at, "x", reference="the slope of log(1 + eˣ) is")
@@ -116,24 +145,37 @@ def grade(student, rng):
             raise Problem(f"at {at} the gradient of {c:g}·log1pexp(x) is the gradient of "
                           f"log1pexp(x) alone: your grad ignores upstream (here {c:g}, the "
                           f"gradient of the result with respect to log1pexp(x))")
-        check = check_gradient(lambda x, c=c: tf.reduce_sum(c * log1pexp(x)), x,
-                               analytic=lambda x, c=c: c * sigmoid(x))
-        if not check.passed:
-            compare(scaled, c * sigmoid(x), f"the gradient of {c:g}·log1pexp(x)", at, "x",
-                    reference="the slope of log(1 + eˣ) gives")
-            raise Problem(f"at {at} check_gradient fails {c:g}·log1pexp(x): {check.blame}")
+        compare(scaled, c * sigmoid(x), f"the gradient of {c:g}·log1pexp(x)", at, "x",
+                reference="the slope of log(1 + eˣ) gives")
 
-    large = np.round(np.concatenate([[100.0], rng.uniform(89.0, 150.0, 2),
-                                     -rng.uniform(89.0, 150.0, 1)]), 1).astype(np.float32)
-    at = at_point(["x"], [large])
+    x_last = x
     c = float(np.round(rng.uniform(2.0, 4.0), 1))
-    dx = np.asarray(gradient_of(large, c, f"{c:g}·log1pexp(x)", at), dtype=np.float64)
+    x = edges()
+    dx = np.asarray(gradient_of(x, c, f"{c:g}·log1pexp(x)", "large x"), dtype=np.float64)
+    if dx.shape != x.shape:
+        raise Problem(f"for x of shape {x.shape} the gradient has shape {dx.shape}: grad "
+                      f"must return one number per element of x")
     if not np.all(np.isfinite(dx)):
         i = int(np.argwhere(~np.isfinite(dx))[0][0])
         with np.errstate(over="ignore"):
-            e = np.exp(large[i])  # in float32, as TF computes it
-        raise Problem(f"at x = {large[i]:g} (float32) the gradient of {c:g}·log1pexp(x) is "
+            e = np.exp(x[i])  # in float32, as TF computes it
+        raise Problem(f"at x = {x[i]:g} (float32) the gradient of {c:g}·log1pexp(x) is "
                       f"{dx[i]:g}: eˣ is {e:g} there, and your grad turns it into {dx[i]:g}")
-    compare(dx, c * sigmoid(large), f"the gradient of {c:g}·log1pexp(x)", at, "x",
-            reference="the slope of log(1 + eˣ) gives")
+    expected = c * sigmoid(x)
+    # float32 rounding: a few units in the last place of the slope (2e-6 relative), and
+    # where the slope is tiny, two units of 1 (2.5e-7 absolute: 1 - 1/(1 + eˣ) cancels);
+    # a slope cut off at x = 10 is 5e-6 off at x = 12, and caught
+    error = np.abs(dx - expected) - c * 2.5e-7 - 2e-6 * np.abs(expected)
+    if np.any(error > 0):
+        i = int(np.argmax(error))
+        raise Problem(f"at x = {x[i]:g} (float32) the gradient of {c:g}·log1pexp(x) is "
+                      f"{dx[i]:.7g} where the slope of log(1 + eˣ) gives {expected[i]:.7g}")
+    # the tape, forward mode and finite differences agree on the last random point's c·log1pexp
+    check = check_gradient(lambda x, c=c: tf.reduce_sum(c * log1pexp(x)), x_last,
+                           analytic=lambda x, c=c: c * sigmoid(x))
+    if not check.passed:
+        raise Problem(f"at {at_point(['x'], [x_last])} check_gradient fails "
+                      f"{c:g}·log1pexp(x): {check.blame}")
+    uses(log1pexp, "log1pexp", ["custom_gradient"], "has a gradient of your own, given with "
+         "@tf.custom_gradient")
     return Feedback.ok()

@@ -67,11 +67,17 @@ def grade(student, rng):
         raise Problem("leaky_relu is a plain Python function: keep it a tf.function (the check "
                       "counts the graphs it traces)")
     lengths = [int(n) for n in rng.choice(np.arange(2, 12), 4, replace=False)]
-    slopes = [float(s) for s in rng.choice(np.arange(1, 50), 6, replace=False) / 100]
+    # any slope, as the task says: one in (0, 1), one above 1 and one below 0 at every run
+    # (tf.maximum(x, slope·x) is leaky_relu only for slopes in [0, 1])
+    slopes = [float(np.round(rng.uniform(low, high), 2)) for low, high in
+              ((0.01, 0.99), (1.1, 3.0), (-2.0, -0.1), (0.01, 0.99), (1.1, 3.0), (-2.0, -0.1))]
+    slopes = [slopes[i] for i in rng.permutation(3)] + [slopes[3 + i]
+                                                         for i in rng.permutation(3)]
     calls = [(lengths[0], slope) for slope in slopes[:3]]  # one length, three slopes
     calls += list(zip(lengths[1:], slopes[3:], strict=True))  # then three other lengths
     for number, (n, slope) in enumerate(calls):
-        x = np.round(rng.uniform(-2.0, 2.0, n), 2).astype(np.float32)
+        x = np.round(rng.uniform(0.01, 2.0, n), 2) * np.where(np.arange(n) % 2, 1, -1)
+        x = x[rng.permutation(n)].astype(np.float32)  # both signs, in a random order
         before = leaky_relu.experimental_get_tracing_count()
         y = call(leaky_relu, tf.constant(x), slope, what="leaky_relu")
         compare(y, np.where(x > 0, x, slope * x.astype(np.float64)), "leaky_relu(x, slope)",

@@ -49,9 +49,15 @@ HINTS = [
 ]
 
 
-def _why(compute):
-    """Say why the tape did not record x, from compute's source: never watched, or watched
-    only after y was computed (the diagnosis, not the fix); None when the source says no."""
+def _why(compute, x):
+    """Say why the tape did not record x, from what x is and compute's source: a variable made
+    not trainable, never watched, or watched only after y was computed (the diagnosis, not the
+    fix); None when neither says."""
+    import tensorflow as tf
+
+    if isinstance(x, tf.Variable) and not x.trainable:
+        return ("x is a tf.Variable made with trainable=False, and by itself a tape records "
+                "operations only on trainable tf.Variables")
     import ast
     import inspect
     import textwrap
@@ -65,8 +71,11 @@ def _why(compute):
     made = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Assign)
             and any(isinstance(t, ast.Name) and t.id == "y" for t in node.targets)]
     if not watches:
-        return ("x is a tf.Tensor made by tf.constant, not a tf.Variable, and by itself a "
-                "tape records operations only on trainable tf.Variables")
+        made = "made by tf.constant" if "constant" in {getattr(node, "attr", "") for node in
+                                                       ast.walk(tree)} else "a tf.Tensor"
+        made = f"a tf.Tensor {made}" if made.startswith("made") else made
+        return (f"x is {made}, not a tf.Variable, and by itself a tape records operations "
+                f"only on trainable tf.Variables")
     if made and min(watches) > min(made):
         return ("the tape watches x only after y is computed, and it records operations on "
                 "x from the moment it watches it: the ones that made y went unrecorded")
@@ -76,6 +85,7 @@ def _why(compute):
 def grade(student, rng):
     """Run compute at three random points; the gradient must be 3x² + 2, not None."""
     import numpy as np
+    import tensorflow as tf
 
     from tfbasics.doctor import explain_none
     from tfbasics.exercises.grading import Feedback, Problem, call, compare, points, require
@@ -87,9 +97,31 @@ def grade(student, rng):
         if not (isinstance(result, tuple) and len(result) == 3):
             raise Problem("compute should return (tape, y, x), as in the starting file")
         tape, y, x = result
-        dy_dx = tape.gradient(y, x)
+        at = f"at x = {value:g}"
+        def kind(value):  # "a tf.Tensor", "a NumPy float32", "a list"
+            if tf.is_tensor(value):
+                return "a tf.Tensor"
+            numpy = type(value).__module__ == "numpy"
+            return f"a {'NumPy ' if numpy else ''}{type(value).__name__}"
+
+        if not isinstance(tape, tf.GradientTape):
+            raise Problem(f"{at} compute returns {kind(tape)} where the tape should be: "
+                          f"return (tape, y, x), as in the starting file")
+        for name, got in (("y", y), ("x", x)):
+            if not (tf.is_tensor(got) or isinstance(got, tf.Variable)):
+                raise Problem(f"{at} compute returns {name} as {kind(got)}, not "
+                              f"the tf.Tensor the tape recorded: a tape gives gradients of the "
+                              f"tensors it computed, so return {name} itself")
+        try:
+            dy_dx = tape.gradient(y, x)
+        except RuntimeError as error:
+            if "only be used to compute one set of gradients" not in str(error):
+                raise
+            raise Problem(f"{at} compute already asked the tape for a gradient, and a tape "
+                          f"that is not persistent answers once: the check cannot ask it for "
+                          f"dy/dx; return the tape unasked, as in the starting file") from None
         if dy_dx is None:
-            raise Problem(f"at x = {value:g} tape.gradient(y, x) is still None: "
-                          f"{_why(compute) or explain_none(tape, y, {'x': x})['x']}")
+            raise Problem(f"{at} tape.gradient(y, x) is still None: "
+                          f"{_why(compute, x) or explain_none(tape, y, {'x': x})['x']}")
         compare(dy_dx, np.float64(3 * value**2 + 2), "dy/dx", f"x = {value:g}")
     return Feedback.ok()

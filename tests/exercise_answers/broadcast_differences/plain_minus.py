@@ -1,0 +1,6 @@
+# expect: FAIL do not broadcast
+import tensorflow as tf
+
+
+def differences(x, y):
+    return x - y

@@ -1,0 +1,15 @@
+# expect: FAIL has dtype float64 in the main branch
+# / makes n a float: the loop variable changes dtype
+import tensorflow as tf
+
+
+@tf.function
+def collatz_steps(n):
+    steps = 0
+    while n != 1:
+        if n % 2 == 0:
+            n = n / 2
+        else:
+            n = 3 * n + 1
+        steps += 1
+    return steps

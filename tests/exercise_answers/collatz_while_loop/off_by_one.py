@@ -1,0 +1,14 @@
+# expect: FAIL where it should be
+import tensorflow as tf
+
+
+@tf.function
+def collatz_steps(n):
+    steps = 1
+    while n != 1:
+        if n % 2 == 0:
+            n = n // 2
+        else:
+            n = 3 * n + 1
+        steps += 1
+    return steps - 1 + tf.cast(n == 1, tf.int32)

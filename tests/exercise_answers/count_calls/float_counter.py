@@ -1,0 +1,10 @@
+# expect: FAIL integer dtype
+import tensorflow as tf
+
+calls = tf.Variable(0.0)
+
+
+@tf.function
+def squared_norm(x):
+    calls.assign_add(1.0)
+    return tf.reduce_sum(x**2)

@@ -1,0 +1,6 @@
+# expect: FAIL where the tape gives
+import numpy as np
+
+
+def dL_dw(w):
+    return 4 * w + 3 * w**2

@@ -1,0 +1,12 @@
+# expect: FAIL its b is a tf.Tensor
+import tensorflow as tf
+
+
+class Dense(tf.Module):
+    def __init__(self, in_features, out_features, name=None):
+        super().__init__(name=name)
+        self.w = tf.Variable(tf.random.normal([in_features, out_features]))
+        self.b = tf.zeros([out_features])
+
+    def __call__(self, x):
+        return tf.nn.relu(x @ self.w + self.b)

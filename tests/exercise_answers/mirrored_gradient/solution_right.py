@@ -1,0 +1,13 @@
+# expect: PASS
+import tensorflow as tf
+
+
+def distributed_gradient(strategy, w, x_parts, y_parts, global_batch_size):
+    def replica_step(x_part, y_part):
+        with tf.GradientTape() as tape:
+            per_example_loss = (tf.linalg.matvec(x_part, w) - y_part) ** 2
+            L = tf.reduce_sum(per_example_loss) / global_batch_size
+        return tape.gradient(L, w)
+
+    per_replica = strategy.run(replica_step, args=(x_parts, y_parts))
+    return strategy.reduce(tf.distribute.ReduceOp.SUM, per_replica, axis=None)

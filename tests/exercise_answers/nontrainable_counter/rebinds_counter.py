@@ -1,0 +1,13 @@
+# expect: FAIL train_step did not change the variable it was given
+import tensorflow as tf
+
+
+def make_counter():
+    return tf.Variable(0, trainable=False)
+
+
+def train_step(w, counter, x, y, lr):
+    with tf.GradientTape() as tape:
+        L = tf.reduce_mean((x @ w - y) ** 2)
+    w.assign_sub(lr * tape.gradient(L, w))
+    counter = counter + 1

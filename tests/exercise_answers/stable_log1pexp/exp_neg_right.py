@@ -1,0 +1,12 @@
+# expect: PASS
+import tensorflow as tf
+
+
+@tf.custom_gradient
+def log1pexp(x):
+    e = tf.exp(x)
+
+    def grad(upstream):
+        return upstream / (1 + tf.exp(-x))
+
+    return tf.math.log(1 + e), grad

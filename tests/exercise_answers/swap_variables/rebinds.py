@@ -1,0 +1,3 @@
+# expect: FAIL still hold their starting values
+def swap(a, b):
+    a, b = b, a

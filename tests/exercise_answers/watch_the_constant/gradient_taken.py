@@ -1,0 +1,11 @@
+# expect: FAIL compute already asked the tape for a gradient
+import tensorflow as tf
+
+
+def compute(x_value):
+    x = tf.constant(x_value)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x**3 + 2 * x
+    print(tape.gradient(y, x))
+    return tape, y, x

@@ -1,0 +1,10 @@
+# expect: FAIL dy/dx is
+import tensorflow as tf
+
+
+def compute(x_value):
+    x = tf.constant(x_value)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x**3 + 2 * x * x
+    return tape, y, x
