@@ -238,6 +238,9 @@ def test_exercise_notebooks_run_with_the_stubs_solved(solved_exercise_notebooks)
         assert [line.split()[1] for line in text.splitlines() if line.startswith("PASS  ")] \
             == chosen, text[-2000:]
         assert "FAIL" not in text
+        results = [o for cell in executed["cells"] for o in cell.get("outputs", [])
+                   if o.get("output_type") == "execute_result"]
+        assert results == []  # a check() cell shows its verdict and nothing else
         # after each PASS, one line says what comes next: the next cell, then the next lesson
         told = [line.strip() for line in text.splitlines() if line.strip().startswith("next: ")]
         assert told[:-1] == [f"next: {after}, below ({exercises.find(after).task})"

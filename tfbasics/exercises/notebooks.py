@@ -16,10 +16,11 @@ from pathlib import Path
 from tfbasics import exercises
 
 
-def check(name: str, namespace: dict | None = None) -> bool:
+def check(name: str, namespace: dict | None = None) -> None:
     """Grade exercise `name` on what your notebook defined; print PASS or what is wrong.
 
-    Returns whether it passed. The points are random (TFBASICS_SEED fixes them).
+    It returns nothing, so the cell shows the verdict alone. The points are random
+    (TFBASICS_SEED fixes them).
     """
     from tfbasics.exercises.run import grade_namespace
 
@@ -32,7 +33,7 @@ def check(name: str, namespace: dict | None = None) -> bool:
         close = difflib.get_close_matches(name, known, n=1)
         print(f"FAIL  {name}: no exercise has that name"
               + (f" (did you mean {close[0]}?)" if close else ""))
-        return False
+        return
     chosen = os.environ.get("TFBASICS_SEED")
     seed = int(chosen) if chosen else int.from_bytes(os.urandom(3), "big")
     feedback = grade_namespace(exercise, namespace, seed)
@@ -40,7 +41,6 @@ def check(name: str, namespace: dict | None = None) -> bool:
           + (f": {feedback.message}" if feedback.message else ""))
     if feedback.passed:
         print(f"      {next_in_notebook(exercise)}")
-    return feedback.passed
 
 
 def next_in_notebook(done: exercises.Exercise) -> str:
