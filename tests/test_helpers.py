@@ -75,14 +75,14 @@ def test_check_gradient_passes_for_the_right_formula():
     np.testing.assert_allclose(check.expected, 7.0, rtol=1e-6)
     assert check.max_abs_error < 1e-5
     assert "CPU" in check.device or "GPU" in check.device
-    assert str(check).startswith("PASS")
+    assert str(check).startswith("✓ ")
 
 
 def test_check_gradient_fails_for_a_wrong_formula():
     check = check_gradient(lambda w: 4 * w + w**3, 1.0, analytic=lambda w: 4 + 2 * w**2)
     assert not check.passed
     np.testing.assert_allclose(check.max_abs_error, 1.0, rtol=1e-6)  # 7 vs 6
-    assert str(check).startswith("FAIL")
+    assert str(check).startswith("✗ ")
 
 
 def test_check_gradient_with_values_and_several_arguments():

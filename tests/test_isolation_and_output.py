@@ -73,7 +73,7 @@ def test_an_example_that_raises_is_reported_and_the_rest_run(broken_course, caps
     assert summary[1].strip() == (f"broken › a_broken_example: ZeroDivisionError at "
                                   f"broken.py:{line}: division by zero")
     assert summary[2].strip() == "broken › a_wrong_example › two plus two is five"
-    passed = 1 + len([c for e in tfbasics.lessons.load("autodiff").EXAMPLES
+    passed = 1 + len([c for e in tfbasics.course.lesson.load("autodiff").EXAMPLES
                       if e.__code__.co_argcount == 0 for c in e()])
     assert summary[-1] == f"{passed} passed, 1 failed, 1 error"
 

@@ -144,7 +144,10 @@ def what_the_tape_watches() -> list[Check]:
 
 
 def watching_a_constant() -> list[Check]:
-    """`tape.watch(w)` makes the tape record a tensor: call it in the `with` block, first."""
+    """`tape.watch(w)` makes the tape record a tensor: call it in the `with` block, first.
+
+    Without it the tape ignores a `tf.constant`, and its gradient is None.
+    """
     w = tf.constant(-3.0)
     with tf.GradientTape() as tape:
         tape.watch(w)
