@@ -145,7 +145,7 @@ def _chosen(model: Callable[..., Any], x: tf.Tensor, target: Any) -> tf.Tensor:
         if outputs != 1:
             raise ValueError(f"the model gives {outputs} outputs per input: pass target=the "
                              f"index of the one to explain, e.g. target=0")
-        return y[:, 0]
+        return tf.reshape(y, [count])
     targets = np.asarray(target)
     if targets.dtype.kind not in "iu" or targets.shape not in ((), (count,)) or np.any(
             (targets < -outputs) | (targets >= outputs)):
@@ -281,7 +281,7 @@ def integrated_gradients(model: Callable[..., Any], x: Any, baseline: Any = None
     path = tf.reshape(x0[None] + alpha * (x - x0)[None], shape)  # (points·N, ...)
     tiled = target if np.ndim(target) == 0 else np.tile(np.asarray(target), len(alphas))
     y, dy_dpath = _sensitivity(model, path, tiled)
-    mean_gradient = tf.tensordot(weights, tf.reshape(dy_dpath, [len(alphas), *x.shape]), 1)
+    mean_gradient = tf.reshape(weights[None] @ tf.reshape(dy_dpath, [len(alphas), -1]), x.shape)
     attributions = (x - x0) * mean_gradient
     y = tf.reshape(y, [len(alphas), count])
     total = tf.reduce_sum(tf.reshape(attributions, [count, -1]), axis=1)
