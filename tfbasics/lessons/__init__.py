@@ -47,7 +47,8 @@ from types import ModuleType
 from tfbasics.lessons.report import LessonResult, Section
 
 # Course order: each lesson builds on the ones before it.
-COURSE = ("tensors", "variables", "autodiff", "advanced_autodiff", "graphs", "modules", "devices")
+COURSE = ("tensors", "variables", "autodiff", "advanced_autodiff", "graphs", "modules",
+          "sensitivity", "devices")
 
 
 _PROPER = {"numpy": "NumPy", "keras": "Keras", "none": "None", "jvp": "JVP", "gpu": "GPU",
