@@ -18,6 +18,7 @@ from tfbasics import (
     input_sensitivity,
     integrated_gradients,
     plot_attributions,
+    plot_completeness,
     plot_gradient_field,
 )
 
@@ -278,6 +279,12 @@ def test_the_figures_are_reproducible_byte_for_byte(tmp_path):
     bars = plot_attributions(image[0], image[1] - 0.5, tmp_path / "bars.png", marked=mask[0],
                              labels=list("abcdefgh"))
     assert bars.stat().st_size > 10_000
+    x = np.random.default_rng(3).normal(size=(2, 5))
+    one = plot_completeness(smooth, x, path=tmp_path / "c1.png").read_bytes()
+    two = plot_completeness(smooth, x, path=tmp_path / "c2.png").read_bytes()
+    three = plot_completeness(smooth, x, path=tmp_path / "c3.png",
+                              methods=("trapezoid",)).read_bytes()
+    assert one == two and one != three
 
 
 # --- bad input -----------------------------------------------------------------------------
@@ -339,6 +346,12 @@ CASES = [
     ("marked shape", lambda: plot_attributions(np.ones(4), np.ones(4), path="/tmp/x.png",
                                                marked=[True]),
      ValueError, "marked has shape (1,)"),
+    ("completeness steps", lambda: plot_completeness(square, ONE, steps=(4, 2, 8),
+                                                     path="/tmp/x.png"),
+     ValueError, "steps must be at least 3 growing whole numbers"),
+    ("completeness method", lambda: plot_completeness(square, ONE, methods=("simpson",),
+                                                      path="/tmp/x.png"),
+     ValueError, "methods must be a list of quadrature rules from trapezoid"),
     ("not a png", lambda: plot_attributions(np.ones(4), np.ones(4), path="/tmp/x.jpg"),
      ValueError, "end the path with .png"),
 ]

@@ -37,6 +37,7 @@ _EXPORTS = {
     "GradientField": "sensitivity",
     "plot_gradient_field": "sensitivity_plots",
     "plot_attributions": "sensitivity_plots",
+    "plot_completeness": "sensitivity_plots",
     "choose_device": "devices",
     "visible_devices": "devices",
     "short_name": "devices",

@@ -1,4 +1,5 @@
-"""Figures for sensitivity: a gradient field over two weights, and attributions of an input.
+"""Figures for sensitivity: a gradient field over two weights, attributions of an input, and
+how integrated gradients converge as the number of steps grows.
 
 Like the helpers in `tfbasics.plots`, each checks its input before drawing (a clear error, no
 file written), draws outside pyplot and writes its PNG atomically; the same input gives the
@@ -193,3 +194,47 @@ def _bars(x: np.ndarray, maps: dict[str, np.ndarray], mask: np.ndarray | None,
     axes.legend(loc="best")
     figure.tight_layout()
     return figure
+
+
+def plot_completeness(model: Callable[..., Any], x: Any, baseline: Any = None,
+                      steps: tuple[int, ...] = (2, 4, 8, 16, 32, 64, 128),
+                      methods: tuple[str, ...] = ("trapezoid", "riemann_left"),
+                      target: int | None = None,
+                      path: str | os.PathLike = "figures/completeness.png",
+                      title: str | None = None) -> Path:
+    """Plot the completeness error of integrated gradients against the steps, log-log.
+
+    One line per quadrature `method` (the largest error over the batch x), with slope -1 and
+    -2 guides: the trapezoid rule's line runs parallel to slope -2 on a smooth model, a
+    Riemann sum's to -1. The legend gives each line's observed order, fitted over the larger
+    half of the steps. Arguments as in `integrated_gradients`. See the `sensitivity` lesson.
+    """
+    from tfbasics.sensitivity import RULES, integrated_gradients
+
+    path = _target(path)
+    if not isinstance(methods, (tuple, list)) or not methods or any(
+            m not in RULES for m in methods):
+        raise ValueError(f"methods must be a list of quadrature rules from {', '.join(RULES)}")
+    counts = np.asarray(steps)
+    if counts.ndim != 1 or len(counts) < 3 or counts.dtype.kind not in "iu" or np.any(
+            np.diff(counts) <= 0) or counts[0] < 1:
+        raise ValueError(f"steps must be at least 3 growing whole numbers, e.g. (2, 4, 8, 16), "
+                         f"got {steps!r}")
+    errors = {m: np.array([float(np.max(integrated_gradients(
+        model, x, baseline, int(n), m, target).completeness_error)) for n in counts])
+        for m in methods}
+    figure, axes = _new_axes()
+    half = counts >= np.median(counts)
+    for method, error in errors.items():
+        shown = error > 0
+        fit = half & shown
+        order = -np.polyfit(np.log(counts[fit]), np.log(error[fit]), 1)[0] \
+            if fit.sum() >= 2 else float("nan")
+        axes.loglog(counts[shown], error[shown], "o-", markersize=4, linewidth=1.5,
+                    label=f"{method} (order {order:.2f})")
+    anchor = max(float(np.max(e)) for e in errors.values())
+    for power, style in ((1, ":"), (2, "--")):
+        axes.loglog(counts, anchor * (counts / counts[0]) ** -float(power), style,
+                    color="grey", linewidth=1, label=f"slope -{power}")
+    return _finish(figure, axes, path, title or "Completeness error against the steps",
+                   "steps", "|Σ attributions - (F(x) - F(baseline))|")
