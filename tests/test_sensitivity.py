@@ -156,6 +156,17 @@ def test_a_float32_keras_linear_model_is_exact_to_rounding():
     assert np.all(ig.completeness_error < 1e-5)
 
 
+def test_a_float32_keras_model_takes_float64_inputs():
+    model = dense_model(2)
+    kernel = model.layers[0].kernel.numpy().astype(np.float64)
+    x = np.random.default_rng(4).normal(size=(3, 4))  # float64
+    np.testing.assert_allclose(input_sensitivity(model, x, target=1),
+                               np.tile(kernel[:, 1], (3, 1)), rtol=1e-6)
+    ig = integrated_gradients(model, x, target=0, steps=2)
+    np.testing.assert_allclose(ig.attributions, x * kernel[:, 0], rtol=1e-6, atol=1e-7)
+    assert ig.attributions.dtype == np.float64 and np.all(ig.completeness_error < 1e-5)
+
+
 W1 = np.random.default_rng(1).normal(size=(5, 6)) / 2
 W2 = np.random.default_rng(2).normal(size=6)
 

@@ -283,7 +283,7 @@ def integrated_gradients(model: Callable[..., Any], x: Any, baseline: Any = None
     y, dy_dpath = _sensitivity(model, path, tiled)
     mean_gradient = tf.reshape(weights[None] @ tf.reshape(dy_dpath, [len(alphas), -1]), x.shape)
     attributions = (x - x0) * mean_gradient
-    y = tf.reshape(y, [len(alphas), count])
+    y = tf.cast(tf.reshape(y, [len(alphas), count]), x.dtype)  # a float32 model, float64 x
     total = tf.reduce_sum(tf.reshape(attributions, [count, -1]), axis=1)
     error = tf.abs(total - (y[1] - y[0]))
     return IntegratedGradients(np.asarray(attributions), np.asarray(error), np.asarray(y[1]),
