@@ -161,7 +161,7 @@ def _image_rows(x: np.ndarray, maps: dict[str, np.ndarray], mask: np.ndarray | N
         row[1].set_title(label)
         row[2].imshow(shown, cmap="gray" if shown.ndim == 2 else None)
         row[2].imshow(np.abs(heat), cmap="hot", alpha=0.6, vmin=0, vmax=limit)
-        row[2].set_title(f"|{label}| over the input")
+        row[2].set_title("overlay (size only)")
         for axes in row:
             axes.set_xticks([])
             axes.set_yticks([])
