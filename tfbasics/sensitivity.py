@@ -256,8 +256,9 @@ def integrated_gradients(model: Callable[..., Any], x: Any, baseline: Any = None
     The integral is a quadrature over `steps` intervals (`method`: one of `RULES`), every
     path point of every input in one batched tape call. The baseline x′ is zeros by default,
     one input (shared) or one per input. `model` and `target` are as in `input_sensitivity`.
-    The attributions of an input add up to y(x) - y(x′) up to `completeness_error`. See the
-    `sensitivity` lesson.
+    The attributions of an input add up to y(x) - y(x′) up to `completeness_error`. The one
+    batch holds (steps + 3)·N inputs (the path points and both ends): where that does not
+    fit in memory, call it on smaller slices of x. See the `sensitivity` lesson.
 
     >>> ig = integrated_gradients(lambda x: tf.reduce_sum(x**2, axis=-1), [[1.0, -2.0]])
     >>> ig.attributions, ig.completeness_error   # x²: the trapezoid is exact for 2αx
