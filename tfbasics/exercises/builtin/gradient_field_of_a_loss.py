@@ -87,7 +87,8 @@ def grade(student, rng):
 
     field = require(student, "field", "field(a, b, x, y)")
     for _ in range(2):
-        rows, columns, count = (int(n) for n in rng.integers([3, 4, 6], [6, 7, 12]))
+        # more data points than columns: a missing data axis fails to broadcast
+        rows, columns, count = (int(n) for n in rng.integers([3, 4, 7], [6, 7, 12]))
         a, b = np.meshgrid(np.round(np.linspace(*np.sort(rng.uniform(-3, 3, 2)), columns), 3),
                            np.round(np.linspace(*np.sort(rng.uniform(-3, 3, 2)), rows), 3))
         x = np.round(rng.uniform(-2, 2, count), 2)

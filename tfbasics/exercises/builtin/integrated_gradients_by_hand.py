@@ -73,12 +73,15 @@ HINTS = [
 ]
 
 
-def _model(rng, features, linear):
-    """Return a random model as (TF function, its value, its gradient by hand in NumPy)."""
+def _model(rng, features, kind):
+    """Return a model as (TF function, its value, its gradient by hand in NumPy)."""
     import numpy as np
     import tensorflow as tf
 
-    if linear:
+    if kind == "cubic":  # y = Σ x³: from baseline 0 the rule's error has the sign of Σ x³
+        return (lambda x: tf.reduce_sum(x**3, axis=1), lambda x: np.sum(x**3, axis=1),
+                lambda x: 3 * x**2)
+    if kind == "linear":
         w = np.round(rng.uniform(-2, 2, features), 2)
         return (lambda x: tf.reduce_sum(x * tf.constant(w, x.dtype), axis=1) + 0.5,
                 lambda x: x @ w + 0.5, lambda x: np.broadcast_to(w, x.shape))
@@ -99,7 +102,7 @@ def _rule(gradient, x, x0, alphas, weights):
 
 
 def grade(student, rng):
-    """Two random batches (a tanh model, then a linear one); compare with NumPy's rule."""
+    """Three random batches (a tanh model, a linear one, a cubic); compare with NumPy."""
     import numpy as np
     import tensorflow as tf
 
@@ -117,12 +120,15 @@ def grade(student, rng):
 
     ig = require(student, "integrated_gradients", "integrated_gradients(model, x, baseline, "
                  "steps)")
-    for linear in (False, True):
+    for kind in ("tanh", "linear", "cubic"):
         count, features = int(rng.integers(2, 5)), int(rng.integers(3, 6))
         steps = int(rng.choice([4, 6, 9]))
-        model, value, gradient = _model(rng, features, linear)
+        model, value, gradient = _model(rng, features, kind)
         x = np.round(rng.uniform(-2, 2, (count, features)), 2).astype(np.float32)
         x0 = np.round(rng.uniform(-1, 1, (count, features)), 2).astype(np.float32)
+        if kind == "cubic":  # inputs of both signs, baseline 0: errors of both signs
+            x = (np.abs(x) * np.where(np.arange(count) % 2, -1, 1)[:, None]).astype(np.float32)
+            x0 = 0 * x0
         result = call(ig, model, tf.constant(x), tf.constant(x0), steps)
         if not (isinstance(result, (tuple, list)) and len(result) == 2):
             raise Problem("integrated_gradients should return two values: (attributions, "
@@ -158,7 +164,7 @@ def grade(student, rng):
         }
         if not close(got, expected):
             for what, values in others.items():
-                if (not linear or "Riemann" not in what) and close(got, values):
+                if (kind != "linear" or "Riemann" not in what) and close(got, values):
                     raise Problem(f"for {at} your attributions are {what}")
             compare(got, expected, "attributions", at, "attributions", rtol=1e-4,
                     atol=1e-5 * scale)
