@@ -159,7 +159,7 @@ def _image_rows(x: np.ndarray, maps: dict[str, np.ndarray], mask: np.ndarray | N
         picture = row[1].imshow(heat, cmap="RdBu_r", vmin=-limit, vmax=limit)
         figure.colorbar(picture, ax=row[1], fraction=0.046)
         row[1].set_title(label)
-        row[2].imshow(shown, cmap="gray" if shown.ndim == 2 else None)
+        row[2].imshow(shown if shown.ndim == 2 else shown.mean(axis=-1), cmap="gray")
         row[2].imshow(np.abs(heat), cmap="hot", alpha=0.6, vmin=0, vmax=limit)
         row[2].set_title("overlay (size only)")
         for axes in row:
