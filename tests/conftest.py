@@ -93,7 +93,7 @@ CHECKS: dict = {}
 
 def fingerprint(checks):
     """Return what a student sees of some checks, minus the timings that vary run to run."""
-    from tfbasics.lessons.report import check_to_json
+    from tfbasics.course.report import check_to_json
 
     return [{key: value for key, value in check_to_json(check).items() if key != "timing"}
             for check in checks]
@@ -242,13 +242,21 @@ def pytest_collection_modifyitems(session, config, items):
                      str(SCRATCH / name)], SCRATCH / name)
     if "interrupted_run" in needed:
         start_interrupted_run()
+    if "pasted" in needed:  # every example's shown code, as a student pastes it
+        for key, names in PASTED.items():
+            start(key, [sys.executable, str(ROOT / "tests" / "pasted.py"), str(SCRATCH / key),
+                        *names], SCRATCH / key)
     # Tests that read a background run go last: the others keep this process busy meanwhile.
     items[:] = sorted(items, key=lambda item: bool(BACKGROUND & set(item.fixturenames)))
 
 
 SESSIONS = {"students_session", "watch_session", "closed_pipe"}
 BACKGROUND = {"course", "lesson_checks", "solved_exercise_notebooks", "executed_notebooks",
-              "text_run", "interrupted_run", *SESSIONS}
+              "text_run", "interrupted_run", "pasted", *SESSIONS}
+# The pasted-code runs: the devices lesson in a process of its own (it splits the CPU in two
+# before TF starts its devices, as its notebook does).
+PASTED = {"pasted": [name for name in COURSE if name != "devices"],
+          "pasted-devices": ["devices"]}
 
 
 INTERRUPTED: dict = {}
@@ -335,6 +343,19 @@ def closed_pipe():
 def text_run():
     """The autodiff lesson as text, run from a fresh folder: (stdout, stderr, code, folder)."""
     return finish("text_run")
+
+
+@pytest.fixture(scope="session")
+def pasted():
+    """Return {"lesson.example": None or its error} for every example's shown code, run after
+    its lesson's shown imports in a fresh namespace (tests/pasted.py)."""
+    results = {}
+    for key in PASTED:
+        out, err, code, _ = finish(key)
+        lines = [line for line in out.splitlines() if line.startswith("RESULT ")]
+        assert code == 0 and lines, err[-3000:]
+        results.update(json.loads(lines[-1][len("RESULT "):]))
+    return results
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,10 @@ import sys
 
 import pytest
 
+import tfbasics.course.cli
+import tfbasics.course.lesson
 import tfbasics.lessons
-from tfbasics.lessons.__main__ import main
+from tfbasics.course.cli import main
 
 BROKEN = '''"""A lesson that breaks
 
@@ -47,24 +49,25 @@ def broken_course(tmp_path, monkeypatch):
     (tmp_path / "broken.py").write_text(BROKEN, encoding="utf-8")
     monkeypatch.setattr(tfbasics.lessons, "__path__", [*tfbasics.lessons.__path__,
                                                        str(tmp_path)])
-    monkeypatch.setattr(tfbasics.lessons, "COURSE", ("broken", "autodiff"))
+    for module in (tfbasics.lessons, tfbasics.course.lesson, tfbasics.course.cli):
+        monkeypatch.setattr(module, "COURSE", ("broken", "autodiff"))
     monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
     monkeypatch.setenv("COLUMNS", "200")
-    tfbasics.lessons.outline.cache_clear()
+    tfbasics.course.lesson.outline.cache_clear()
     sys.modules.pop("tfbasics.lessons.broken", None)
     yield tmp_path
-    tfbasics.lessons.outline.cache_clear()
+    tfbasics.course.lesson.outline.cache_clear()
     sys.modules.pop("tfbasics.lessons.broken", None)
 
 
 def test_an_example_that_raises_is_reported_and_the_rest_run(broken_course, capsys):
     line = BROKEN.splitlines().index("    ratio = 1 / 0") + 1
-    code = main(["--no-figures"])
+    code = main(["--no-figures", "--no-pager"])
     out = capsys.readouterr().out
     assert code == 1
     assert f"ERROR  ZeroDivisionError at broken.py:{line}: division by zero" in out
-    assert "PASS  one plus one" in out
-    assert "FAIL  two plus two is five" in out  # the example after the broken one ran
+    assert "✓ one plus one is 2" in out
+    assert "✗ two plus two is five is 4, expected 5" in out  # the example after it ran
     assert "2 · Automatic differentiation" in out  # and the next lesson too
     summary = out[out.index("What did not pass:"):].splitlines()
     assert summary[1].strip() == (f"broken › a_broken_example: ZeroDivisionError at "

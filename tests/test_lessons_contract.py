@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from tfbasics import lessons
+from tfbasics.course import lesson as lessons
+from tfbasics.lessons import COURSE
 
 SENTENCE_END = re.compile(r"(?<!e\.g)(?<!i\.e)(?<!vs)[.!?](?=\s|$)")
 
@@ -15,7 +16,7 @@ def sentences(text):
     return len(SENTENCE_END.findall(" ".join(text.split())))
 
 
-@pytest.mark.parametrize("name", lessons.COURSE)
+@pytest.mark.parametrize("name", COURSE)
 def test_the_lesson_docstring_has_title_introduction_and_guide(name):
     outline = lessons.outline(name)
     assert outline.title and not outline.title.endswith(".")
@@ -23,14 +24,14 @@ def test_the_lesson_docstring_has_title_introduction_and_guide(name):
     assert re.match(r"Guides?: https://www\.tensorflow\.org/guide/", outline.guide)
 
 
-@pytest.mark.parametrize("name", lessons.COURSE)
+@pytest.mark.parametrize("name", COURSE)
 def test_each_example_explains_itself_in_two_to_six_sentences(name):
     for example in lessons.outline(name).examples:
         count = sentences(example.prose)
         assert 2 <= count <= 6, f"{name}.{example.name}: {count} sentences"
 
 
-@pytest.mark.parametrize("name", lessons.COURSE)
+@pytest.mark.parametrize("name", COURSE)
 def test_example_bodies_run_at_the_top_level_of_a_cell(name):
     outline = lessons.outline(name)
     functions = {node.name: node for node in outline.tree.body
@@ -49,13 +50,14 @@ def test_example_bodies_run_at_the_top_level_of_a_cell(name):
         assigned = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
                     and isinstance(n.ctx, ast.Store) and id(n) not in nested}
         assert not assigned & module_names, f"{example.name} reassigns {assigned & module_names}"
-        compile(example.code, example.name, "exec")  # the cell's code is valid Python
-        assert example.code.rstrip().endswith(")")
-        assert ("show_figure(" if example.figure else "show(") in example.code.splitlines()[-1] \
-            or "show" in example.code
+        compile(example.code, example.name, "exec")  # what a student types is valid Python
+        compile(example.verify, example.name, "exec")  # so is the notebook's check cell
+        last = example.verify.splitlines()[-1] if example.verify else ""
+        assert example.verify.startswith("show") or "show(" in example.verify, example.name
+        assert last.rstrip().endswith(")"), example.name
 
 
-@pytest.mark.parametrize("name", lessons.COURSE)
+@pytest.mark.parametrize("name", COURSE)
 def test_figure_examples_take_figures_dir_and_the_rest_nothing(name):
     outline = lessons.outline(name)
     functions = {node.name: node for node in outline.tree.body
@@ -73,5 +75,5 @@ def test_figure_examples_take_figures_dir_and_the_rest_nothing(name):
     ("a_keras_layer_builds_once", "A Keras layer builds once"),
 ])
 def test_a_heading_keeps_the_usual_spelling_of_names(name, heading):
-    example = lessons.Example("autodiff", name, 1, "", "", False, 1)
+    example = lessons.Example("autodiff", name, 1, "", "", "", False, 1)
     assert example.heading == heading

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli, top_level_names
 
-from tfbasics import lessons
+from tfbasics.course import lesson as lessons
 from tfbasics.lessons import COURSE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,16 +37,24 @@ def test_a_notebook_reads_as_the_lesson(exported):
     sources = ["".join(cell["source"]) for cell in notebook["cells"]]
     kinds = [cell["cell_type"] for cell in notebook["cells"]]
     assert sources[0].startswith("# Automatic differentiation with tf.GradientTape")
-    assert "import_tensorflow_quietly()" in sources[1]  # before TF is imported
-    assert "import keras" in sources[2] and "import tensorflow as tf" in sources[2]
+    # the first cell: ordinary imports, TF's start-up lines hidden by a public helper first
+    assert sources[1].startswith("from tfbasics import import_tensorflow_quietly\n")
+    assert "import keras" in sources[1] and "import tensorflow as tf" in sources[1]
+    assert "tfbasics.course" not in sources[1] and "check_close" not in sources[1]
+    hidden = [cell.get("metadata", {}).get("jupyter", {}).get("source_hidden", False)
+              for cell in notebook["cells"]]
+    assert hidden[2] and "check_close" in sources[2]  # the checks' own imports, collapsed
     outline = lessons.outline("autodiff")
-    for example in outline.examples:  # its explanation as Markdown, then its code at top level
+    for example in outline.examples:  # its explanation as Markdown, its code, its checks
         at = sources.index(f"## 3.{example.number} {example.heading}\n\n{example.explanation}")
         assert kinds[at] == "markdown" and kinds[at + 1] == "code"
-        assert sources[at + 1] == example.code
-        assert not sources[at + 1].startswith("def ")
+        if example.code:
+            assert sources[at + 1] == example.code and not hidden[at + 1]
+            at += 1
+        assert hidden[at + 1] and example.verify in sources[at + 1]
+        assert "check_close" not in example.code and "show(" not in example.code
     first = outline.examples[0].code
-    assert first.startswith("w = tf.Variable(1.0)") and first.endswith("])")
+    assert first.startswith("w = tf.Variable(1.0)") and first.endswith("print(dL_dw)")
     assert "$$\\frac{dL}{dw} = 4 + 3w^2" in "".join(sources)  # LaTeX where it helps
     assert all(cell.get("outputs", []) == [] for cell in notebook["cells"]
                if cell["cell_type"] == "code")
@@ -84,8 +92,8 @@ def test_every_notebook_runs_top_to_bottom(executed_notebooks, lesson_checks):
         stderr = [o for o in outputs if o.get("name") == "stderr" or o["output_type"] == "error"]
         if stderr:
             failures.append(f"{name}: stderr or error output: {str(stderr[0])[:300]}")
-        passes = sum(line.startswith("PASS  ") for line in text.splitlines())
-        if "FAIL  " in text or passes != len(lesson_checks[lesson]):
+        passes = sum(line.startswith("✓ ") for line in text.splitlines())
+        if "✗ " in text or passes != len(lesson_checks[lesson]):
             failures.append(f"{name}: {passes} PASS for {len(lesson_checks[lesson])} checks")
         probe = next(line for line in text.splitlines() if line.startswith("PROBE "))
         assigned = top_level_names(lessons.outline(lesson).examples[0].code)

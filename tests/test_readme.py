@@ -14,6 +14,7 @@ def test_api_example_runs(tmp_path, monkeypatch):
     exec(compile(example, "README.md", "exec"), namespace)  # noqa: S102
     assert namespace["check"].passed
     assert namespace["wrong"].culprit == "analytic" and namespace["wrong"].worst == "w[1]"
+    assert not namespace["wrong"].passed
     assert (tmp_path / "tanh.png").stat().st_size > 10_000
 
 
@@ -25,15 +26,17 @@ def test_lesson_table_lists_the_course():
 
 
 def test_gallery_shows_every_figure_with_a_caption():
-    text = README.read_text(encoding="utf-8")
-    embedded = re.findall(r"^!\[[^\]]+\]\(figures/([\w.]+)\)\n\n\*`\w+`: .+", text, re.M)
+    text = (README.parent / "docs" / "gallery.md").read_text(encoding="utf-8")
+    embedded = re.findall(r"^!\[[^\]]+\]\(\.\./figures/([\w.]+)\)\n\n\*`\w+`: .+", text,
+                          re.M)
     committed = sorted(p.name for p in (README.parent / "figures").glob("*.png"))
     assert sorted(embedded) == committed
+    inline = re.findall(r"^!\[[^\]]+\]\(figures/([\w.]+)\)", README.read_text("utf-8"), re.M)
+    assert 3 <= len(inline) <= 4 and set(inline) <= set(committed)
 
 
-def test_api_section_names_every_public_helper():
+def test_the_api_reference_names_every_public_helper():
     import tfbasics
 
-    text = README.read_text(encoding="utf-8")
-    api = text[text.index("## The API"):text.index("## Benchmarks")]
-    assert [name for name in tfbasics.__all__ if f"`{name}" not in api] == []
+    text = (README.parent / "docs" / "api.md").read_text(encoding="utf-8")
+    assert [name for name in tfbasics.__all__ if f"`{name}" not in text] == []

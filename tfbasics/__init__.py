@@ -41,6 +41,7 @@ _EXPORTS = {
     "choose_device": "devices",
     "visible_devices": "devices",
     "short_name": "devices",
+    "import_tensorflow_quietly": "quiet",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -31,9 +31,11 @@ _LONG = 12  # arrays with more elements are summarised
 class Check:
     """One verified result: what TF computed, what it was compared with, and the verdict.
 
-    >>> print(check_close("1 + 1", 1 + 1, 2))
-    PASS  1 + 1
-          computed 2   expected 2
+    Printed, a check is one claim: the mark, what it claims, the value TF computed and the
+    independent answer with where it comes from (`by`); a note follows where it teaches.
+
+    >>> print(check_close("dL/dw at w = 1", 7.0, 4 + 3 * 1**2, by="by hand 4 + 3·1²"))
+    ✓ dL/dw at w = 1 is 7.0, by hand 4 + 3·1² = 7
     """
 
     name: str
@@ -44,33 +46,39 @@ class Check:
     device: str = ""
     note: str = ""
     timing: str = ""  # a measurement that varies run to run, kept apart from the verdict
+    by: str = ""  # where the expected value comes from: "by hand 4 + 3·1²", "NumPy", "the guide"
+
+    def claim(self) -> str:
+        """Return the check as one line: '✓ dL/dw is 7.0, by hand 4 + 3·1² = 7'."""
+        mark = "✓" if self.passed else "✗"
+        if isinstance(self.expected, type) and issubclass(self.expected, BaseException):
+            if self.passed:
+                return f"{mark} {self.name}: raises {self.expected.__name__}"
+            return (f"{mark} {self.name}: {_show(self.computed)}, expected it to raise "
+                    f"{self.expected.__name__}")
+        computed, expected = _show(self.computed), _show(self.expected)
+        line = f"{mark} {self.name} is {computed}"
+        if self.by:
+            line += f", {self.by} = {expected}" if expected != computed or not self.passed \
+                else f", {self.by}"
+        elif expected != computed or not self.passed:
+            line += f", expected {expected}"
+        if not self.passed and self.max_abs_error is not None:
+            where = _largest_error_at(self.computed, self.expected)
+            line += f" (max abs error {self.max_abs_error:.2g}{' at ' + where if where else ''})"
+        return line
 
     def __str__(self) -> str:
-        lines = [f"{'PASS' if self.passed else 'FAIL'}  {self.name}"]
-        lines += _describe_values(self, _WIDTH)
+        lines = [self.claim()]
         for extra in (self.note, self.timing):
             lines += textwrap.wrap(extra, _WIDTH, break_on_hyphens=False) if extra else []
-        return "\n      ".join(lines)
-
-
-def _describe_values(check: Check, width: int) -> list[str]:
-    """Return the lines that show computed beside expected, the error and where it is."""
-    computed, expected = f"computed {_show(check.computed)}", f"expected {_show(check.expected)}"
-    error = ""
-    if check.max_abs_error is not None:
-        error = f"max abs error {check.max_abs_error:.2g}"
-        where = _largest_error_at(check.computed, check.expected)
-        error += f" at {where}" if where else ""
-    together = "   ".join(part for part in (computed, expected, error) if part)
-    if len(together) <= width:
-        return [together]
-    return [computed, expected] + ([error] if error else [])
+        return "\n  ".join(lines)
 
 
 def _largest_error_at(computed: Any, expected: Any) -> str:
     """Return where two long arrays differ most, e.g. '[64]', or '' for short values."""
     try:
-        got, want = np.asarray(_to_numpy(computed)), np.asarray(_to_numpy(expected))
+        got, want = np.asarray(to_numpy(computed)), np.asarray(to_numpy(expected))
     except (TypeError, ValueError):
         return ""
     if got.shape != want.shape or got.size <= _LONG or got.dtype.kind not in "fciu" \
@@ -81,12 +89,12 @@ def _largest_error_at(computed: Any, expected: Any) -> str:
     return "[" + ", ".join(map(str, index)) + "]"
 
 
-def _to_numpy(value: Any) -> Any:
+def to_numpy(value: Any) -> Any:
     """Return a TF value as NumPy (None, strings and exception types are kept as they are)."""
     if value is None or isinstance(value, (str, type)):
         return value
     if isinstance(value, (list, tuple)):
-        return type(value)(_to_numpy(v) for v in value)
+        return type(value)(to_numpy(v) for v in value)
     if hasattr(value, "numpy"):
         return value.numpy()
     return np.asarray(value)
@@ -106,7 +114,7 @@ def _show(value: Any) -> str:
         return repr(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_show(v) for v in value) + "]"
-    array = np.asarray(_to_numpy(value))
+    array = np.asarray(to_numpy(value))
     if array.ndim == 0:
         return _show_item(array.item())
     if array.size > _LONG:
@@ -160,9 +168,12 @@ def _compare(computed: Any, expected: Any, rtol: float | None = None,
         if computed is None and expected is None:
             return True, None, ""
         return False, None, "computed is None" if computed is None else "expected None"
-    got, want = np.asarray(_to_numpy(computed)), np.asarray(_to_numpy(expected))
+    got, want = np.asarray(to_numpy(computed)), np.asarray(to_numpy(expected))
     if np.shape(got) != np.shape(want):
         return False, None, f"shape {np.shape(got)} computed, {np.shape(want)} expected"
+    mismatch = _dtype_mismatch(got, want, expected)
+    if mismatch:
+        return False, None, mismatch
     numeric = got.dtype.kind in "fciub" and want.dtype.kind in "fciub"
     if not numeric or (got.dtype.kind not in "fc" and want.dtype.kind not in "fc"):
         return bool(np.array_equal(got, want)), None, ""  # exact: ints, strings, bools
@@ -173,20 +184,39 @@ def _compare(computed: Any, expected: Any, rtol: float | None = None,
     return ok, error, ""
 
 
+def _dtype_mismatch(got: np.ndarray, want: np.ndarray, expected: Any) -> str:
+    """Say how the dtypes differ where the expected value carries one ('' where they agree).
+
+    A NumPy or TF value, or a Python bool, carries its dtype: a bool must be a bool and an
+    integer the same integer type. A float or complex reference may be more precise than
+    what TF computed (NumPy's float64 beside TF's float32), so there only the kind must match.
+    Python numbers and lists carry no dtype and are compared by value.
+    """
+    carries = isinstance(expected, (bool, np.ndarray, np.generic)) or hasattr(expected, "dtype")
+    if not carries or got.dtype == want.dtype:
+        return ""
+    if want.dtype.kind in "fc" and got.dtype.kind == want.dtype.kind:
+        return ""
+    return f"dtype {got.dtype} computed, {want.dtype} expected"
+
+
 def check_close(name: str, computed: Any, expected: Any, rtol: float | None = None,
-                atol: float | None = None, note: str = "", timing: str = "") -> Check:
+                atol: float | None = None, note: str = "", timing: str = "",
+                by: str = "") -> Check:
     """Check a computed TF value against an expected one within dtype tolerances.
 
     Lists are compared item by item, None only equals None, integers, strings and bools
-    exactly; floats within `rtol` and `atol` (default: by the computed value's dtype).
-    See the `tensors` lesson.
+    exactly; floats within `rtol` and `atol` (default: by the computed value's dtype). Where
+    the expected value carries a dtype (a NumPy or TF value, a Python bool), the computed one
+    must have it too: a float 0/1 tensor is not a bool. `by` says where the expected value
+    comes from ("by hand 4 + 3·1²", "NumPy", "the guide"). See the `tensors` lesson.
 
-    >>> check_close("2 + 2", tf.constant(2.0) + 2, 4.0).passed
+    >>> check_close("2 + 2", tf.constant(2.0) + 2, 4.0, by="by hand").passed
     True
     """
     passed, error, why = _compare(computed, expected, rtol, atol)
     return Check(name, computed, expected, passed, error, _device_of(computed),
-                 "; ".join(n for n in (note, why) if n), timing)
+                 "; ".join(n for n in (note, why) if n), timing, by)
 
 
 def _error_message(error: BaseException) -> str:

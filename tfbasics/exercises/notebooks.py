@@ -64,8 +64,8 @@ def build(lesson: str, solved: bool = False) -> object:
     """Return the exercise notebook for a lesson (the solutions filled in, when `solved`)."""
     import nbformat.v4 as v4
 
-    from tfbasics import lessons
-    from tfbasics.lessons.notebooks import QUIET, notebook_of
+    from tfbasics.course import lesson as lessons
+    from tfbasics.course.notebooks import QUIET, notebook_of
 
     outline = lessons.outline(lesson)
     chosen = [e for e in exercises.catalogue() if e.lesson == lesson]
@@ -91,7 +91,7 @@ def export(folder: Path, names: list[str]) -> list[Path]:
     """Write one exercise notebook per lesson that has exercises; return the paths."""
     import nbformat
 
-    from tfbasics import lessons
+    from tfbasics.course import lesson as lessons
     from tfbasics.plots import _write_atomically
 
     paths = []

@@ -167,7 +167,7 @@ def _grade_all(chosen: list, seed: int) -> int:
     """Start TF and the exercises' configure(), then grade each file, printing its verdict."""
     if any("tensorflow" in exercise.path.read_text(encoding="utf-8")
            for exercise, _ in chosen):  # TF starts quietly here, not in the time limits
-        from tfbasics.lessons.quiet import import_tensorflow_quietly
+        from tfbasics.quiet import import_tensorflow_quietly
 
         import_tensorflow_quietly()  # importing TF does not start its devices yet
     for exercise, _ in chosen:  # so an exercise can still split the CPU, say

@@ -21,8 +21,8 @@ import numpy as np
 import tensorflow as tf
 
 from tfbasics.checks import Check, check_close, check_raises
+from tfbasics.course.workers import helper_results, start_helpers
 from tfbasics.devices import short_name
-from tfbasics.lessons.devices_helpers import helper_results, start_helpers
 
 
 def configure() -> None:

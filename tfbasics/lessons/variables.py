@@ -25,20 +25,27 @@ def create_a_variable() -> list[Check]:
 
     The variable takes its dtype and shape from that value and keeps them for life. Like a
     tensor it has a `.shape`, a `.dtype` and a `.numpy()`; Python complex numbers become
-    `complex128`.
+    `complex128`. Printed, a variable shows its name, shape, dtype and value.
     """
     my_tensor = tf.constant([[1.0, 2.0], [3.0, 4.0]])
     my_variable = tf.Variable(my_tensor)
     bool_variable = tf.Variable([False, False, False, True])
     complex_variable = tf.Variable([5 + 4j, 6 + 1j])
+    print(my_variable)
+    print(bool_variable)
+    print(complex_variable)
+    # Verify
     return [
-        check_close("a variable from a tensor: shape (2, 2), dtype float32",
-                    [my_variable.shape.as_list(), my_variable.dtype.name], [[2, 2], "float32"]),
-        check_close("its value as NumPy", my_variable.numpy(), np.array([[1, 2], [3, 4.0]])),
-        check_close("a bool variable", bool_variable, np.array([False, False, False, True])),
-        check_close("a complex variable is complex128", complex_variable.dtype.name,
-                    "complex128"),
-        check_close("and holds 5+4j, 6+1j", complex_variable, np.array([5 + 4j, 6 + 1j])),
+        check_close("my_variable's shape and dtype",
+                    [my_variable.shape.as_list(), my_variable.dtype.name], [[2, 2], "float32"],
+                    by="my_tensor's 2×2 floats"),
+        check_close("my_variable.numpy()", my_variable.numpy(),
+                    np.array([[1, 2], [3, 4]], dtype=np.float32), by="my_tensor's values"),
+        check_close("bool_variable", bool_variable, np.array([False, False, False, True]),
+                    by="NumPy bools"),
+        check_close("complex_variable's dtype and value",
+                    [complex_variable.dtype.name, complex_variable],
+                    ["complex128", np.array([5 + 4j, 6 + 1j])], by="Python's complex"),
     ]
 
 
@@ -46,48 +53,49 @@ def ops_on_variables_return_tensors() -> list[Check]:
     """Most tensor ops accept a variable, but what they return is a plain `tf.Tensor`.
 
     A variable is a container for a tensor: an op reads the tensor inside and computes a new
-    one, and only `assign` writes back into the container. So `tf.convert_to_tensor` gives
-    you the variable's current value as a tensor, `tf.reshape` makes a reshaped copy (the
-    variable itself cannot be reshaped), and `my_variable + 1.0` is a new tensor with no
-    state. That is why the tape in the autodiff lesson does not watch `Variable + 1.0`.
+    one, and only `assign` writes back into the container. So `tf.reshape` makes a reshaped
+    copy (the variable itself cannot be reshaped), and `my_variable + 1.0` is a new tensor
+    with no state: that is why a tape does not watch `Variable + 1.0` (the autodiff lesson).
     """
     my_variable = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
-    as_tensor = tf.convert_to_tensor(my_variable)  # the guide's "As a tensor:"
-    reshaped = tf.reshape(my_variable, [1, 4])  # a new tensor; my_variable stays (2, 2)
-    plus_one = my_variable + 1.0
+    print(tf.convert_to_tensor(my_variable))  # its value, as a tensor
+    print(tf.math.argmax(my_variable))  # the index of each column's largest
+    print(tf.reshape(my_variable, [1, 4]))  # a copy; my_variable stays (2, 2)
+    plus_one = my_variable + 1.0  # a tf.Tensor, with no state
+    print(plus_one)
+    # Verify
+    results = [tf.convert_to_tensor(my_variable), tf.reshape(my_variable, [1, 4]), plus_one]
     matrix = np.array([[1.0, 2.0], [3.0, 4.0]])
     return [
-        check_close("tf.convert_to_tensor(my_variable) is a Tensor, not a Variable",
-                    [isinstance(as_tensor, tf.Variable), tf.is_tensor(as_tensor)],
-                    [False, True]),
-        check_close("... with the same values", as_tensor, matrix),
-        check_close("tf.math.argmax on a variable", tf.math.argmax(my_variable),
-                    np.argmax(matrix, axis=0)),
-        check_close("tf.reshape(variable, [1, 4]) holds the same values", reshaped,
-                    matrix.reshape(1, 4)),
-        check_close("... but it is a Tensor, and the variable keeps shape (2, 2)",
-                    [isinstance(reshaped, tf.Variable), my_variable.shape.as_list()],
-                    [False, [2, 2]]),
-        check_close("variable + 1.0 is a Tensor too",
-                    [isinstance(plus_one, tf.Variable), tf.is_tensor(plus_one)], [False, True]),
-        check_close("holding [[2, 3], [4, 5]]", plus_one, matrix + 1.0),
+        check_close("isinstance(r, tf.Variable) for the three",
+                    [isinstance(r, tf.Variable) for r in results], [False, False, False],
+                    by="the guide: ops give tensors"),
+        check_close("tf.convert_to_tensor(my_variable)", results[0], matrix, by="NumPy"),
+        check_close("tf.math.argmax(my_variable)", tf.math.argmax(my_variable),
+                    np.argmax(matrix, axis=0).astype(np.int64), by="NumPy, as int64"),
+        check_close("the reshaped copy and my_variable's shape",
+                    [results[1], my_variable.shape.as_list()], [matrix.reshape(1, 4), [2, 2]],
+                    by="NumPy"),
+        check_close("my_variable + 1.0", plus_one, matrix + 1.0, by="NumPy"),
     ]
 
 
 def assign_in_place() -> list[Check]:
     """`assign` writes new values into the same variable; its dtype and shape stay fixed.
 
-    Assigning does not (usually) allocate a new tensor: TF reuses the variable's memory. So
-    the new value is converted to the variable's dtype (the ints 1, 2 become float32), and a
-    value of another shape is refused, since it would not fit.
+    TF reuses the variable's memory where it can, so the new value is converted to the
+    variable's dtype (the ints 1, 2 become float32), and a value of another shape is refused,
+    since it would not fit.
     """
     a = tf.Variable([2.0, 3.0])
     a.assign([1, 2])  # ints are converted to the variable's float32
+    print(a)
+    # Verify
     return [
-        check_close("a.assign([1, 2]) keeps float32", [a.dtype.name, a.numpy()],
-                    ["float32", np.array([1.0, 2.0])]),
-        check_raises("assigning three values to a shape (2,) variable raises",
-                     lambda: a.assign([1.0, 2.0, 3.0]), ValueError),
+        check_close("a's dtype and value", [a.dtype.name, a],
+                    ["float32", np.array([1.0, 2.0])], by="[1, 2] as float32"),
+        check_raises("a.assign([1.0, 2.0, 3.0])", lambda: a.assign([1.0, 2.0, 3.0]),
+                     ValueError),
     ]
 
 
@@ -100,15 +108,17 @@ def copies_and_updates() -> list[Check]:
     a = tf.Variable([2.0, 3.0])
     b = tf.Variable(a)  # a copy: changing a leaves b alone
     a.assign([5, 6])
-    after_assign = a.numpy()
-    a.assign_add([2, 3])  # [5, 6] + [2, 3] = [7, 9]
-    after_add = a.numpy()
-    a.assign_sub([7, 9])  # [7, 9] - [7, 9] = [0, 0]
+    print(a.numpy(), b.numpy())
+    after_add = a.assign_add([2, 3]).numpy()  # [5, 6] + [2, 3]
+    after_sub = a.assign_sub([7, 9]).numpy()  # [7, 9] - [7, 9]
+    print(after_add, after_sub)
+    # Verify
     return [
-        check_close("a after a.assign([5, 6])", after_assign, np.array([5.0, 6.0])),
-        check_close("b, the copy, keeps [2, 3]", b, np.array([2.0, 3.0])),
-        check_close("a.assign_add([2, 3])", after_add, np.array([5.0, 6.0]) + [2, 3]),
-        check_close("a.assign_sub([7, 9])", a, np.array([7.0, 9.0]) - [7, 9]),
+        check_close("the copy b", b, np.array([2.0, 3.0]), by="a's value before the assign"),
+        check_close("a after assign_add([2, 3])", after_add, np.array([5.0, 6.0]) + [2, 3],
+                    by="by hand [5, 6] + [2, 3]"),
+        check_close("a after assign_sub([7, 9])", a, np.array([7.0, 9.0]) - [7, 9],
+                    by="by hand [7, 9] - [7, 9]"),
     ]
 
 
@@ -117,20 +127,25 @@ def names_and_trainable() -> list[Check]:
 
     A name is a label, kept when you save and load a model, not an identity: the two "Mark"
     variables hold different tensors, and `a == b` compares their values element by element.
-    A variable such as a step counter should not be trained, so you create it with
-    `trainable=False` and `tf.GradientTape` does not watch it.
+    A step counter should not be trained, so you create it with `trainable=False` and
+    `tf.GradientTape` does not watch it.
     """
     my_tensor = tf.constant([[1.0, 2.0], [3.0, 4.0]])
     a = tf.Variable(my_tensor, name="Mark")
     b = tf.Variable(my_tensor + 1, name="Mark")  # same name, different values
+    print(a.name, b.name)
+    print(a == b)  # element by element
     step_counter = tf.Variable(1, trainable=False)
+    print(step_counter)
+    # Verify
+    matrix = np.array([[1.0, 2.0], [3.0, 4.0]])
     return [
-        check_close("both variables are named Mark", [a.name, b.name], ["Mark:0", "Mark:0"]),
-        check_close("but their values differ everywhere (a == b)", a == b,
-                    np.zeros((2, 2), dtype=bool)),
-        check_close("a variable is trainable by default", a.trainable, True),
-        check_close("step_counter = tf.Variable(1, trainable=False)",
-                    [step_counter.trainable, step_counter.dtype.name], [False, "int32"]),
+        check_close("the name of a and of b", [a.name, b.name], ["Mark:0", "Mark:0"],
+                    by="the guide"),
+        check_close("a == b", a == b, matrix == matrix + 1, by="NumPy, a bool array"),
+        check_close("a.trainable and step_counter.trainable",
+                    [a.trainable, step_counter.trainable], [True, False], by="the guide"),
+        check_close("step_counter", step_counter, np.int32(1), by="a Python int, as int32"),
     ]
 
 
@@ -138,32 +153,33 @@ def placement_on_a_device() -> list[Check]:
     """`tf.device` chooses where variables live and ops run; every result says where it is.
 
     Here the variables live on the CPU and the matmul runs there. The guide then asks for the
-    multiply on GPU:0, copying the values across: with a GPU it runs there, and without one
-    TF runs it on the CPU instead of failing, because soft placement is on by default.
-    Copying between devices is slow, so keep a variable where the ops that use it run.
+    multiply on GPU:0: with a GPU it runs there, and without one TF runs it on the CPU instead
+    of failing, because soft placement is on by default. Copying between devices is slow, so
+    keep a variable where the ops that use it run.
     """
     with tf.device("CPU:0"):
         a = tf.Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
         b = tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
-        c = tf.matmul(a, b)  # [[22, 28], [49, 64]]
+        c = tf.matmul(a, b)
         row = tf.Variable([[1.0, 2.0, 3.0]])
+    print(c)
+    print(c.device)
     with tf.device("GPU:0"):
         k = a * row  # broadcast: [[1, 4, 9], [4, 10, 18]]
-    where_k = "GPU:0" if tf.config.list_logical_devices("GPU") else "CPU:0"
+    print(k.device)
+    # Verify
+    gpus = len(tf.config.list_logical_devices("GPU"))
     a_np = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     return [
-        check_close("the variable lives on CPU:0", short_name(a.device), "CPU:0",
-                    note=f"a.device = {a.device}"),
-        check_close("the matmul ran on CPU:0", short_name(c.device), "CPU:0",
-                    note=f"c.device = {c.device}"),
-        check_close("and gives a @ b", c, a_np @ np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])),
-        check_close("soft placement is on (the default)",
-                    tf.config.get_soft_device_placement(), True),
-        check_close("a * row asked for GPU:0 ran there, or on CPU:0 without a GPU",
-                    short_name(k.device), where_k,
-                    note=f"k.device = {k.device}; TF sees "
-                         f"{len(tf.config.list_logical_devices('GPU'))} GPU(s)"),
-        check_close("and gives a * row", k, a_np * np.array([[1.0, 2.0, 3.0]])),
+        check_close("the device of a and of c", [short_name(a.device), short_name(c.device)],
+                    ["CPU:0", "CPU:0"], by='tf.device("CPU:0")'),
+        check_close("c", c, a_np @ np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]),
+                    by="NumPy a @ b"),
+        check_close("soft placement", tf.config.get_soft_device_placement(), True,
+                    by="TF's default"),
+        check_close("k's device", short_name(k.device), "GPU:0" if gpus else "CPU:0",
+                    by="TF sees a GPU" if gpus else "no GPU: soft placement"),
+        check_close("k", k, a_np * np.array([[1.0, 2.0, 3.0]]), by="NumPy a * row"),
     ]
 
 

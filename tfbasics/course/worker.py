@@ -1,11 +1,11 @@
 """Helper processes for the devices lesson: a placement log, and one multi-worker replica.
 
-python -m tfbasics.lessons.devices_worker placement
-python -m tfbasics.lessons.devices_worker worker   (TF_CONFIG names the cluster and this task)
+python -m tfbasics.course.worker placement
+python -m tfbasics.course.worker worker   (TF_CONFIG names the cluster and this task)
 
 Each prints its result as one line, `RESULT {json}`, on stdout. Both need a fresh process:
 placement logging and a multi-worker cluster must be set up before TensorFlow starts its
-devices. `tfbasics.lessons.devices_helpers` starts them and reads what they print.
+devices. `tfbasics.course.workers` starts them and reads what they print.
 """
 
 from __future__ import annotations
@@ -65,6 +65,6 @@ def worker() -> dict:
 if __name__ == "__main__":
     mode = sys.argv[1] if len(sys.argv) > 1 else ""
     if mode not in ("placement", "worker"):
-        sys.exit("usage: python -m tfbasics.lessons.devices_worker placement|worker")
+        sys.exit("usage: python -m tfbasics.course.worker placement|worker")
     result = placement() if mode == "placement" else worker()
     print("RESULT " + json.dumps(result), flush=True)

@@ -3,7 +3,7 @@
 Two of the lesson's examples need a fresh process: the device-placement log (logging must be
 on before TF starts its devices, and TF prints it from C++ to the process's stdout) and the
 two workers of `MultiWorkerMirroredStrategy` (each a process with its own `TF_CONFIG`). Each
-helper is `python -m tfbasics.lessons.devices_worker MODE`. The lesson's `configure()` calls
+helper is `python -m tfbasics.course.worker MODE`. The lesson's `configure()` calls
 `start_helpers()` so their TF imports overlap the lessons before; an example calls
 `helper_results(name)` for what they computed. Every helper has a time limit and is killed
 when it, or a partner, fails, and when Python exits: none is ever left behind.
@@ -40,13 +40,13 @@ _RUNNING: list[_Helper] = []  # every helper not yet stopped, for the exit handl
 
 
 def _spawn(mode: str, env: dict[str, str] | None = None) -> _Helper:
-    """Start `python -m tfbasics.lessons.devices_worker MODE` with its own environment."""
+    """Start `python -m tfbasics.course.worker MODE` with its own environment."""
     # Helpers run on the CPU, so their results do not depend on the GPUs (and two workers on
     # one machine do not both claim a GPU's memory).
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "-1",
                    **(env or {})}
     stdout, stderr = tempfile.TemporaryFile(), tempfile.TemporaryFile()
-    process = subprocess.Popen([sys.executable, "-m", "tfbasics.lessons.devices_worker", mode],
+    process = subprocess.Popen([sys.executable, "-m", "tfbasics.course.worker", mode],
                                stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
                                env=environment)
     helper = _Helper(process, stdout, stderr)
