@@ -73,6 +73,7 @@ def test_saliency_and_integrated_gradients_find_the_known_pixels():
     assert saliency["the largest share of another pixel"] <= 0.01
     ig = computed_by_name(sensitivity.integrated_gradients_share_out_the_logit)
     assert ig["at least 90% of IG on the 4 known pixels"] is True
+    assert ig["IG's largest share of another pixel"] <= 0.01
     _, gradient = numpy_model(sensitivity.train_classifier())
     x = sensitivity.images(200, seed=2)[0].astype(np.float64)
     assert known_share(gradient(x)) >= 0.9

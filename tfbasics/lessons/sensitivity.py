@@ -245,6 +245,8 @@ def integrated_gradients_share_out_the_logit() -> list[Check]:
     return [
         check_close("at least 90% of IG on the 4 known pixels",
                     bool(share[known_mask()].sum() >= 0.9), True, by="the labels' rule"),
+        check_close("IG's largest share of another pixel", share[~known_mask()].max(), 0.0,
+                    atol=0.01, rtol=0, by="noise: 0, within 0.01"),
         check_close("Σ attributions of each image", tf.reduce_sum(attributions, [1, 2]),
                     numpy_logit(x) - numpy_logit(baseline), atol=1e-2, rtol=0,
                     by="NumPy logit(x) - logit(0)"),
