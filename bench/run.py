@@ -131,6 +131,40 @@ def bench_sweep(rounds: int) -> list[tuple]:
     return rows
 
 
+def bench_integrated_gradients(rounds: int) -> list[tuple]:
+    """integrated_gradients() on a batch, against one raw tape call on as many rows."""
+    import numpy as np
+    import tensorflow as tf
+
+    from tfbasics import integrated_gradients
+
+    rng = np.random.default_rng(0)
+    w1 = tf.constant(rng.normal(size=(64, 64)) / 8, tf.float32)
+    w2 = tf.constant(rng.normal(size=(64, 1)), tf.float32)
+
+    def f(x):  # a small model on 8×8 images: tanh(x·W1)·w2
+        return tf.tanh(x @ w1) @ w2
+
+    inputs, steps = 100, 50
+    x = tf.constant(rng.uniform(size=(inputs, 64)), tf.float32)
+    rows = tf.constant(rng.uniform(size=((steps + 3) * inputs, 64)), tf.float32)
+
+    def raw():  # the same number of rows: 51 trapezoid points and the two ends
+        with tf.GradientTape() as tape:
+            tape.watch(rows)
+            y = f(rows)
+        return tape.gradient(y, rows)
+
+    # The goal leaves room for what surrounds the one tape call: building the path and the
+    # weighted sum over its points, each one pass over as many numbers as the rows.
+    times = interleaved({"ig": lambda: integrated_gradients(f, x, steps=steps), "raw": raw},
+                        rounds, 20)
+    return [(f"`integrated_gradients` / one tape call on as many rows ({steps} steps × "
+             f"{inputs} inputs)", times["ig"] / times["raw"], 2.0,
+             f"{times['ig'] * 1e3:.1f} ms vs {times['raw'] * 1e3:.1f} ms; "
+             f"{steps * inputs / times['ig']:,.0f} steps × inputs per second")]
+
+
 SCALING_SIZES = (10, 100, 1_000, 10_000, 100_000, 1_000_000)
 PROBE = """
 import os, resource, sys, time
@@ -281,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     # counted, which would spoil the peak-RSS ratio.
     rows = bench_runner(max(3, args.repeats // 2))
     rows += bench_gradients(args.repeats) + bench_sweep(args.repeats)
+    rows += bench_integrated_gradients(args.repeats)
     scaling_rows, scaling = bench_check_scaling(args.repeats)
     rows += scaling_rows
     if not args.skip_suite:

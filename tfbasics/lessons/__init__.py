@@ -31,4 +31,5 @@ Adding a lesson? It must:
 """
 
 # Course order: each lesson builds on the ones before it.
-COURSE = ("tensors", "variables", "autodiff", "advanced_autodiff", "graphs", "modules", "devices")
+COURSE = ("tensors", "variables", "autodiff", "advanced_autodiff", "graphs", "modules",
+          "sensitivity", "devices")
