@@ -62,7 +62,7 @@ def test_a_notebook_reads_as_the_lesson(exported):
 
 
 def test_the_devices_notebook_keeps_its_plumbing_out_of_sight(exported):
-    notebook = json.loads((exported / "07_devices.ipynb").read_text(encoding="utf-8"))
+    notebook = json.loads((exported / "08_devices.ipynb").read_text(encoding="utf-8"))
     code = "\n".join("".join(cell["source"]) for cell in notebook["cells"]
                      if cell["cell_type"] == "code")
     assert "subprocess" not in code and "Popen" not in code and "socket" not in code
