@@ -77,6 +77,7 @@ def test_an_example_that_raises_is_reported_and_the_rest_run(broken_course, caps
                       if e.__code__.co_argcount == 0 for c in e()])
     assert summary[-1] == f"{passed} passed, 1 failed, 1 error"
 
+    capsys.readouterr()  # what the examples run above printed
     code = main(["--no-figures", "--json", "broken"])
     document = json.loads(capsys.readouterr().out)
     assert code == 1 and document["errors"] == 1 and document["failed"] == 1

@@ -184,7 +184,10 @@ def watching_only_what_you_choose() -> list[Check]:
 
 
 def gradient_of_an_intermediate_result() -> list[Check]:
-    """A value computed inside the tape is a source like any other: here dz/dy for z = y²."""
+    """A value computed inside the tape is a source like any other: here dz/dy for z = y².
+
+    The tape recorded how z came from y, so it can walk back from z to y.
+    """
     x = tf.constant(3.0)
     with tf.GradientTape() as tape:
         tape.watch(x)
@@ -269,7 +272,10 @@ def gradient_of_a_tensor_target() -> list[Check]:
 
 
 def gradient_of_a_vector_variable() -> list[Check]:
-    """A vector variable gets a gradient of its own shape: one slope per element."""
+    """A vector variable gets a gradient of its own shape: one slope per element.
+
+    L = Σw² is one scalar built from every element, so dL/dw[i] = 2w[i].
+    """
     w = tf.Variable([1.0, -3.0])
     with tf.GradientTape() as tape:
         L = tf.reduce_sum(w**2)
