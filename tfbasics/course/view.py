@@ -163,7 +163,11 @@ class View:
         self.out.print(Text(f"{outline.number}.{example.number}  {example.heading}",
                             style="bold"))
         if not self.brief:
-            self.out.print(_pad(_prose(example.prose), 2, bottom=1))
+            summary, _, rest = example.prose.partition("\n\n")
+            self.out.print(_pad(_prose(summary), 2))  # the summary line, then the rest under it
+            if rest.strip():
+                self.out.print(_pad(_prose(rest), 2))
+            self.out.print()
         helpers = [code for _, code in example.helpers if code not in self.shown]
         for code in helpers:  # the lesson's own definitions this example uses, once each
             self.out.print(_code(code), soft_wrap=True)
@@ -186,7 +190,6 @@ class View:
 
         if section.output and not self.brief:  # as IPython labels a cell's output
             lines = _indent(section.output.rstrip("\n"), 6).split("\n")
-            self.out.print()
             self.out.print(Text.assemble(("  Out ", "dim bold"), lines[0][6:]), soft_wrap=True)
             for line in lines[1:]:
                 self.out.print(line, soft_wrap=True, markup=False)
