@@ -78,3 +78,47 @@ def test_a_gradient_orthogonal_to_the_random_directions_is_still_caught():
     for wrong in (np.zeros((2, 2)), -right):
         test = taylor_test(f, w, gradient=wrong)
         assert not test.passed and abs(test.order - 1.0) < 0.1, test
+
+
+# --- the Taylor test says when f's rounding stops it from telling --------------------------------
+
+def _sin_w(w):
+    return tf.reduce_sum(tf.sin(w) * w) + 1e5
+
+
+@pytest.mark.parametrize("wrong", ["zero", "doubled", "negated"])
+def test_a_large_offset_in_float32_cannot_pass_a_wrong_gradient(wrong):
+    # d/dw Σ sin(w)·w = sin(w) + w·cos(w) (by hand); the offset 1e5 rounds f in float32 to
+    # about 0.008, more than any remainder a step up to 1/4 makes.
+    slope = lambda w: np.sin(w) + w * np.cos(w)  # noqa: E731
+    g = {"zero": lambda w: 0 * w, "doubled": lambda w: 2 * slope(w),
+         "negated": lambda w: -slope(w)}[wrong]
+    test = taylor_test(_sin_w, tf.Variable([0.3, 0.7, 1.1]), gradient=g)
+    assert not test.passed and test.order is None, test
+    assert "cannot tell" in test.note and "float64" in test.note, test.note
+    assert "subtract" in test.note, test.note
+
+
+def test_a_float64_offset_of_1e15_cannot_pass_a_zero_gradient():
+    f = lambda w: tf.reduce_sum(w**2) + 1e15  # noqa: E731
+    at = np.array([0.3, 0.7, 1.1])
+    test = taylor_test(f, at, gradient=lambda w: 0 * w)
+    assert not test.passed and "cannot tell" in test.note, test
+    # its twin without the offset: the right gradient passes with order 2, the zero one fails
+    assert taylor_test(lambda w: tf.reduce_sum(w**2), at, gradient=lambda w: 2 * w).passed
+    assert not taylor_test(lambda w: tf.reduce_sum(w**2), at, gradient=lambda w: 0 * w).passed
+
+
+def test_a_gradient_one_percent_off_never_reports_order_two():
+    # Σ w² + 1e12 in float64: rounding (about 1e-4) hides the 1% error term at every step
+    # where the remainder stands above it, so the order there is 2 whatever g is.
+    f = lambda w: tf.reduce_sum(w**2) + 1e12  # noqa: E731
+    at = np.array([0.3, 0.7, 1.1])
+    off = taylor_test(f, at, gradient=lambda w: 2.02 * w)
+    assert not off.passed, off
+    assert off.order is None or off.order < 1.5, off
+    right = taylor_test(f, at, gradient=lambda w: 2 * w)
+    assert not right.passed and "cannot tell" in right.note, right
+    # twin: at the same point without the offset, the 1% error shows as order 1
+    bare = taylor_test(lambda w: tf.reduce_sum(w**2), at, gradient=lambda w: 2.02 * w)
+    assert not bare.passed and bare.order == pytest.approx(1.0, abs=0.1), bare
