@@ -193,6 +193,7 @@ def test_the_rounding_hint_appears_only_where_rounding_explains(case):
 
 # --- quiet and clear ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_f_with_tf_cond_prints_no_tf_log_lines():
     import subprocess
     import sys
