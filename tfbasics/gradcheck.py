@@ -1389,11 +1389,15 @@ def _verdict(problem: _Problem, legs: list[_Leg], oks: dict[str, np.ndarray],
                           f"differences at {where(k)}: {values} — "
                           f"{_replaced_gradient(problem)}"), "reverse"
     if failed == {_pair_key("analytic", "reverse")}:  # the others too imprecise to take sides
+        # No leg that follows f itself can tell which of the two is right here (forward mode
+        # could not run, finite differences drown in f's rounding): no blame, both suspect.
         by = {leg.name: float(leg.values[k]) for leg in legs}
         shown = " vs ".join(_pair(by["analytic"], by["reverse"]))
         return where(k), (f"your analytic formula disagrees with the tape at {where(k)}: "
-                          f"{shown} — check the formula (the other legs agree with both, "
-                          f"within their precision)"), "analytic"
+                          f"{shown}, and the other legs are too imprecise here to tell which "
+                          f"is right — check the formula, and the gradient function of any "
+                          f"tf.custom_gradient in f; finite differences see more where f adds "
+                          f"no large constant, or in float64"), ""
     return where(k), f"the legs disagree at {where(k)}: {values}", ""
 
 
