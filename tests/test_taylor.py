@@ -122,3 +122,16 @@ def test_a_gradient_one_percent_off_never_reports_order_two():
     # twin: at the same point without the offset, the 1% error shows as order 1
     bare = taylor_test(lambda w: tf.reduce_sum(w**2), at, gradient=lambda w: 2.02 * w)
     assert not bare.passed and bare.order == pytest.approx(1.0, abs=0.1), bare
+
+
+def test_rounding_of_f_s_intermediates_is_measured_not_taken_for_an_order():
+    # log((w2 + relu(w1))² + 1) at w1 < 0, w2 = -0.00217: slope (0, 0, 2w2/(w2² + 1)) by hand.
+    # f is about 5e-6, while 1 + x² inside rounds at float64's eps: the smallest steps'
+    # remainders show that rounding; along w0 and w1 f is flat and g is 0.
+    f = lambda w: tf.math.log((w[2] + tf.nn.relu(w[1])) ** 2 + 1) + 0 * w[0]  # noqa: E731
+    at = np.array([0.9403220792221316, -1.198257275037139, -0.002168755862328897])
+    slope = lambda w: np.array([0.0, 0.0, 2 * w[2] / (w[2] ** 2 + 1)])  # noqa: E731
+    right = taylor_test(f, tf.Variable(at), gradient=slope)
+    assert right.passed and right.order == pytest.approx(2.0, abs=0.1), right
+    wrong = taylor_test(f, tf.Variable(at), gradient=lambda w: slope(w) + 0.1)
+    assert not wrong.passed and wrong.order == pytest.approx(1.0, abs=0.1), wrong
