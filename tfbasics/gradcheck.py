@@ -111,8 +111,17 @@ class GradientCheck(Check):
                     f"and finite differences along {_RANDOM_DIRECTIONS} random directions and "
                     f"the direction of all ones")
             return text + (f"\n      {self.note}" if self.note else "")
-        # Your formula is what the tape is checked against, never "expected": it may be the
-        # one that is wrong. Without a formula, finite differences stand beside the tape.
+        lines = [mark] + self.value_lines(_WIDTH)
+        lines += textwrap.wrap(self.note, _WIDTH, break_on_hyphens=False) if self.note else []
+        return "\n      ".join(lines)
+
+    def value_lines(self, width: int) -> list[str]:
+        """Return the lines that show the tape's gradient beside your formula's (or beside
+        finite differences without a formula) and their largest difference, in `width`.
+
+        Your formula is what the tape is checked against, never "expected": it may be the
+        one that is wrong.
+        """
         theirs = "your formula" if "analytic" in self.legs or not self.legs else \
             "finite differences"
         parts = [f"the tape {_show(self.computed)}"]
@@ -121,9 +130,7 @@ class GradientCheck(Check):
         if self.max_abs_error is not None:
             parts.append(f"max abs difference {self.max_abs_error:.2g}")
         together = "   ".join(parts)
-        lines = [mark] + ([together] if len(together) <= _WIDTH else parts)
-        lines += textwrap.wrap(self.note, _WIDTH, break_on_hyphens=False) if self.note else []
-        return "\n      ".join(lines)
+        return [together] if len(together) <= width else parts
 
 
 @dataclass
