@@ -232,6 +232,35 @@ def bench_check_scaling(rounds: int) -> tuple[list[tuple], list[str]]:
     return rows, lines
 
 
+def bench_variables(rounds: int) -> list[tuple]:
+    """check_gradient with tf.Variable arguments against the same check with NumPy ones
+    (float32, a formula given): full mode at n = 1000, auto mode at n = 128."""
+    import numpy as np
+    import tensorflow as tf
+
+    from tfbasics import check_gradient
+
+    def f(w):
+        return tf.reduce_sum(tf.sin(w) * w)
+
+    def slope(w):
+        return np.sin(w) + w * np.cos(w)
+
+    rows = []
+    for n, mode in ((1000, "full"), (128, "auto")):
+        w = np.linspace(-1.0, 1.0, n, dtype=np.float32)
+        v = tf.Variable(w)
+        times = interleaved({
+            "numpy": lambda w=w, mode=mode: check_gradient(f, w, analytic=slope, mode=mode),
+            "variable": lambda v=v, mode=mode: check_gradient(f, v, analytic=slope, mode=mode),
+        }, rounds, 1)
+        ratio = times["variable"] / times["numpy"]
+        rows.append((f"`check_gradient` tf.Variable / NumPy argument, {mode} mode, n = {n}",
+                     ratio, 1.5, f"{times['variable'] * 1e3:.0f} ms vs "
+                                 f"{times['numpy'] * 1e3:.0f} ms"))
+    return rows
+
+
 def bench_runner(rounds: int) -> list[tuple]:
     """The full runner, with and without figures, against a bare `import tensorflow`."""
     with tempfile.TemporaryDirectory() as folder:
@@ -317,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     rows += bench_gradients(args.repeats) + bench_sweep(args.repeats)
     rows += bench_integrated_gradients(args.repeats)
     scaling_rows, scaling = bench_check_scaling(args.repeats)
-    rows += scaling_rows
+    rows += scaling_rows + bench_variables(args.repeats)
     if not args.skip_suite:
         rows += bench_suite()
     text = "\n".join(["# Benchmark results", "",

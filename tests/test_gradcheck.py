@@ -22,6 +22,9 @@ def test_the_seed_passes_on_every_leg():
     for values in check.legs.values():
         np.testing.assert_allclose(values, [7.0], rtol=1e-4)
     assert check.blame == ""
+    # its twin: 4 + 2w² (6 vs 7 by hand at w = 1) fails, blaming the formula
+    wrong = check_gradient(lambda w: 4 * w + w**3, 1.0, analytic=lambda w: 4 + 2 * w**2)
+    assert not wrong.passed and wrong.culprit == "analytic", wrong.note
 
 
 def test_a_wrong_formula_is_blamed_with_the_element():
@@ -87,6 +90,10 @@ def test_several_sources_and_float64():
     assert check.passed
     assert check.errors["analytic/reverse"][0] < 1e-12
     assert check.errors["analytic/finite_difference"][0] < 1e-7  # float64 differences
+    # its twin: cos y for d/dy (x missing) fails at y
+    wrong = check_gradient(lambda x, y: x * tf.sin(y), x, y,
+                           analytic=lambda x, y: (np.sin(y), np.cos(y)))
+    assert not wrong.passed and wrong.culprit == "analytic" and wrong.worst == "y", wrong.note
 
 
 def test_captured_variables_are_perturbed_and_restored_exactly():
@@ -134,6 +141,11 @@ def test_large_sources_batch_their_finite_differences():
                            analytic=lambda w: 2 * np.tanh(w) / np.cosh(w) ** 2)
     assert check.passed, str(check)
     assert check.errors["analytic/finite_difference"][0] < 1e-7
+    # its twin: the same formula 1% off at element 7 fails there
+    wrong = check_gradient(lambda w: tf.reduce_sum(tf.tanh(w) ** 2), w,
+                           analytic=lambda w: 2 * np.tanh(w) / np.cosh(w) ** 2
+                           * np.where(np.arange(w.size) == 7, 1.01, 1.0))
+    assert not wrong.passed and wrong.culprit == "analytic" and wrong.worst == "w[7]", wrong.note
 
 
 def test_analytic_of_the_wrong_shape_is_a_clear_error():

@@ -14,49 +14,9 @@ import sympy
 import tensorflow as tf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import CONSTANTS, build, trees
 
 from tfbasics import check_gradient
-
-CONSTANTS = [0.5, 1.5, 2.0, -1.25]
-UNARY = {
-    "sin": (tf.sin, sympy.sin),
-    "cos": (tf.cos, sympy.cos),
-    "tanh": (tf.tanh, sympy.tanh),
-    "exp": (lambda a: tf.exp(tf.tanh(a)), lambda a: sympy.exp(sympy.tanh(a))),
-    "log": (lambda a: tf.math.log(1.0 + a * a), lambda a: sympy.log(1 + a * a)),
-    "square": (lambda a: a * a, lambda a: a * a),
-    "softplus": (tf.nn.softplus, lambda a: sympy.log(1 + sympy.exp(a))),
-}
-BINARY = {
-    "add": (lambda a, b: a + b, lambda a, b: a + b),
-    "sub": (lambda a, b: a - b, lambda a, b: a - b),
-    "mul": (lambda a, b: a * b, lambda a, b: a * b),
-}
-
-
-def trees(count):
-    """Expression trees over `count` variables: ("var", i), ("const", c), (op, child, ...)."""
-    leaves = st.one_of(st.tuples(st.just("var"), st.integers(0, count - 1)),
-                       st.tuples(st.just("const"), st.sampled_from(CONSTANTS)))
-    return st.recursive(
-        leaves,
-        lambda children: st.one_of(
-            st.tuples(st.sampled_from(sorted(UNARY)), children),
-            st.tuples(st.sampled_from(sorted(BINARY)), children, children)),
-        max_leaves=8)
-
-
-def build(tree, variables, kind, constant=None):
-    """Build a tree as TF (kind 0) or SymPy (kind 1); TF constants through `constant`."""
-    head = tree[0]
-    if head == "var":
-        return variables[tree[1]]
-    if head == "const":
-        return constant(tree[1]) if kind == 0 else sympy.Float(tree[1])
-    if head in UNARY:
-        return UNARY[head][kind](build(tree[1], variables, kind, constant))
-    return BINARY[head][kind](build(tree[1], variables, kind, constant),
-                              build(tree[2], variables, kind, constant))
 
 
 @st.composite
@@ -115,6 +75,7 @@ SETTINGS = settings(max_examples=int(os.environ.get("TFBASICS_EXAMPLES", 60)),
                     suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(problems(), st.sampled_from(["argument", "variable", "captured constant"]),
        st.sampled_from(["full", "fast"]), st.data())
@@ -224,6 +185,8 @@ def test_smooth_functions_are_never_called_kinks():
             check = check_gradient(f, w)
             assert check.passed and not check.kinks, str(check)
             assert "not differentiable" not in check.note
+    # its twin: a true kink is named (|w| at 0: one-sided slopes -1 and 1, by hand)
+    assert check_gradient(lambda w: tf.abs(w), 0.0).kinks == ["w"]
 
 
 def test_a_random_f_is_refused_with_what_to_do():
@@ -344,6 +307,10 @@ def test_relus_with_float32_variables_pass_their_true_gradient():
     exact = X.astype(np.float64).T @ (X.astype(np.float64) @ W.numpy() > 0)
     check = check_gradient(lambda: tf.reduce_sum(tf.nn.relu(X @ W)), W, analytic=exact)
     assert check.passed, str(check)
+    # its twin: the mask dropped (Xᵀ·1, as if every unit were active) fails
+    wrong = X.astype(np.float64).T @ np.ones((32, 8))
+    bad = check_gradient(lambda: tf.reduce_sum(tf.nn.relu(X @ W)), W, analytic=wrong)
+    assert not bad.passed and bad.culprit == "analytic", bad.note
 
 
 def test_stationary_points_pass():
@@ -358,6 +325,12 @@ def test_stationary_points_pass():
     assert check.passed, str(check)
     # (w - 0.1)² at float32's 0.1, whose float64 twin is 1.5e-9 away from 0.1
     assert check_gradient(lambda w: (w - 0.1) ** 2, np.float32(0.1), analytic=0.0).passed
+    # its twins: at the optimum a gradient of 1e-2 per element, or 1, is no rounding
+    for off in (1e-2, 1.0):
+        bad = check_gradient(loss, w, analytic=lambda w, off=off: 2 * A.T @ (A @ w - b) + off)
+        assert not bad.passed and bad.culprit == "analytic", bad.note
+    bad = check_gradient(lambda w: (w - 0.1) ** 2, np.float32(0.1), analytic=1e-2)
+    assert not bad.passed and bad.culprit == "analytic", bad.note
 
 
 def test_many_kinks_in_fast_mode_accept_subgradients_like_full_mode():
@@ -367,6 +340,10 @@ def test_many_kinks_in_fast_mode_accept_subgradients_like_full_mode():
         check = check_gradient(lambda w: tf.reduce_sum(tf.nn.relu(w)), w,
                                analytic=lambda w: (w >= 0) * 1.0, mode=mode)
         assert check.passed, (mode, str(check))
+        # its twin: a slope of 2 at the kinks is outside [0, 1]
+        bad = check_gradient(lambda w: tf.reduce_sum(tf.nn.relu(w)), w,
+                             analytic=lambda w: np.where(w == 0, 2.0, 1.0), mode=mode)
+        assert not bad.passed and bad.culprit == "analytic", (mode, bad.note)
 
 
 def test_high_frequency_in_float64():
@@ -374,6 +351,10 @@ def test_high_frequency_in_float64():
     w = np.array([0.1234567, 0.7654321])
     assert check_gradient(lambda w: tf.reduce_sum(tf.sin(1e6 * w)), w,
                           analytic=lambda w: 1e6 * np.cos(1e6 * w)).passed
+    # its twin: 1% off fails, blaming the formula
+    bad = check_gradient(lambda w: tf.reduce_sum(tf.sin(1e6 * w)), w,
+                         analytic=lambda w: 1.01e6 * np.cos(1e6 * w))
+    assert not bad.passed and bad.culprit == "analytic", bad.note
 
 
 def test_only_a_none_disagreeing_is_said_first():

@@ -3,54 +3,22 @@
 import os
 
 import numpy as np
+import pytest
 import sympy
-import tensorflow as tf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import build
+from strategies import trees as shared_trees
 
 from tfbasics import check_gradient
 
 SYMBOLS = sympy.symbols("x0 x1 x2")
-CONSTANTS = [0.5, 1.5, 2.0, -1.25]
-
-# Each node builds the same expression twice: once with TF ops, once with SymPy.
-UNARY = {
-    "sin": (tf.sin, sympy.sin),
-    "cos": (tf.cos, sympy.cos),
-    "tanh": (tf.tanh, sympy.tanh),
-    "exp": (lambda a: tf.exp(tf.tanh(a)), lambda a: sympy.exp(sympy.tanh(a))),  # bounded
-    "log": (lambda a: tf.math.log(1.0 + a * a), lambda a: sympy.log(1 + a * a)),  # safe domain
-    "square": (lambda a: a * a, lambda a: a * a),
-}
-BINARY = {
-    "add": (lambda a, b: a + b, lambda a, b: a + b),
-    "sub": (lambda a, b: a - b, lambda a, b: a - b),
-    "mul": (lambda a, b: a * b, lambda a, b: a * b),
-}
+SMOOTH = ("sin", "cos", "tanh", "exp", "log", "square")
 
 
 def trees(count):
-    """Expression trees over `count` variables: ("var", i), ("const", c), (op, child, ...)."""
-    leaves = st.one_of(st.tuples(st.just("var"), st.integers(0, count - 1)),
-                       st.tuples(st.just("const"), st.sampled_from(CONSTANTS)))
-    return st.recursive(
-        leaves,
-        lambda children: st.one_of(
-            st.tuples(st.sampled_from(sorted(UNARY)), children),
-            st.tuples(st.sampled_from(sorted(BINARY)), children, children)),
-        max_leaves=6)
-
-
-def build(tree, variables, kind):
-    """Build a tree as TF (kind 0) or SymPy (kind 1) from the given variables."""
-    head = tree[0]
-    if head == "var":
-        return variables[tree[1]]
-    if head == "const":
-        return tf.constant(tree[1], variables[0].dtype) if kind == 0 else sympy.Float(tree[1])
-    if head in UNARY:
-        return UNARY[head][kind](build(tree[1], variables, kind))
-    return BINARY[head][kind](build(tree[1], variables, kind), build(tree[2], variables, kind))
+    """Expression trees over `count` variables, of at most 6 leaves."""
+    return shared_trees(count, unary=SMOOTH, max_leaves=6)
 
 
 @st.composite
@@ -89,6 +57,7 @@ SETTINGS = settings(max_examples=int(os.environ.get("TFBASICS_EXAMPLES", 80)),
                     suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(problems())
 def test_every_leg_agrees_with_sympy(problem):
@@ -101,6 +70,7 @@ def test_every_leg_agrees_with_sympy(problem):
     assert set(check.legs) == {"analytic", "reverse", "forward", "finite_difference"}
 
 
+@pytest.mark.slow
 @settings(max_examples=40, derandomize=True, deadline=None, database=None)
 @given(problems(), st.data())
 def test_a_wrong_formula_is_blamed_on_the_formula(problem, data):

@@ -219,6 +219,10 @@ def test_a_flat_region_is_not_called_noisy():
     check = check_gradient(lambda w: tf.reduce_sum(tf.nn.relu(w)), np.array([-1.0, -2.0, 3.0]),
                            analytic=np.array([0.0, 0.0, 1.0]))
     assert check.passed and "too noisy" not in check.note, check.note
+    # its twin: a slope of 0.1 on the flat part fails there
+    bad = check_gradient(lambda w: tf.reduce_sum(tf.nn.relu(w)), np.array([-1.0, -2.0, 3.0]),
+                         analytic=np.array([0.1, 0.0, 1.0]))
+    assert not bad.passed and bad.culprit == "analytic" and bad.worst == "w[0]", bad.note
 
 
 def test_a_none_note_is_said_once():

@@ -78,3 +78,60 @@ def test_a_gradient_orthogonal_to_the_random_directions_is_still_caught():
     for wrong in (np.zeros((2, 2)), -right):
         test = taylor_test(f, w, gradient=wrong)
         assert not test.passed and abs(test.order - 1.0) < 0.1, test
+
+
+# --- the Taylor test says when f's rounding stops it from telling --------------------------------
+
+def _sin_w(w):
+    return tf.reduce_sum(tf.sin(w) * w) + 1e5
+
+
+@pytest.mark.parametrize("wrong", ["zero", "doubled", "negated"])
+def test_a_large_offset_in_float32_cannot_pass_a_wrong_gradient(wrong):
+    # d/dw Σ sin(w)·w = sin(w) + w·cos(w) (by hand); the offset 1e5 rounds f in float32 to
+    # about 0.008, more than any remainder a step up to 1/4 makes.
+    slope = lambda w: np.sin(w) + w * np.cos(w)  # noqa: E731
+    g = {"zero": lambda w: 0 * w, "doubled": lambda w: 2 * slope(w),
+         "negated": lambda w: -slope(w)}[wrong]
+    test = taylor_test(_sin_w, tf.Variable([0.3, 0.7, 1.1]), gradient=g)
+    assert not test.passed and test.order is None, test
+    assert "cannot tell" in test.note and "float64" in test.note, test.note
+    assert "subtract" in test.note, test.note
+
+
+def test_a_float64_offset_of_1e15_cannot_pass_a_zero_gradient():
+    f = lambda w: tf.reduce_sum(w**2) + 1e15  # noqa: E731
+    at = np.array([0.3, 0.7, 1.1])
+    test = taylor_test(f, at, gradient=lambda w: 0 * w)
+    assert not test.passed and "cannot tell" in test.note, test
+    # its twin without the offset: the right gradient passes with order 2, the zero one fails
+    assert taylor_test(lambda w: tf.reduce_sum(w**2), at, gradient=lambda w: 2 * w).passed
+    assert not taylor_test(lambda w: tf.reduce_sum(w**2), at, gradient=lambda w: 0 * w).passed
+
+
+def test_a_gradient_one_percent_off_never_reports_order_two():
+    # Σ w² + 1e12 in float64: rounding (about 1e-4) hides the 1% error term at every step
+    # where the remainder stands above it, so the order there is 2 whatever g is.
+    f = lambda w: tf.reduce_sum(w**2) + 1e12  # noqa: E731
+    at = np.array([0.3, 0.7, 1.1])
+    off = taylor_test(f, at, gradient=lambda w: 2.02 * w)
+    assert not off.passed, off
+    assert off.order is None or off.order < 1.5, off
+    right = taylor_test(f, at, gradient=lambda w: 2 * w)
+    assert not right.passed and "cannot tell" in right.note, right
+    # twin: at the same point without the offset, the 1% error shows as order 1
+    bare = taylor_test(lambda w: tf.reduce_sum(w**2), at, gradient=lambda w: 2.02 * w)
+    assert not bare.passed and bare.order == pytest.approx(1.0, abs=0.1), bare
+
+
+def test_rounding_of_f_s_intermediates_is_measured_not_taken_for_an_order():
+    # log((w2 + relu(w1))² + 1) at w1 < 0, w2 = -0.00217: slope (0, 0, 2w2/(w2² + 1)) by hand.
+    # f is about 5e-6, while 1 + x² inside rounds at float64's eps: the smallest steps'
+    # remainders show that rounding; along w0 and w1 f is flat and g is 0.
+    f = lambda w: tf.math.log((w[2] + tf.nn.relu(w[1])) ** 2 + 1) + 0 * w[0]  # noqa: E731
+    at = np.array([0.9403220792221316, -1.198257275037139, -0.002168755862328897])
+    slope = lambda w: np.array([0.0, 0.0, 2 * w[2] / (w[2] ** 2 + 1)])  # noqa: E731
+    right = taylor_test(f, tf.Variable(at), gradient=slope)
+    assert right.passed and right.order == pytest.approx(2.0, abs=0.1), right
+    wrong = taylor_test(f, tf.Variable(at), gradient=lambda w: slope(w) + 0.1)
+    assert not wrong.passed and wrong.order == pytest.approx(1.0, abs=0.1), wrong

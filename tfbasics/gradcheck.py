@@ -33,6 +33,7 @@ from __future__ import annotations
 import functools
 import itertools
 import numbers
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +55,7 @@ from tfbasics.gradients import (
     _record,
     _require_function,
     _sources_of,
+    _takes_arguments,
     _total,
 )
 
@@ -72,6 +74,12 @@ _FLOOR = 1e-2  # float32 without float64: atol = rtol · _FLOOR · (the argument
 _FD_SAFETY = 4.0  # finite differences may be off by this multiple of their error estimate
 _FD_LEVELS = 3  # steps eps^(1/3), /16, /256 for accuracy; kinks are followed further down
 _FD_FINEST = 12  # at most 16^12 times smaller than the base step
+_KINK_SHRINKS = 2  # a kink's gap holds at the 16- and the 256-fold smaller step
+_GROWTH = 1.5  # a gap this many times the previous step's: f blows up within the step
+_JUMP = 1e-2  # ... where f changes by this share of its size within the step
+_REACH_MOVE = 1e-2  # float32 without float64: w moved by this relative amount, and
+_REACH_SAFETY = 4  # this many times the gradient's move, scaled to w's rounding, allowed
+_WIDTH = 92  # characters after the indent in str(check), as the other checks print
 _SUPPORTED = ("float16", "float32", "float64", "complex64", "complex128")
 
 
@@ -97,12 +105,32 @@ class GradientCheck(Check):
     taylor_order: float | None = None
 
     def __str__(self) -> str:
-        if self.expected is not None or self.mode != "fast":
-            return super().__str__()
-        text = (f"{'PASS' if self.passed else 'FAIL'}  {self.name}\n      computed "
-                f"{_show(self.computed)}, compared with forward mode and finite differences "
-                f"along {_RANDOM_DIRECTIONS} random directions and the direction of all ones")
-        return text + (f"\n      {self.note}" if self.note else "")
+        mark = f"{'PASS' if self.passed else 'FAIL'}  {self.name}"
+        if self.expected is None and self.mode == "fast":
+            text = (f"{mark}\n      the tape {_show(self.computed)}, compared with forward mode "
+                    f"and finite differences along {_RANDOM_DIRECTIONS} random directions and "
+                    f"the direction of all ones")
+            return text + (f"\n      {self.note}" if self.note else "")
+        lines = [mark] + self.value_lines(_WIDTH)
+        lines += textwrap.wrap(self.note, _WIDTH, break_on_hyphens=False) if self.note else []
+        return "\n      ".join(lines)
+
+    def value_lines(self, width: int) -> list[str]:
+        """Return the lines that show the tape's gradient beside your formula's (or beside
+        finite differences without a formula) and their largest difference, in `width`.
+
+        Your formula is what the tape is checked against, never "expected": it may be the
+        one that is wrong.
+        """
+        theirs = "your formula" if "analytic" in self.legs or not self.legs else \
+            "finite differences"
+        parts = [f"the tape {_show(self.computed)}"]
+        if self.expected is not None:
+            parts.append(f"{theirs} {_show(self.expected)}")
+        if self.max_abs_error is not None:
+            parts.append(f"max abs difference {self.max_abs_error:.2g}")
+        together = "   ".join(parts)
+        return [together] if len(together) <= width else parts
 
 
 @dataclass
@@ -148,10 +176,23 @@ class _Problem:
         """Return the number of real coordinates checked."""
         return self.w.size
 
-    @property
+    @functools.cached_property
     def assigns(self) -> bool:
-        """Tell whether f is moved by assigning its variables (they cannot change dtype)."""
-        return any(isinstance(self.sources[i], tf.Variable) for i in self.live)
+        """Tell whether f is moved by assigning its variables, one point at a time: f
+        captures them (it takes no arguments), or reads its arguments as variables (it
+        fails, or gives another value, on tensors of the same values). Else f is evaluated
+        on tensors in the variables' dtype, batched as for tensor arguments."""
+        if not any(isinstance(self.sources[i], tf.Variable) for i in self.live):
+            return False
+        if not _takes_arguments(self.f):
+            return True
+        copies = [tf.identity(s) if isinstance(s, tf.Variable) else s for s in self.sources]
+        try:
+            value = float(tf.math.real(_total(_call(self.f, copies))))
+        except Exception:  # noqa: BLE001 - f needs variables (it assigns, say)
+            return True
+        eps = float(np.finfo(self.dtype.real_dtype.as_numpy_dtype).eps)
+        return not abs(value - self.f0) <= 100 * eps * abs(self.f0)
 
 
 @dataclass
@@ -171,6 +212,8 @@ class _Leg:
     high: np.ndarray | None = None
     taylor: tuple | None = None  # (h, f(w), f(w±h), f(w±2h)) along the first direction
     stepped: np.ndarray | None = None  # finite differences only: where a larger step settled
+    unsure: np.ndarray | None = None  # ... where a kink could be neither confirmed nor ruled out
+    unresolved: np.ndarray | None = None  # ... where their steps disagree, none settling
 
 
 # --- 1. prepare ------------------------------------------------------------------------------
@@ -334,33 +377,78 @@ def _narrow(f: Callable[..., Any], sources: list, live: list[int],
 
 
 def _jitter(f: Callable[..., Any], sources: list, live: list[int],
-            tape: np.ndarray) -> np.ndarray | None:
+           tape: np.ndarray) -> np.ndarray | None:
     """Return how far the tape's gradient moves, element by element, when w moves by a few
-    units in its last place (three seeded moves): where f cannot run in float32, this is the
-    float64 gradient's rounding as far as it can be seen (the terms that cancel at an optimum
-    round differently at each move). None where f takes its variables by closure."""
-    if any(isinstance(sources[i], tf.Variable) for i in live):
-        return None
+    units in its last place (three seeded moves): the gradient's rounding as far as it can be
+    seen where f does not run in another dtype (the terms that cancel at an optimum round
+    differently at each move). Variables are moved by `assign` and restored exactly. None
+    where f is not defined a few units away."""
     moved_most = np.zeros_like(tape)
-    for k in range(1, 4):
-        moved = list(sources)
+    saved = {i: tf.identity(sources[i]) for i in live if isinstance(sources[i], tf.Variable)}
+    try:
+        for k in range(1, 4):
+            moved = list(sources)
+            for i in live:
+                value = (saved[i] if i in saved else sources[i]).numpy()
+                signs = np.random.default_rng(k * 1000 + i).choice([-1.0, 1.0],
+                                                                   size=value.shape)
+                ulp = np.spacing(np.abs(value).astype(value.real.dtype))
+                shifted = (value + k * signs * ulp).astype(value.dtype)
+                if i in saved:
+                    sources[i].assign(shifted)
+                else:
+                    moved[i] = tf.constant(shifted, sources[i].dtype)
+            try:
+                tape_moved, L = _record(f, moved)
+                gradients = tape_moved.gradient(L, [moved[i] for i in live])
+            except Exception:  # noqa: BLE001 - f not defined a few ulps away: nothing to measure
+                return None
+            if any(g is None for g in gradients):
+                return None
+            g = _real_coordinates([tf.convert_to_tensor(g).numpy() for g in gradients])
+            if not np.all(np.isfinite(g)):
+                return None
+            moved_most = np.maximum(moved_most, np.abs(g - tape))
+    finally:
+        for i, value in saved.items():
+            sources[i].assign(value)
+    return moved_most
+
+
+def _own_reach(f: Callable[..., Any], sources: list, live: list[int],
+               tape: np.ndarray) -> np.ndarray | None:
+    """Return how far each element of the tape's gradient moves when w moves by its own
+    dtype's rounding, where f runs in that dtype only (float32 variables): w is moved by a
+    relative _REACH_MOVE (seeded signs, variables by `assign`, restored exactly) and the
+    gradient's move scaled by eps/_REACH_MOVE, as `_wide` does in float64. At an optimum this
+    is the rounding of the terms that cancel; a kink crossed on the way counts eps/_REACH_MOVE
+    of its jump only. None where f is not defined there."""
+    saved = {i: tf.identity(sources[i]) for i in live if isinstance(sources[i], tf.Variable)}
+    moved = list(sources)
+    try:
         for i in live:
-            value = sources[i].numpy()
-            signs = np.random.default_rng(k * 1000 + i).choice([-1.0, 1.0], size=value.shape)
-            ulp = np.spacing(np.abs(value).astype(value.real.dtype))
-            moved[i] = tf.constant(value + k * signs * ulp, sources[i].dtype)
+            value = (saved[i] if i in saved else sources[i]).numpy()
+            signs = np.random.default_rng(i).choice([-1.0, 1.0], size=value.shape)
+            shifted = (value * (1.0 + _REACH_MOVE * signs)).astype(value.dtype)
+            if i in saved:
+                sources[i].assign(shifted)
+            else:
+                moved[i] = tf.constant(shifted, sources[i].dtype)
         try:
             tape_moved, L = _record(f, moved)
             gradients = tape_moved.gradient(L, [moved[i] for i in live])
-        except Exception:  # noqa: BLE001 - f not defined a few ulps away: nothing to measure
+        except Exception:  # noqa: BLE001 - f not defined there: nothing to measure
             return None
-        if any(g is None for g in gradients):
-            return None
-        g = _real_coordinates([tf.convert_to_tensor(g).numpy() for g in gradients])
-        if not np.all(np.isfinite(g)):
-            return None
-        moved_most = np.maximum(moved_most, np.abs(g - tape))
-    return moved_most
+    finally:
+        for i, value in saved.items():
+            sources[i].assign(value)
+    if any(g is None for g in gradients):
+        return None
+    g = _real_coordinates([tf.convert_to_tensor(g).numpy() for g in gradients])
+    if not np.all(np.isfinite(g)):
+        return None
+    eps = float(np.finfo(sources[live[0]].dtype.real_dtype.as_numpy_dtype).eps)
+    return eps / _REACH_MOVE * np.abs(g - tape)
 
 
 def _rounding(dtype: tf.DType, live: list[int], tape_values: list, expected: list | None,
@@ -410,6 +498,12 @@ def _rounding(dtype: tf.DType, live: list[int], tape_values: list, expected: lis
     # to f would hide a wrong formula.
     floor = eps * abs(f_value) / 2
     cap = 1024 * eps * (abs(f_value) + _abs_dot(w, tape))
+    if real != np.float64:  # float32, float16 without float64: estimated, or measured as
+        # how far the gradient moves with w's rounding (`jitter` holds `_own_reach` here).
+        # Not capped by f's size: at an optimum f is near 0 while the terms that cancel in
+        # the gradient are not.
+        estimate = rtol * _FLOOR * size
+        return estimate if jitter is None else np.maximum(estimate, _REACH_SAFETY * jitter)
     if g_narrow is not None or jitter is not None:
         measured = np.zeros_like(tape)
         if g_narrow is not None:
@@ -417,10 +511,9 @@ def _rounding(dtype: tf.DType, live: list[int], tape_values: list, expected: lis
         if jitter is not None:  # how the gradient moves with w's last bits (f pins float64)
             measured = np.maximum(measured, 16 * jitter)
         return np.minimum(measured, cap) + floor + tiny
-    if real == np.float64:  # where elements cancel at an optimum, the terms' size per w
-        spread = _abs_dot(w, tape) / max(float(np.max(np.abs(w), initial=0.0)), 1.0)
-        return 64 * eps * np.maximum(size, spread) + floor
-    return rtol * _FLOOR * size
+    # where elements cancel at an optimum, the terms' size per w
+    spread = _abs_dot(w, tape) / max(float(np.max(np.abs(w), initial=0.0)), 1.0)
+    return 64 * eps * np.maximum(size, spread) + floor
 
 
 def _abs_dot(a: np.ndarray, b: np.ndarray) -> float:
@@ -498,7 +591,10 @@ def _prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol:
         None, None, None, None)
     if atol is None:
         narrow = _narrow(f, sources, live, again, w) if live and real == "float64" else None
-        jitter = _jitter(f, sources, live, tape_vector) if live and real == "float64" else None
+        # f runs in its own dtype only: the tape's gradient measured a little away
+        jitter = None if not live or g_wide is not None else (
+            _jitter(f, sources, live, tape_vector) if real == "float64"
+            else _own_reach(f, sources, live, tape_vector))
         atol_vector = _rounding(dtype, live, tape_values, expected, rtol, again, tape_vector,
                                 (g_wide, reach, narrow, jitter), w)
     else:
@@ -655,7 +751,9 @@ def _batched(function: Callable[[tf.Tensor], tf.Tensor],
     if len(rows) >= _VECTORISE_FROM:  # tracing for tf.vectorized_map costs tens of ms
         logger = tf.get_logger()
         level = logger.level
-        logger.setLevel("ERROR")  # each check traces anew, and TF would warn of retracing
+        # Each check traces anew, and TF would warn of retracing; where an op (tf.cond) has
+        # no vectorised rule, TF logs its failed conversion as an ERROR before the loop below.
+        logger.setLevel("CRITICAL")
         try:
             block = rows if isinstance(rows, tf.Tensor) else tf.stack(rows)
             return np.asarray(tf.vectorized_map(function, block).numpy(),
@@ -808,7 +906,7 @@ def _differences(problem: _Problem, directions: np.ndarray, steps: np.ndarray) -
     finite = np.isfinite(np.stack([fp1, fm1, fp2, fm2])).all(axis=0) & np.isfinite(f0)
     with np.errstate(invalid="ignore", over="ignore"):
         return {"value": (4 * d1 - d2) / 3, "error": np.abs(d1 - d2) / 3 + rounding,
-                "finite": finite, "rounding": rounding,
+                "finite": finite, "rounding": rounding, "biggest": biggest,
                 "left": (f0 - fm1) / hm1, "right": (fp1 - f0) / hp1,
                 "left2": (f0 - fm2) / hm2, "right2": (fp2 - f0) / hp2,
                 "taylor": (steps[0], f0, fp1, fm1, fp2, fm2)}
@@ -845,6 +943,11 @@ def _finite_difference_leg(problem: _Problem, directions: np.ndarray,
     rounding = np.zeros(count)  # the rounding part of each estimate's error
     gap0, low, high = np.full(count, np.nan), np.full(count, np.nan), np.full(count, np.nan)
     candidate, judged = np.zeros(count, bool), np.zeros(count, bool)
+    confirmed = np.zeros(count, int)  # finer steps at which a kink's gap held
+    previous_gap = np.full(count, np.nan)  # the gap at the level before
+    singular = np.zeros(count, bool)  # the gap grew as the step shrank: f blows up near w
+    disagreed = np.zeros(count, bool)  # two neighbouring steps' estimates disagreed
+    last_value, last_error = np.full(count, np.nan), np.full(count, np.inf)
     kink_margin = np.zeros(count)
     previous, previous_error = np.full(count, np.nan), np.full(count, np.inf)
     converged = np.zeros(count, bool)  # finest: two neighbouring steps agreed
@@ -862,6 +965,32 @@ def _finite_difference_leg(problem: _Problem, directions: np.ndarray,
                 candidate[k] = False  # cannot confirm a kink where f is not finite
                 keep.append(level + 1 < _FD_LEVELS)
                 continue
+            # A smooth f's one-sided slopes differ by h·f'' (the gap shrinks with the step), a
+            # kink's by a constant; a gap that grows as the step shrinks means f's curvature
+            # grows faster than 1/h: a singularity within the step (log|w|, 1/w near 0).
+            # Every estimate from this step and the larger ones is void.
+            # (f must change by a share of its own size within the step: rounding of
+            # intermediates that the estimate misses also grows as 1/h, but stays small.)
+            if (level > 0 and abs(gap[j]) > _GROWTH * abs(previous_gap[k])
+                    and abs(gap[j]) > 8 * found["rounding"][j]
+                    and abs(gap[j]) * steps[j] >= _JUMP * found["biggest"][j]):
+                singular[k], candidate[k], judged[k] = True, False, False
+                first_level[k], error[k], value[k] = level + 1, np.inf, np.nan
+            previous_gap[k] = gap[j]
+            # Neighbouring steps whose estimates differ beyond both error bounds: the larger
+            # step's estimate fooled its own error estimate (it aliases a frequency or
+            # straddles a singularity); it and all larger ones are void. Not where the smaller
+            # step is all rounding (f did not change at all): that step cannot contradict.
+            with np.errstate(invalid="ignore"):
+                apart = level > 0 and abs(found["value"][j] - last_value[k]) > _FD_SAFETY * (
+                    found["error"][j] + last_error[k]) and (
+                    found["error"][j] > 2 * found["rounding"][j])
+            if apart and not candidate[k]:
+                disagreed[k] = True
+                first_level[k] = max(first_level[k], level)
+                if used[k] < level:
+                    error[k], value[k] = np.inf, np.nan
+            last_value[k], last_error[k] = found["value"][j], found["error"][j]
             if level == 0:
                 gap0[k] = gap[j]
                 wide = found["right2"][j] - found["left2"][j]
@@ -870,6 +999,7 @@ def _finite_difference_leg(problem: _Problem, directions: np.ndarray,
                                     and abs(wide) < 1.5 * abs(gap[j]))
             elif candidate[k] and 64 * found["rounding"][j] < abs(gap0[k]):
                 if 0.5 < gap[j] / gap0[k] < 1.5:  # the jump stays: so far, a kink
+                    confirmed[k] += 1
                     if not judged[k]:  # the one-sided slopes from the least rounded step:
                         # a one-sided difference errs by h·f''/2 on its side, so extrapolate
                         # from steps h and 2h (Richardson), which cancels that error
@@ -880,12 +1010,13 @@ def _finite_difference_leg(problem: _Problem, directions: np.ndarray,
                         kink_margin[k] = _FD_SAFETY * 3 * found["rounding"][j] + bias / 4
                     judged[k] = True
                 else:  # the jump shrank: the step straddled a kink nearby; trust finer steps
-                    candidate[k], judged[k] = False, False
-                    first_level[k], error[k] = level, np.inf
+                    candidate[k], judged[k], confirmed[k] = False, False, 0
+                    first_level[k], error[k] = max(first_level[k], level), np.inf
             fine = found["rounding"][j] * 16 <= 1e-3 * (abs(found["value"][j]) + magnitude[k])
             if finest:  # two neighbouring steps that agree: the sequence has converged
                 change = abs(found["value"][j] - previous[k])
-                if change <= found["error"][j] + previous_error[k] and not converged[k]:
+                if (change <= found["error"][j] + previous_error[k] and not converged[k]
+                        and level > first_level[k]):  # both steps past any void ones
                     value[k], used[k], converged[k] = found["value"][j], level, True
                     error[k] = max(found["error"][j], change)
                     curvature[k] = abs(gap[j]) / steps[j]
@@ -908,12 +1039,19 @@ def _finite_difference_leg(problem: _Problem, directions: np.ndarray,
     if not finest:  # rounding swamps the usual step (f adds a large constant): step up
         stepped = _step_up(problem, directions, base, ~candidate, value, error, magnitude,
                            rounding)
-    kink = candidate & judged  # the gap between the one-sided slopes kept at every finer step
+    # A kink: the gap between the one-sided slopes held at both shrinks (16 and 256 times).
+    # Where f's rounding stopped a shrink, finite differences cannot tell a kink from a
+    # smooth point beside one (f carries a large constant): they stand aside there.
+    kink = candidate & judged & (confirmed >= _KINK_SHRINKS)
+    unsure = candidate & ~kink
+    value[unsure], error[unsure] = np.nan, np.inf
+    lost = (singular | disagreed) & ~np.isfinite(error)  # no step resolved f's slope
     if finest:  # no two steps agreed: finite differences cannot settle here, and stand aside
         value, error = np.where(converged | kink, value, np.nan), np.where(
             converged | kink, error, np.inf)
     missing = ~np.isfinite(error)
     leg.values, leg.missing = value, missing
+    leg.unsure, leg.unresolved = unsure, lost
     leg.spread = np.where(missing, 0.0, np.where(kink, kink_margin, _FD_SAFETY * error))
     leg.kinks, leg.low, leg.high, leg.stepped = kink, low, high, stepped & ~missing
     labels = lambda mask: [problem.label(d) if d >= 0 else "a joint direction"  # noqa: E731
@@ -924,10 +1062,21 @@ def _finite_difference_leg(problem: _Problem, directions: np.ndarray,
                          f"{', '.join(labels(smaller))}{' …' if smaller.sum() > 5 else ''} (f "
                          f"changes too fast there, the usual step leaves its domain, or it "
                          f"straddles a kink nearby)")
-    if missing.any():
+    edge = missing & ~unsure & ~lost
+    if edge.any():
         leg.notes.append(f"finite differences could not evaluate f around "
-                         f"{', '.join(labels(missing))} (not finite even with a 256× smaller "
+                         f"{', '.join(labels(edge))} (not finite even with a 256× smaller "
                          f"step: an edge of f's domain); the other legs decide there")
+    if unsure.any():
+        leg.notes.append(f"finite differences could not tell whether f has a kink at "
+                         f"{', '.join(labels(unsure))} (f's rounding stops the smaller steps "
+                         f"that would confirm one: f adds a large constant?); the other legs "
+                         f"decide there")
+    if lost.any():
+        leg.notes.append(f"finite differences cannot resolve f's slope along "
+                         f"{', '.join(labels(lost))} (their steps disagree: f changes faster "
+                         f"than the smallest step they can take resolves, a high frequency or "
+                         f"a singularity near w); the other legs decide there")
     with np.errstate(invalid="ignore", divide="ignore"):  # compared with nearby slopes' size
         vague = ~missing & ~kink & (_FD_SAFETY * error > 1e-2 * (np.abs(value) + magnitude
                                                                  + curvature * base))
@@ -954,6 +1103,10 @@ def _step_up(problem: _Problem, directions: np.ndarray, base: np.ndarray, smooth
         coarse = np.flatnonzero(smooth & np.isfinite(error) & (2 * rounding >= error)
                                 & (error > 1e-3 * (np.abs(value) + magnitude)))
     previous, previous_error = value[coarse].copy(), error[coarse].copy()
+    # The base step's estimate is coarse but unbiased: a larger step's estimate must lie
+    # within its error too. Two large steps can agree on a wrong slope where f saturates
+    # (tanh far from w) or repeats; the base step, closest to w, rules them out.
+    first, first_error = previous.copy(), previous_error.copy()
     for up in range(1, 5):
         if not coarse.size:
             break
@@ -962,7 +1115,8 @@ def _step_up(problem: _Problem, directions: np.ndarray, base: np.ndarray, smooth
         with np.errstate(invalid="ignore"):
             settled = found["finite"] & (change <= found["error"] + previous_error) & (
                 np.maximum(found["error"], change) <= 1e-3 * (np.abs(found["value"])
-                                                              + magnitude[coarse]))
+                                                              + magnitude[coarse])) & (
+                np.abs(found["value"] - first) <= found["error"] + _FD_SAFETY * first_error)
         done = coarse[settled]
         value[done] = found["value"][settled]
         error[done] = np.maximum(found["error"], change)[settled]
@@ -971,6 +1125,7 @@ def _step_up(problem: _Problem, directions: np.ndarray, base: np.ndarray, smooth
         keep = found["finite"] & ~settled & (found["error"] < previous_error)
         coarse, previous, previous_error = (coarse[keep], found["value"][keep],
                                             found["error"][keep])
+        first, first_error = first[keep], first_error[keep]
     return stepped
 
 
@@ -1009,9 +1164,13 @@ def _refine(problem: _Problem, legs: list[_Leg], directions: np.ndarray,
     tape = next((leg for leg in legs if leg.name == "reverse"), None)
     if fd is None:
         return False
-    others = [pair for pair in oks if "finite_difference" not in pair.split("/")]
-    theirs = [pair for pair in oks if "finite_difference" in pair.split("/")]
-    agree = np.logical_and.reduce([oks[pair] for pair in others]) if others else \
+    # Wherever finite differences disagree with the tape, whatever the formula says: a wrong
+    # formula beside an estimate that fooled its own error bound must not blur the blame.
+    exact = [pair for pair in oks if "finite_difference" not in pair.split("/")
+             and "analytic" not in pair.split("/")]
+    theirs = [pair for pair in oks if "finite_difference" in pair.split("/")
+              and "analytic" not in pair.split("/")]
+    agree = np.logical_and.reduce([oks[pair] for pair in exact]) if exact else \
         np.ones(len(directions), bool)
     # Not where a larger step settled them: rounding swamps smaller steps, which cannot
     # look again, and that step's own error estimate stands (a custom gradient 2× wrong).
@@ -1027,6 +1186,7 @@ def _refine(problem: _Problem, legs: list[_Leg], directions: np.ndarray,
     for name in ("values", "spread", "missing", "kinks", "low", "high"):
         getattr(fd, name)[alone[better]] = getattr(again, name)[better]
     rest = alone[~better]
+    refuted = again.unresolved[~better]  # a finer step contradicts the first estimate
     if not rest.size or tape is None:
         return bool(better.any())
     # Each side's slope, and whether it is precise enough to speak to the disagreement.
@@ -1042,14 +1202,15 @@ def _refine(problem: _Problem, legs: list[_Leg], directions: np.ndarray,
             sided |= side
         # Sides too imprecise to tell (a kink near w spoils one, or f rounds off): finite
         # differences stand aside there. Both precise and neither agreeing: it stands.
-        aside = ~sided & ~((left_error < apart) & (right_error < apart))
+        aside = ~sided & (~((left_error < apart) & (right_error < apart)) | refuted)
     fd.values[rest[aside]], fd.spread[rest[aside]], fd.missing[rest[aside]] = np.nan, 0.0, True
     if sided.any():
         fd.notes.append("finite differences took one side's slope where a kink near w spoilt "
                         "the central difference")
     if aside.any():
-        fd.notes.append("finite differences could not settle where f rounds off or has a kink "
-                        "near w; the other legs decide there")
+        fd.notes.append("finite differences could not settle where f rounds off, changes "
+                        "faster than their steps resolve, or has a kink near w; the other legs "
+                        "decide there")
     return bool(better.any() or sided.any() or aside.any())
 
 
@@ -1070,7 +1231,7 @@ def _join(first: list[_Leg], more: list[_Leg]) -> list[_Leg]:
         leg.values = np.concatenate([leg.values, extra.values])
         leg.spread = np.concatenate([leg.spread, extra.spread])
         leg.notes += extra.notes
-        for name in ("missing", "kinks", "low", "high", "stepped"):
+        for name in ("missing", "kinks", "low", "high", "stepped", "unsure", "unresolved"):
             if getattr(leg, name) is not None:
                 setattr(leg, name, np.concatenate([getattr(leg, name), getattr(extra, name)]))
     return first
@@ -1158,6 +1319,9 @@ def _verdict(problem: _Problem, legs: list[_Leg], oks: dict[str, np.ndarray],
             reference = np.nanmean([np.where(o.missing if o.missing is not None else False,
                                              np.nan, o.values) for o in others], axis=0)
         k = int(np.argmax(np.where(bad, np.abs(culprit.values - reference), -np.inf)))
+        tape = next((o for o in others if o.name == "reverse"), None)
+        if tape is not None:  # the value shown beside the culprit's is the tape's, not a mean
+            reference = np.where(np.isfinite(tape.values), tape.values, reference)
         named = ", ".join(o.words for o in others[:-1]) + f" and {others[-1].words}"
         shown = _pair(float(culprit.values[k]), float(reference[k]))
         if culprit.name == "finite_difference" and _wider(problem):
@@ -1206,8 +1370,13 @@ def _verdict(problem: _Problem, legs: list[_Leg], oks: dict[str, np.ndarray],
                               f"this is not one — {culprit.hint}"), culprit.name
         hint = culprit.hint
         eps = float(np.finfo(problem.dtype.real_dtype.as_numpy_dtype).eps)
-        if culprit.name == "analytic" and abs(culprit.values[k] - reference[k]) <= 1024 * eps * (
-                abs(problem.f0) + problem.w_dot_tape):
+        # Rounding explains a disagreement only when it is within a few times the rounding
+        # each of the two legs may carry (measured or estimated), and below f's own.
+        # (A gradient computed from values of f's size rounds at eps·|f| too, which no
+        # measurement nearby sees where the tape rounds to the same value: 1 - sigmoid(20).)
+        rounding = 2 * float(_size_along(problem, "atol", directions[k:k + 1])[0])
+        if culprit.name == "analytic" and abs(culprit.values[k] - reference[k]) <= max(
+                4 * rounding, 4 * eps * (abs(problem.f0) + problem.w_dot_tape)):
             hint = (f"that is below what f's {problem.dtype.real_dtype.name} rounding resolves "
                     f"here, where the other legs compute: check at another point, or in "
                     f"float64 if you can")
@@ -1227,11 +1396,15 @@ def _verdict(problem: _Problem, legs: list[_Leg], oks: dict[str, np.ndarray],
                           f"differences at {where(k)}: {values} — "
                           f"{_replaced_gradient(problem)}"), "reverse"
     if failed == {_pair_key("analytic", "reverse")}:  # the others too imprecise to take sides
+        # No leg that follows f itself can tell which of the two is right here (forward mode
+        # could not run, finite differences drown in f's rounding): no blame, both suspect.
         by = {leg.name: float(leg.values[k]) for leg in legs}
         shown = " vs ".join(_pair(by["analytic"], by["reverse"]))
         return where(k), (f"your analytic formula disagrees with the tape at {where(k)}: "
-                          f"{shown} — check the formula (the other legs agree with both, "
-                          f"within their precision)"), "analytic"
+                          f"{shown}, and the other legs are too imprecise here to tell which "
+                          f"is right — check the formula, and the gradient function of any "
+                          f"tf.custom_gradient in f; finite differences see more where f adds "
+                          f"no large constant, or in float64"), ""
     return where(k), f"the legs disagree at {where(k)}: {values}", ""
 
 
@@ -1279,6 +1452,21 @@ def _taylor_order(problem: _Problem, leg: _Leg | None, directions: np.ndarray) -
     if not np.isfinite(r1 + r2) or r1 <= noise or r2 <= noise:
         return None
     return float(np.log2(r2 / r1))
+
+
+def _within_rounding(problem: _Problem) -> list[str]:
+    """Say where your formula and the tape agree only within f's rounding (beyond rtol)."""
+    a, g = problem.formula, problem.tape
+    with np.errstate(invalid="ignore"):
+        beyond = np.abs(a - g) > problem.rtol * (np.abs(a) + np.abs(g))
+    if not beyond.any():
+        return []
+    k = int(np.argmax(np.where(beyond, np.abs(a - g), -np.inf)))
+    shown = " vs ".join(_pair(float(a[k]), float(g[k])))
+    return [f"your formula and the tape agree within what f's "
+            f"{problem.dtype.real_dtype.name} rounding resolves at {problem.label(k)} "
+            f"({shown}, rounding there about {_show_item(float(problem.atol[k]))})"
+            + (f" and {int(beyond.sum()) - 1} more elements" if beyond.sum() > 1 else "")]
 
 
 def _suspects(problem: _Problem, elementwise: np.ndarray) -> np.ndarray:
@@ -1382,6 +1570,8 @@ def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
         blame, culprit = next(n for n in notes if worst in n), "analytic"
     else:
         worst, blame, culprit = _verdict(problem, ran, oks, directions, elementwise)
+    if passed and problem.formula is not None:
+        notes += _within_rounding(problem)
     if elementwise is not None and (~elementwise).sum() > 0:
         notes.append(f"your formula and the tape also differ at {(~elementwise).sum()} more "
                      f"elements than fast mode checks one by one; mode='full' checks each")

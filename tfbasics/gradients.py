@@ -82,7 +82,20 @@ def _as_source(value: Any, name: str = "w", variable: bool = True,
         dtype = tf.complex128 if default is None or not default.is_complex else default
     else:
         dtype = default if default is not None and default.is_floating else tf.float32
+    _check_fits(array, dtype, name)
     return tf.Variable(array, dtype=dtype) if variable else tf.constant(array, dtype=dtype)
+
+
+def _check_fits(array: np.ndarray, dtype: tf.DType, name: str) -> None:
+    """Raise ValueError when a number is too large for the dtype it becomes (1e39 in
+    float32 would silently be inf), naming the value, the dtype and the fix."""
+    with np.errstate(over="ignore"):
+        index = _non_finite_index(array.astype(dtype.as_numpy_dtype))
+    if index is not None:
+        limit = float(np.finfo(dtype.real_dtype.as_numpy_dtype).max)
+        raise ValueError(f"{name} holds {array[index]} at {_label(name, index)}, too large "
+                         f"for {dtype.name} (at most {limit:.4g}): it would become inf; pass "
+                         f"a NumPy float64 value (np.float64(...)) or rescale f")
 
 
 def _check_finite(array: np.ndarray, name: str) -> None:
