@@ -104,16 +104,19 @@ class GradientCheck(Check):
     mode: str = ""
     taylor_order: float | None = None
 
-    def __str__(self) -> str:
-        mark = f"{'PASS' if self.passed else 'FAIL'}  {self.name}"
+    def claim(self) -> str:
+        """Return the check as one line: '✓ name: the tape 7.0   your formula 7.0   ...'."""
+        mark = "✓" if self.passed else "✗"
         if self.expected is None and self.mode == "fast":
-            text = (f"{mark}\n      the tape {_show(self.computed)}, compared with forward mode "
-                    f"and finite differences along {_RANDOM_DIRECTIONS} random directions and "
-                    f"the direction of all ones")
-            return text + (f"\n      {self.note}" if self.note else "")
-        lines = [mark] + self.value_lines(_WIDTH)
+            return (f"{mark} {self.name}: the tape {_show(self.computed)}, compared with forward "
+                    f"mode and finite differences along {_RANDOM_DIRECTIONS} random directions "
+                    f"and the direction of all ones")
+        return f"{mark} {self.name}: " + "   ".join(self.value_lines(10**6))
+
+    def __str__(self) -> str:
+        lines = [self.claim()]
         lines += textwrap.wrap(self.note, _WIDTH, break_on_hyphens=False) if self.note else []
-        return "\n      ".join(lines)
+        return "\n  ".join(lines)
 
     def value_lines(self, width: int) -> list[str]:
         """Return the lines that show the tape's gradient beside your formula's (or beside
