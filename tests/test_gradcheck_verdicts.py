@@ -234,11 +234,11 @@ def test_the_verdict_names_your_formula_and_the_tape():
     wrong = check_gradient(lambda w: tf.reduce_sum(w**3), [1.0, 2.0],
                            analytic=lambda w: 3 * w**2 + np.array([0.0, 1.0]))
     text = str(wrong)
-    assert text.startswith("FAIL") and "expected" not in text, text
+    assert text.startswith("✗ ") and "expected" not in text, text
     assert "the tape [3.0, 12.0]" in text and "your formula [3.0, 13.0]" in text, text
     right = check_gradient(lambda w: tf.reduce_sum(w**3), [1.0, 2.0],
                            analytic=lambda w: 3 * w**2)
-    assert str(right).startswith("PASS") and "your formula [3.0, 12.0]" in str(right)
+    assert str(right).startswith("✓ ") and "your formula [3.0, 12.0]" in str(right)
     bare = str(check_gradient(lambda w: tf.reduce_sum(w**3), [1.0, 2.0]))
     assert "the tape [3.0, 12.0]" in bare and "finite differences" in bare, bare
     assert "expected" not in bare and "your formula" not in bare, bare

@@ -114,7 +114,8 @@ def test_mini_batches_land_near_least_squares():
     got = computed_by_name(modules.training_in_mini_batches)
     assert got["an epoch's batch sizes"] == [32, 32, 32, 32, 32, 32, 9]  # 201 = 6·32 + 9
     # (1 - 0.01·0.75)^700 ≈ 0.005 of a start about 4 units off, plus SGD jitter: under 0.1
-    np.testing.assert_allclose(floats(got[W]), lstsq_oracle()[0], atol=0.1)
+    np.testing.assert_allclose(floats(got[W + " after mini-batches"]), lstsq_oracle()[0],
+                               atol=0.1)
     last_loss = got["the loss after 100 epochs"]
     assert residual_oracle() <= last_loss < 1.01 * residual_oracle()
 
@@ -174,9 +175,11 @@ def test_keras_layers():
 
 def test_keras_fits():
     got = computed_by_name(modules.fit_with_keras)
-    np.testing.assert_allclose(np.asarray(got[W]), lstsq_oracle()[0], atol=1e-4)
+    np.testing.assert_allclose(np.asarray(got[W + " from Keras fit"]), lstsq_oracle()[0],
+                               atol=1e-4)
     got = computed_by_name(modules.keras_model_of_the_guide)
-    np.testing.assert_allclose(floats(got[W]), lstsq_oracle()[0], atol=0.1)
+    np.testing.assert_allclose(floats(got[W + " of the Keras model"]), lstsq_oracle()[0],
+                               atol=0.1)
     # Keras reports the mean batch loss over the last epoch: near, and above, the residual
     assert residual_oracle() <= got["the loss of epoch 100"] < 1.05 * residual_oracle()
     assert got["load_model of a Lambda without safe_mode=False"] is ValueError

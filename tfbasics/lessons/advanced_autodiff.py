@@ -63,8 +63,8 @@ def reset_the_tape() -> list[Check]:
     print(grad["x"], grad["y"])  # dz/dx = 2x → 4, and dz/dy
     # Verify
     return [
-        check_close("dz/dx at x = 2", grad["x"], 2 * 2.0, by="by hand 2x"),
-        check_close("dz/dy", grad["y"], None, by="the guide: y² was recorded before reset"),
+        check_close("dz/dx at x = 2 after the reset", grad["x"], 2 * 2.0, by="by hand 2x"),
+        check_close("dz/dy after the reset", grad["y"], None, by="the guide: y² was recorded before reset"),
     ]
 
 
@@ -80,8 +80,8 @@ def stop_gradient() -> list[Check]:
     print(grad["x"], grad["y"])  # dz/dx = 2x → 4, and dz/dy
     # Verify
     return [
-        check_close("dz/dx at x = 2", grad["x"], 2 * 2.0, by="by hand 2x"),
-        check_close("dz/dy", grad["y"], None, by="the guide: stop_gradient blocks it"),
+        check_close("dz/dx at x = 2 with stop_gradient", grad["x"], 2 * 2.0, by="by hand 2x"),
+        check_close("dz/dy through stop_gradient", grad["y"], None, by="the guide: stop_gradient blocks it"),
     ]
 
 
@@ -556,7 +556,7 @@ def batch_norm_breaks_independence() -> list[Check]:
         check_close("its largest entry between different examples",
                     np.abs(j.numpy() * between.astype(np.float32)).max(),
                     np.float32(np.abs(full * between).max()), by="by hand"),
-        check_close("batch_jacobian", jb, summed.astype(np.float32),
+        check_close("batch_jacobian under BatchNorm", jb, summed.astype(np.float32),
                     by="by hand, Σ over the outputs' batch"),
         check_close("its largest gap to each example's own block",
                     np.abs(jb.numpy() - own.astype(np.float32)).max(),

@@ -222,7 +222,7 @@ def persistent_tape() -> list[Check]:
     return [
         check_close("dw2/dw1", dw2_dw1, np.full(2, 2.0), by="by hand d(2·w1)/dw1 = 2"),
         check_close("dL/dw2", dL_dw2, 2 * (2 * w1_np), by="NumPy 2·w2"),
-        check_close("dL/dw1", dL_dw1, 8 * w1_np, by="NumPy 8·w1"),
+        check_close("dL/dw1 of L = (2·w1)²", dL_dw1, 8 * w1_np, by="NumPy 8·w1"),
         check_raises("a second gradient() on the plain tape",
                      lambda: once.gradient(L_once, w1), RuntimeError),
     ]

@@ -434,7 +434,7 @@ def compiled_gradient_traces_once() -> list[Check]:
     print(dL_dw.tracing_count())
     # Verify
     return [
-        check_close("dL/dw at w = 1, 2, -0.5", from_floats,
+        check_close("compiled dL/dw at w = 1, 2, -0.5", from_floats,
                     list(4 + 3 * np.array([1.0, 2.0, -0.5]) ** 2), by="by hand 4 + 3w²"),
         check_close("dL/dw at w = tf.constant(3.0)", from_tensor, 4 + 3 * 3.0**2,
                     by="by hand 4 + 3·3²"),

@@ -270,7 +270,7 @@ def training_in_mini_batches() -> list[Check]:
     return [
         check_close("an epoch's batch sizes", [int(x_batch.shape[0]) for x_batch, _ in dataset],
                     [32] * 6 + [201 - 6 * 32], by="by hand 201 = 6·32 + 9"),
-        check_close("[w_q, w_l, b]",
+        check_close("[w_q, w_l, b] after mini-batches",
                     [quad_model.w_q, quad_model.w_l, quad_model.b], list(exact),
                     atol=MINI_BATCH_TOLERANCE, rtol=0, by="NumPy lstsq"),
         check_close("the loss after 100 epochs", losses[-1], residual, rtol=0.01,
@@ -535,7 +535,7 @@ def fit_with_keras() -> list[Check]:
     model.fit(full_batches, epochs=1, verbose=0, shuffle=False)
     print(model.layers[0].w.numpy())  # [w_q, w_l, b]
     # Verify
-    return [check_close("[w_q, w_l, b]", model.layers[0].w, least_squares(x, y)[0],
+    return [check_close("[w_q, w_l, b] from Keras fit", model.layers[0].w, least_squares(x, y)[0],
                         atol=FIT_TOLERANCE, rtol=0, by="NumPy lstsq")]
 
 
@@ -578,7 +578,7 @@ def keras_model_of_the_guide() -> list[Check]:
     losses = history.history["loss"]
     w = [kernel[1, 0], kernel[0, 0], bias[0]]
     return [
-        check_close("[w_q, w_l, b]", w, list(exact), atol=MINI_BATCH_TOLERANCE,
+        check_close("[w_q, w_l, b] of the Keras model", w, list(exact), atol=MINI_BATCH_TOLERANCE,
                     rtol=0, by="NumPy lstsq"),
         check_close("the loss of epoch 100", losses[-1], residual, rtol=0.05,
                     by="NumPy's least-squares residual"),
