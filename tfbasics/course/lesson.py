@@ -92,17 +92,18 @@ class Outline:
         return block
 
 
-def import_block(imports: list[ast.stmt], code: list[str]) -> str:
+def import_block(imports: list[ast.stmt], code: list[str], skip: set[str] = frozenset()) -> str:
     """Return the imports that `code` uses, grouped and sorted as isort would.
 
     A lesson imports names for its verification (`check_close`, `Check` for type hints) that
-    no shown code uses; a student types only what the shown code needs.
+    no shown code uses; a student types only what the shown code needs. Names in `skip` are
+    left out (imported already).
     """
     used = {node.id for text in code for node in ast.walk(ast.parse(text))
             if isinstance(node, ast.Name)}
     sections: dict[int, list[tuple[bool, str, str]]] = {0: [], 1: [], 2: []}
     for node in imports:
-        names = [a for a in node.names if (a.asname or a.name.split(".")[0]) in used]
+        names = [a for a in node.names if (a.asname or a.name.split(".")[0]) in used - skip]
         if not names:
             continue
         module = node.module if isinstance(node, ast.ImportFrom) else names[0].name

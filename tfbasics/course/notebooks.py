@@ -17,9 +17,11 @@ from tfbasics.course import lesson as lessons
 from tfbasics.plots import _write_atomically
 
 QUIET = """\
+# TF prints C++ start-up lines before its logging starts; this hides them
+# (set TF_CPP_MIN_LOG_LEVEL yourself to see them). The ; keeps the module unshown.
 from tfbasics import import_tensorflow_quietly
 
-import_tensorflow_quietly();  # TF's C++ start-up lines hidden (TF_CPP_MIN_LOG_LEVEL shows them)"""
+import_tensorflow_quietly();"""
 VERIFY = "# The course's checks of the example above (not code you need to type):\n"
 HOW = ("Run the cells top to bottom. Each example's code runs at the top level, so its "
        "variables (`w`, `tape`, `L`, ...) are there to inspect after it runs; the cell after "
@@ -48,12 +50,15 @@ def build(name: str) -> object:
                    and not is_examples_list(node) and getattr(node, "name", "") not in examples
                    and lessons.segment(source, node) not in shown]
     verification = [example.verify for example in outline.examples] + checks_only
-    checking = lessons.import_block(
+    shown = {alias.asname or alias.name.split(".")[0]
+             for node in ast.parse(outline.imports).body
+             if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names}
+    checking = lessons.import_block(  # what the checks use besides the shown imports
         [*imports, ast.ImportFrom("tfbasics.course.report", [ast.alias("show"),
                                                              ast.alias("show_figure")], 0)],
-        verification)
-    cells = [v4.new_markdown_cell(intro),
-             v4.new_code_cell(QUIET + "\n\n" + outline.imports),
+        verification, skip=shown)
+    cells = [v4.new_markdown_cell(intro), v4.new_code_cell(QUIET),
+             v4.new_code_cell(outline.imports),
              hidden(v4.new_code_cell(VERIFY.replace("example above", "examples below")
                                      + checking))]
     for node in tree.body[1:]:

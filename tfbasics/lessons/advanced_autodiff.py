@@ -64,7 +64,8 @@ def reset_the_tape() -> list[Check]:
     # Verify
     return [
         check_close("dz/dx at x = 2 after the reset", grad["x"], 2 * 2.0, by="by hand 2x"),
-        check_close("dz/dy after the reset", grad["y"], None, by="the guide: y² was recorded before reset"),
+        check_close("dz/dy after the reset", grad["y"], None,
+                    by="the guide: y² was recorded before reset"),
     ]
 
 
@@ -81,7 +82,8 @@ def stop_gradient() -> list[Check]:
     # Verify
     return [
         check_close("dz/dx at x = 2 with stop_gradient", grad["x"], 2 * 2.0, by="by hand 2x"),
-        check_close("dz/dy through stop_gradient", grad["y"], None, by="the guide: stop_gradient blocks it"),
+        check_close("dz/dy through stop_gradient", grad["y"], None,
+                    by="the guide: stop_gradient blocks it"),
     ]
 
 
