@@ -79,7 +79,8 @@ def edges():
 
 
 def grade(student, rng):
-    """Values and gradients of c·log1pexp at four random points (c random) against NumPy,
+    """Values and gradients of c·log1pexp at four random points (c random, then a different c
+    for each element) against NumPy,
     then the gradient on every edge (edges(): both sides of each plausible threshold, up to and
     past float32's overflow) against NumPy's sigmoid, at every run; then check_gradient at
     one random point."""
@@ -89,11 +90,13 @@ def grade(student, rng):
     from tfbasics.exercises.grading import (
         Feedback,
         Problem,
+        as_array,
         at_point,
         call,
         compare,
         points,
         require,
+        show,
         uses,
     )
     from tfbasics.gradcheck import check_gradient
@@ -147,6 +150,20 @@ def grade(student, rng):
                           f"gradient of the result with respect to log1pexp(x))")
         compare(scaled, c * sigmoid(x), f"the gradient of {c:g}·log1pexp(x)", at, "x",
                 reference="the slope of log(1 + eˣ) gives")
+        # a different c for each element: upstream is not one number repeated, so a grad
+        # that sums, averages or takes one element of upstream gets the wrong gradient
+        weights = np.array([1.0, -2.0, 3.5, 0.5])
+        varied = gradient_of(x, tf.constant(weights, tf.float32), "Σ cᵢ·log1pexp(xᵢ)", at)
+        got = as_array(varied, "the gradient of Σ cᵢ·log1pexp(xᵢ)", x.shape)
+        expected = weights * sigmoid(x)
+        error = np.abs(got - expected) - 1e-6 - 1e-4 * np.abs(expected)
+        if np.any(error > 0):
+            i = int(np.argmax(error))
+            raise Problem(f"at {at} the gradient of Σ cᵢ·log1pexp(xᵢ) with c = "
+                          f"{show(weights, 3)} is {show(got)} where cᵢ times the slope of "
+                          f"log(1 + eˣ) gives {show(expected)} (wrong in x[{i}]): upstream "
+                          f"holds one number per element of x, and grad must multiply each "
+                          f"element's slope by its own upstream")
 
     x_last = x
     c = float(np.round(rng.uniform(2.0, 4.0), 1))
