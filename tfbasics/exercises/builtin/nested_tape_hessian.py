@@ -54,7 +54,8 @@ HINTS = [
 
 
 def grade(student, rng):
-    """Run hessian at two random (w, A), n from 2 to 5, with every tape's answer doubled: a
+    """Run hessian at three random (w, A), n = 1 then twice one n from 2 to 5 (two different
+    A), with every tape's answer doubled: a
     Hessian from the tapes is then 4·(A - diag(sin w)). Anything else is run again as given,
     to say what is wrong."""
     import numpy as np
@@ -74,10 +75,16 @@ def grade(student, rng):
     )
 
     hessian = require(student, "hessian", "hessian(w, A)")
-    for n in rng.choice(np.arange(2, 6), 2, replace=False):  # two sizes
-        n = int(n)
+    # n = 1 (the Hessian is still a 1×1 matrix), then one larger size twice with two different
+    # A, so an answer that keeps the first A of a size, or squeezes the matrix, is caught
+    larger = int(rng.integers(2, 6))
+    previous = None
+    for n in (1, larger, larger):
         B = np.round(rng.uniform(-2.0, 2.0, (n, n)), 2)
         A = ((B + B.T) / 2).astype(np.float32)  # symmetric
+        if previous is not None and previous.shape == A.shape and np.allclose(previous, A):
+            A = A + np.eye(n, dtype=np.float32)  # the same size, never the same A
+        previous = A
         [w] = points(rng, (n,), count=1)
         at = f"{at_point(['w'], [w])} (and a random symmetric {n}×{n} A)"
         expected = A.astype(np.float64) - np.diag(np.sin(w.astype(np.float64)))
