@@ -75,7 +75,8 @@ TOLERANCE = 1e-3
 
 def grade(student, rng):
     """Replay the first steps in NumPy (the start, one plain step of lr = 0.1 on the mean, a
-    second from where it ended), then train on another random data set; a and b must match
+    second from where it ended) on two random data sets of different sizes, then train on a
+    third; a and b must match
     np.linalg.lstsq to 1e-3."""
     import numpy as np
     import tensorflow as tf
@@ -122,9 +123,9 @@ def grade(student, rng):
         residual = p[0] * x64 + p[1] - y64
         return -np.array([2 * np.mean(residual * x64), 2 * np.mean(residual)])
 
-    def data():
-        count = int(rng.integers(20, 61))
-        x = np.round(rng.uniform(-2, 2, count), 2)
+    def data(count=None, low=-2.0):
+        count = int(rng.integers(20, 61)) if count is None else count
+        x = np.round(rng.uniform(low, low + 4, count), 2)
         a_true, b_true = np.round(rng.uniform(-3, 3, 2), 2)
         y = np.round(a_true * x + b_true + rng.normal(0, 0.3, count), 2)
         return count, x.astype(np.float32), y.astype(np.float32)
@@ -162,11 +163,25 @@ def grade(student, rng):
             raise Problem(f"{on} your steps go uphill: one step from (a, b) = {show(start)} "
                           f"raised the loss from {before:.4g} to {after_one:.4g}; it moved "
                           f"a and b along the gradient, not against it")
-        ratio = float(np.dot(step, want) / np.dot(want, want))  # how far, in lr = 0.1 steps
-        if np.linalg.norm(step - ratio * want) > 0.01 * np.linalg.norm(ratio * want):
+        close = np.isclose(step, want, rtol=1e-4, atol=1e-6)
+        if close.sum() == 1:  # a learning rate or a scaled L moves both; here one is right
+            right, wrong = "ab" if close[0] else "ba"
             raise Problem(f"{on} one step from (a, b) = {show(start)} moves them by "
-                          f"{show(step)}, which is not straight downhill on L = mean((a·x + "
-                          f"b - y)²): check how each variable's step follows its gradient")
+                          f"{show(step, 6)} where a plain step of lr = {LEARNING_RATE} moves "
+                          f"them by {show(want, 6)}: {right}'s step is right, {wrong}'s is "
+                          f"not, so the step is not straight downhill from where it starts; "
+                          f"take both gradients there, before either variable moves")
+        ratio = float(np.dot(step, want) / np.dot(want, want))  # how far, in lr = 0.1 steps
+        # float32 turns a step by a few units in its last place (1e-6): a direction 1e-3 off
+        # is a step that does not follow the gradient at its start, whatever its length, and
+        # so is a wrong step of the right length (b's gradient taken after a moved, say)
+        if np.linalg.norm(step - ratio * want) > 1e-3 * np.linalg.norm(ratio * want) or \
+                abs(ratio - 1) < 1e-3:
+            raise Problem(f"{on} one step from (a, b) = {show(start)} moves them by "
+                          f"{show(step, 6)} where a plain step of lr = {LEARNING_RATE} moves "
+                          f"them by {show(want, 6)}: not straight downhill on L = mean((a·x "
+                          f"+ b - y)²) from where the step starts; take each variable's "
+                          f"gradient there, before either one moves")
         if abs(ratio / count - 1) < 0.1:
             raise Problem(f"{on} one step goes {ratio:.3g} times as far as a step of lr = "
                           f"{LEARNING_RATE} on the mean squared error, about the number of "
@@ -177,7 +192,12 @@ def grade(student, rng):
                       f"far as a step of lr = {LEARNING_RATE} on L = mean((a·x + b - y)²): "
                       f"{why}")
 
-    first_steps(*data())
+    first = data()
+    first_steps(*first)
+    # again on a data set of another size, its x off-centre: a step that keeps the first
+    # size, or takes b's gradient after a has moved (a change of size mean(x)), shows there
+    second = (first[0] + int(rng.integers(5, 21))) % 41 + 20  # from 20 to 60, never the same
+    first_steps(*data(second, low=-0.5))
     for _ in range(1):  # the steps are checked above: one end point says the rest
         count, x, y = data()
         x64, y64 = x.astype(np.float64), y.astype(np.float64)
