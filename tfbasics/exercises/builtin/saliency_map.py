@@ -95,7 +95,8 @@ def _why_none(saliency):
 
 
 def grade(student, rng):
-    """Run saliency on two random models and batches; compare with |dy/dx| by hand."""
+    """Run saliency on two random models with batches of one shape, then the first model on a
+    third batch; compare with |dy/dx| by hand, then count the tape's gradients."""
     import numpy as np
     import tensorflow as tf
 
@@ -113,8 +114,10 @@ def grade(student, rng):
 
     saliency = require(student, "saliency", "saliency(model, x)")
     features, models = _models(rng)
+    # both models get batches of one shape (new numbers each time), and the tape count below
+    # a third: a map remembered by shape, or by model, is a wrong map at the next call
+    count = int(rng.integers(3, 6))
     for model, by_hand in models:
-        count = int(rng.integers(3, 6))
         x = np.round(rng.uniform(-2, 2, (count, features)), 2).astype(np.float32)
         try:
             got = call(saliency, model, tf.constant(x))
@@ -145,9 +148,14 @@ def grade(student, rng):
     avoids(saliency, "saliency", ["tfbasics"], "computes the map with a tape of its own, "
            "not with tfbasics' helpers")
     uses(saliency, "saliency", ["GradientTape"], "records the model on a tf.GradientTape")
-    x = tf.constant(np.ones((4, features), np.float32))
-    asked = tape_calls(saliency, models[0][0], x)
+    # the map's values first, so a wrong map is said to be wrong before how it is computed
+    x = np.round(rng.uniform(-2, 2, (count, features)), 2).astype(np.float32)
+    model, by_hand = models[0]
+    compare(call(saliency, model, tf.constant(x)), np.abs(by_hand(x.astype(np.float64))),
+            "saliency(model, x)", f"a batch of {count} inputs", "s", rtol=1e-4, atol=1e-5)
+    asked = tape_calls(saliency, model, tf.constant(x))
     if asked != 1:
-        raise Problem(f"saliency asked a tape for a gradient {asked} times for a batch of 4: "
+        raise Problem(f"saliency asked a tape for a gradient {asked} times for a batch of "
+                      f"{count}: "
                       f"one call gives the whole batch's gradients, so ask once")
     return Feedback.ok()
