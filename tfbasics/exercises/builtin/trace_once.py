@@ -54,9 +54,9 @@ HINTS = [
 
 
 def grade(student, rng):
-    """Call leaky_relu with x of one length and three slopes, then with three other lengths;
-    compare each result with NumPy and require one trace in all (a file run again in a
-    notebook keeps its graph: still one)."""
+    """Call leaky_relu with x of one length and three slopes, then with three other lengths
+    (each x of both signs, one element between 1e-4 and 1e-3); compare each result with NumPy
+    and require one trace in all (a file run again in a notebook keeps its graph: still one)."""
     import numpy as np
     import tensorflow as tf
 
@@ -77,6 +77,9 @@ def grade(student, rng):
     calls += list(zip(lengths[1:], slopes[3:], strict=True))  # then three other lengths
     for number, (n, slope) in enumerate(calls):
         x = np.round(rng.uniform(0.01, 2.0, n), 2) * np.where(np.arange(n) % 2, 1, -1)
+        # a small positive x at every call: a threshold a little above 0 (x > 1e-3) gives
+        # slope·x there instead of x
+        x[1] = np.round(rng.uniform(1e-4, 1e-3), 6)
         x = x[rng.permutation(n)].astype(np.float32)  # both signs, in a random order
         before = leaky_relu.experimental_get_tracing_count()
         y = call(leaky_relu, tf.constant(x), slope, what="leaky_relu")
