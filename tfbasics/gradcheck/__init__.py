@@ -2,10 +2,10 @@
 
 A check runs in four steps, one function each, and `check_gradient` reads as them:
 
-1. `_prepare`: the arguments become tape sources; f runs twice at w (a random f is refused)
+1. `prepare`: the arguments become tape sources; f runs twice at w (a random f is refused)
    and is recorded once on a tape; your formula is evaluated and its shape checked.
 2. `_compute_legs`: each leg in `_LEGS` is one self-contained function of the prepared
-   `_Problem` and the check's directions. It returns a `_Leg` record: its words, a hint for
+   `Problem` and the check's directions. It returns a `_Leg` record: its words, a hint for
    when it alone disagrees, and along each direction its value and its own error bound.
    Where do I add a leg? Write `_my_leg(problem, directions) -> _Leg` and list it in `_LEGS`.
 3. `_compare`: every pair of legs, direction by direction, agrees within the sum of their
@@ -43,6 +43,25 @@ import tensorflow as tf
 
 from tfbasics.checks import Check, _device_of, _error_message, _show, _show_item
 from tfbasics.doctor import _reasons_from_function
+from tfbasics.gradcheck.directions import (
+    JOINT,
+    RANDOM_DIRECTIONS,
+    abs_dot,
+    base_steps,
+    batched,
+    chunks,
+    direction_label,
+    evaluate,
+    from_coordinates,
+    most_apart,
+    offset_points,
+    project,
+    real_coordinates,
+    row_tf,
+    size_along,
+    split_sources,
+    suspect_axes,
+)
 from tfbasics.gradients import (
     _call,
     _check_finite,
@@ -61,14 +80,6 @@ from tfbasics.gradients import (
 
 MODES = ("auto", "full", "fast")
 _FULL_UP_TO = 128  # mode="auto": every element on its own axis up to this many coordinates
-_RANDOM_DIRECTIONS = 2  # seeded random directions, in both modes
-_ALL_ONES = -(_RANDOM_DIRECTIONS + 1)  # and the direction (1, 1, …): at a tie in max, sum(g) = 1
-_JOINT = -np.arange(1, _RANDOM_DIRECTIONS + 2)  # directions that move every element at once
-_MOST_SUSPECTS = 32  # fast mode: at least this many elements where formula and tape differ
-# are checked on their own axes (more when n is small: as many as one batch of f holds)
-_CHUNK = 2**20  # values per batched evaluation of f, so memory stays O(n)
-_BLOCK = 2**16  # elements per block where NumPy sums over a large w (no n-sized temporaries)
-_VECTORISE_FROM = 16  # rows: fewer are evaluated one by one
 _RTOL = {"float16": 4e-3, "float32": 1e-4, "float64": 1e-9}  # each of formula, tape, forward
 _FLOOR = 1e-2  # float32 without float64: atol = rtol · _FLOOR · (the argument's largest)
 _FD_SAFETY = 4.0  # finite differences may be off by this multiple of their error estimate
@@ -109,7 +120,7 @@ class GradientCheck(Check):
         mark = "✓" if self.passed else "✗"
         if self.expected is None and self.mode == "fast":
             return (f"{mark} {self.name}: the tape {_show(self.computed)}, compared with forward "
-                    f"mode and finite differences along {_RANDOM_DIRECTIONS} random directions "
+                    f"mode and finite differences along {RANDOM_DIRECTIONS} random directions "
                     f"and the direction of all ones")
         return f"{mark} {self.name}: " + "   ".join(self.value_lines(10**6))
 
@@ -137,7 +148,7 @@ class GradientCheck(Check):
 
 
 @dataclass
-class _Problem:
+class Problem:
     """What every leg needs: f, its sources, the point, the tape's gradient and the settings."""
 
     f: Callable[..., Any]
@@ -167,7 +178,7 @@ class _Problem:
     @functools.cached_property
     def w_dot_tape(self) -> float:
         """Return Σ|w·g| over the tape's gradient g: the size of the terms w moves in f."""
-        return _abs_dot(self.w, self.tape)
+        return abs_dot(self.w, self.tape)
 
     def label(self, k: int) -> str:
         """Return the name of real coordinate k of the live sources: w[1], z.imag."""
@@ -229,19 +240,6 @@ def _number(value: Any, what: str) -> float | None:
             value) or value < 0:
         raise ValueError(f"{what} must be a finite number >= 0, got {value!r}: e.g. {what}=1e-4")
     return float(value)
-
-
-def _real_coordinates(values: list) -> np.ndarray:
-    """Return values as one float64 vector; a complex element gives its real, then imag part."""
-    parts = []
-    for value in values:
-        array = np.asarray(value)
-        if array.dtype.kind == "c":
-            array = np.stack([array.real, array.imag], axis=-1)
-        parts.append(np.asarray(array, dtype=np.float64).ravel())
-    if len(parts) == 1:
-        return parts[0]
-    return np.concatenate(parts) if parts else np.zeros(0)
 
 
 def _coordinate_label(names: list[str], sources: list, k: int) -> str:
@@ -326,13 +324,13 @@ def _wide(f: Callable[..., Any], sources: list, live: list[int], f_value: float,
     if any(g is None for g in gradients):
         return nothing
     value = float(tf.math.real(_total(L)))
-    g_wide = _real_coordinates([tf.convert_to_tensor(g).numpy() for g in gradients])
+    g_wide = real_coordinates([tf.convert_to_tensor(g).numpy() for g in gradients])
     eps = float(np.finfo(dtype.real_dtype.as_numpy_dtype).eps)
     # The same function: f agrees with itself to its dtype's rounding (of f and of Σ w·g).
-    wg = _abs_dot(w, g_wide)
+    wg = abs_dot(w, g_wide)
     if not np.isfinite(g_wide).all() or abs(value - f_value) > 256 * eps * (abs(value) + wg):
         return nothing
-    if _most_apart(tape, g_wide) * 4 <= 1024 * eps * (abs(f_value) + wg):
+    if most_apart(tape, g_wide) * 4 <= 1024 * eps * (abs(f_value) + wg):
         return wide, value, g_wide, None  # within _rounding's cap already: reach is moot
     # Move every element of w by a relative r (random signs): the gradient moves by H·δw,
     # and by eps/r of that when w (and f's constants near it) round to the dtype.
@@ -344,7 +342,7 @@ def _wide(f: Callable[..., Any], sources: list, live: list[int], f_value: float,
     try:
         tape_moved, L_moved = _record(f, moved)
         shifted = tape_moved.gradient(L_moved, [moved[i] for i in live])
-        reach = eps / r * np.abs(_real_coordinates(
+        reach = eps / r * np.abs(real_coordinates(
             [tf.convert_to_tensor(g).numpy() for g in shifted]) - g_wide)
     except Exception:  # noqa: BLE001 - f not defined there: rounding of w cannot be measured
         reach = np.zeros_like(g_wide)
@@ -370,10 +368,10 @@ def _narrow(f: Callable[..., Any], sources: list, live: list[int],
         return None
     if any(g is None for g in gradients):
         return None
-    g_narrow = _real_coordinates([tf.convert_to_tensor(g).numpy() for g in gradients])
+    g_narrow = real_coordinates([tf.convert_to_tensor(g).numpy() for g in gradients])
     eps = float(np.finfo(np.float32).eps)
     value = float(tf.math.real(_total(L)))
-    size = abs(f_value) + _abs_dot(w, g_narrow)
+    size = abs(f_value) + abs_dot(w, g_narrow)
     if not np.all(np.isfinite(g_narrow)) or abs(value - f_value) > 256 * eps * size:
         return None
     return g_narrow.astype(np.float64)
@@ -408,7 +406,7 @@ def _jitter(f: Callable[..., Any], sources: list, live: list[int],
                 return None
             if any(g is None for g in gradients):
                 return None
-            g = _real_coordinates([tf.convert_to_tensor(g).numpy() for g in gradients])
+            g = real_coordinates([tf.convert_to_tensor(g).numpy() for g in gradients])
             if not np.all(np.isfinite(g)):
                 return None
             moved_most = np.maximum(moved_most, np.abs(g - tape))
@@ -447,7 +445,7 @@ def _own_reach(f: Callable[..., Any], sources: list, live: list[int],
             sources[i].assign(value)
     if any(g is None for g in gradients):
         return None
-    g = _real_coordinates([tf.convert_to_tensor(g).numpy() for g in gradients])
+    g = real_coordinates([tf.convert_to_tensor(g).numpy() for g in gradients])
     if not np.all(np.isfinite(g)):
         return None
     eps = float(np.finfo(sources[live[0]].dtype.real_dtype.as_numpy_dtype).eps)
@@ -479,7 +477,7 @@ def _rounding(dtype: tf.DType, live: list[int], tape_values: list, expected: lis
         size = max(float(np.max(np.abs(g.real), initial=0.0)),
                    float(np.max(np.abs(g.imag), initial=0.0)) if np.iscomplexobj(g) else 0.0)
         if expected is not None:
-            mine = np.abs(_real_coordinates([expected[i]]))
+            mine = np.abs(real_coordinates([expected[i]]))
             size = max(size, float(np.max(np.where(np.isfinite(mine), mine, 0.0), initial=0.0)))
         sizes.append(size)
         counts.append(g.size * (2 if np.iscomplexobj(g) else 1))
@@ -487,8 +485,8 @@ def _rounding(dtype: tf.DType, live: list[int], tape_values: list, expected: lis
     tiny = 64 * float(np.finfo(np.float64).eps) * size
     g_wide, reach, g_narrow, jitter = wide
     if g_wide is not None:
-        cap = 1024 * (float(np.finfo(real).eps) * (abs(f_value) + _abs_dot(w, g_wide))
-                      + (0.0 if reach is None else reach))
+        cap = 1024 * (float(np.finfo(real).eps) * (abs(f_value) + abs_dot(w, g_wide))
+                     + (0.0 if reach is None else reach))
         out = np.subtract(tape, g_wide)
         np.abs(out, out=out)
         out *= 4
@@ -500,7 +498,7 @@ def _rounding(dtype: tf.DType, live: list[int], tape_values: list, expected: lis
     # that much between two legs (half to each side), not 64 times over, or a constant added
     # to f would hide a wrong formula.
     floor = eps * abs(f_value) / 2
-    cap = 1024 * eps * (abs(f_value) + _abs_dot(w, tape))
+    cap = 1024 * eps * (abs(f_value) + abs_dot(w, tape))
     if real != np.float64:  # float32, float16 without float64: estimated, or measured as
         # how far the gradient moves with w's rounding (`jitter` holds `_own_reach` here).
         # Not capped by f's size: at an optimum f is near 0 while the terms that cancel in
@@ -515,25 +513,13 @@ def _rounding(dtype: tf.DType, live: list[int], tape_values: list, expected: lis
             measured = np.maximum(measured, 16 * jitter)
         return np.minimum(measured, cap) + floor + tiny
     # where elements cancel at an optimum, the terms' size per w
-    spread = _abs_dot(w, tape) / max(float(np.max(np.abs(w), initial=0.0)), 1.0)
+    spread = abs_dot(w, tape) / max(float(np.max(np.abs(w), initial=0.0)), 1.0)
     return 64 * eps * np.maximum(size, spread) + floor
 
 
-def _abs_dot(a: np.ndarray, b: np.ndarray) -> float:
-    """Return Σ|a·b|, a block at a time (no temporary arrays of a large w's size)."""
-    return float(sum(np.abs(a[s:s + _BLOCK]) @ np.abs(b[s:s + _BLOCK])
-                     for s in range(0, a.size, _BLOCK)))
-
-
-def _most_apart(a: np.ndarray, b: np.ndarray) -> float:
-    """Return max |a - b|, a block at a time."""
-    return float(np.max([np.max(np.abs(a[s:s + _BLOCK] - b[s:s + _BLOCK]))
-                         for s in range(0, a.size, _BLOCK)], initial=0.0))  # NaN stays NaN
-
-
-def _prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol: Any,
-             mode: str) -> tuple[_Problem, list, list | None]:
-    """Turn the arguments into a _Problem; return it, the tape's gradients and the formula's."""
+def prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol: Any,
+            mode: str) -> tuple[Problem, list, list | None]:
+    """Turn the arguments into a Problem; return it, the tape's gradients and the formula's."""
     _require_function(f)
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
@@ -586,10 +572,10 @@ def _prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol:
     real = dtype.real_dtype.name
     n = sum(int(np.prod(sources[i].shape)) * (2 if dtype.is_complex else 1) for i in live)
     chosen = mode if mode != "auto" else ("full" if n <= _FULL_UP_TO else "fast")
-    tape_vector = _real_coordinates(tape_values)
-    formula_vector = None if formula is None else _real_coordinates(formula)
+    tape_vector = real_coordinates(tape_values)
+    formula_vector = None if formula is None else real_coordinates(formula)
     rtol = _RTOL[real] if rtol is None else rtol
-    w = _real_coordinates([sources[i].numpy() for i in live])
+    w = real_coordinates([sources[i].numpy() for i in live])
     wide, f0_wide, g_wide, reach = _wide(f, sources, live, again, tape_vector, w) if live else (
         None, None, None, None)
     if atol is None:
@@ -602,7 +588,7 @@ def _prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol:
                                 (g_wide, reach, narrow, jitter), w)
     else:
         atol_vector = np.full(tape_vector.size, atol)
-    problem = _Problem(
+    problem = Problem(
         f=f, sources=sources, names=names, dtype=dtype, live=live,
         w=w, tape=tape_vector,
         formula=formula_vector,
@@ -611,236 +597,34 @@ def _prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol:
     return problem, reverse, expected
 
 
-# --- directions --------------------------------------------------------------------------------
-
-def _steps(problem: _Problem, directions: np.ndarray) -> np.ndarray:
-    """Return each direction's base step: eps^(1/3) of the dtype, scaled like w on an axis."""
-    # Central differences err by h²·f'''/6 (truncation) plus eps·|f|/h (rounding): the sum is
-    # smallest near h = eps^(1/3), about 5e-3 in float32 and 6e-6 in float64.
-    base = float(np.cbrt(np.finfo(problem.fd_dtype.real_dtype.as_numpy_dtype).eps))
-    scale = np.ones(len(directions))
-    axes = directions >= 0
-    scale[axes] = np.maximum(1.0, np.abs(problem.w[directions[axes]]))
-    return base * scale
-
-
-def _signs(problem: _Problem, direction: int) -> np.ndarray:
-    """Return a random direction's signs (True for +), seeded by the direction: repeatable;
-    all + for the direction of all ones.
-
-    Only the signs are kept (one byte per element); the direction is ±max(1, |w|) each.
-    """
-    if direction not in problem.random:
-        problem.random[direction] = np.ones(problem.n, bool) if direction == _ALL_ONES else \
-            np.random.default_rng(-direction).integers(0, 2, problem.n, dtype=np.int8).astype(bool)
-    return problem.random[direction]
-
-
-def _direction_label(problem: _Problem, direction: int) -> str:
-    """Return how a verdict names a direction: an element, or a joint direction."""
-    if direction >= 0:
-        return problem.label(direction)
-    if direction == _ALL_ONES:
-        return "the direction of all ones (values are Σg)"
-    return f"random direction {-direction} (values are uᵀg)"
-
-
-def _row_tf(problem: _Problem, direction: int, dtype: tf.DType) -> tf.Tensor:
-    """Return one direction as a TF vector in `dtype` (made when needed, not kept)."""
-    if direction >= 0:
-        return tf.one_hot(int(direction), problem.n, dtype=dtype)
-    if problem.scale_tf is None:
-        problem.scale_tf = tf.constant(problem.scale, problem.fd_dtype.real_dtype)
-    signs = tf.constant(_signs(problem, direction))
-    return tf.cast(tf.where(signs, problem.scale_tf, -problem.scale_tf), dtype)
-
-
-def _points(problem: _Problem, directions: np.ndarray, deltas: np.ndarray) -> tf.Tensor:
-    """Return w moved by deltas[k] along directions[k], one row each, in finite differences'
-    dtype. Moves along an axis are built in NumPy and handed to TF at once (an op per point
-    cost more than f itself for a small w), each rounded as NumPy rounds it so the step taken
-    is known exactly; moves along a random direction are built in TF, which reuses its memory
-    (NumPy's fresh arrays of a large w cost more than f)."""
-    real = problem.fd_dtype.real_dtype
-    axes = np.flatnonzero(directions >= 0)
-    rows: list[tf.Tensor | None] = [None] * len(directions)
-    if axes.size:
-        base = problem.w.astype(real.as_numpy_dtype)
-        block = np.tile(base, (axes.size, 1))
-        for r, k in enumerate(axes):
-            d = directions[k]
-            block[r, d] = np.asarray(problem.w[d] + deltas[k]).astype(real.as_numpy_dtype)
-        if axes.size == len(directions):
-            return tf.constant(block)
-        for r, k in enumerate(axes):
-            rows[k] = tf.constant(block[r])
-    if problem.w_tf is None:
-        problem.w_tf = tf.constant(problem.w.astype(real.as_numpy_dtype))
-    for k in np.flatnonzero(directions < 0):
-        rows[k] = problem.w_tf + tf.constant(deltas[k], real) * _row_tf(
-            problem, int(directions[k]), real)
-    return tf.stack(rows) if len(rows) > 1 else rows[0][tf.newaxis]
-
-
-def _offset_points(problem: _Problem, directions: np.ndarray, offsets: np.ndarray,
-                   steps: np.ndarray) -> Callable[[slice], tf.Tensor]:
-    """Return `points` for _evaluate: point j is w moved by offsets[o]·steps[k] along
-    directions[k], where j = k·len(offsets) + o (direction by direction)."""
-    def points(rows: slice) -> tf.Tensor:
-        pairs = [divmod(j, len(offsets)) for j in range(rows.start, rows.stop)]
-        return _points(problem, np.array([directions[k] for k, _ in pairs]),
-                       np.array([offsets[o] * steps[k] for k, o in pairs]))
-    return points
-
-
-def _project(problem: _Problem, vector: np.ndarray, directions: np.ndarray) -> np.ndarray:
-    """Return uᵀ·vector for each direction u (a block of elements at a time along random
-    directions: no temporary arrays of a large w's size)."""
-    out = np.empty(len(directions))
-    joint = directions < 0
-    out[~joint] = vector[directions[~joint]]
-    totals = np.zeros(int(joint.sum()))
-    for start in range(0, problem.n if joint.any() else 0, _BLOCK):
-        part = slice(start, start + _BLOCK)
-        scaled = problem.scale[part] * vector[part]
-        for j, direction in enumerate(directions[joint]):
-            totals[j] += np.sum(np.where(_signs(problem, direction)[part], scaled, -scaled))
-    out[joint] = totals
-    return out
-
-
-def _size_along(problem: _Problem, key: str, directions: np.ndarray) -> np.ndarray:
-    """Return how big an error of the size of `key`'s vector ("tape", "formula", "atol") gets
-    along each direction: |v| on an axis; along a random u (±max(1, |w|) per element) the root
-    sum of squares of u·v, since rounding errors of different elements do not line up (the
-    same for every random direction, so computed once)."""
-    vector = {"tape": problem.tape, "formula": problem.formula, "atol": problem.atol}[key]
-    if key not in problem.sizes and (directions < 0).any():
-        problem.sizes[key] = float(np.sqrt(sum(
-            np.sum((problem.scale[s:s + _BLOCK] * vector[s:s + _BLOCK]) ** 2)
-            for s in range(0, problem.n, _BLOCK))))
-    return np.array([abs(vector[d]) if d >= 0 else problem.sizes[key] for d in directions])
-
-
-def _chunks(problem: _Problem, count: int) -> list[slice]:
-    """Return slices of `count` rows whose n values each fit one batched evaluation."""
-    size = max(1, _CHUNK // max(1, problem.n))
-    return [slice(start, min(count, start + size)) for start in range(0, count, size)]
-
-
-# --- evaluating f at moved points --------------------------------------------------------------
-
-def _split(problem: _Problem, vector: tf.Tensor, dtype: tf.DType) -> list[tf.Tensor]:
-    """Return a vector of real coordinates as one tensor per live source, in `dtype`."""
-    sizes, shapes = [], []
-    for i in problem.live:
-        shape = problem.sources[i].shape
-        shapes.append(shape)
-        sizes.append(int(np.prod(shape)) * (2 if dtype.is_complex else 1))
-    parts = tf.split(vector, sizes) if len(sizes) > 1 else [vector]
-    out = []
-    for part, shape in zip(parts, shapes, strict=True):
-        if dtype.is_complex:
-            pairs = tf.reshape(part, [-1, 2])
-            part = tf.complex(pairs[:, 0], pairs[:, 1])
-        out.append(tf.reshape(tf.cast(part, dtype), shape))
-    return out
-
-
-def _batched(function: Callable[[tf.Tensor], tf.Tensor],
-             rows: list[tf.Tensor] | tf.Tensor) -> np.ndarray:
-    """Apply `function` to each row (a list of vectors, or the rows of a matrix): one
-    vectorised call for many rows, else a loop."""
-    if len(rows) >= _VECTORISE_FROM:  # tracing for tf.vectorized_map costs tens of ms
-        logger = tf.get_logger()
-        level = logger.level
-        # Each check traces anew, and TF would warn of retracing; where an op (tf.cond) has
-        # no vectorised rule, TF logs its failed conversion as an ERROR before the loop below.
-        logger.setLevel("CRITICAL")
-        try:
-            block = rows if isinstance(rows, tf.Tensor) else tf.stack(rows)
-            return np.asarray(tf.vectorized_map(function, block).numpy(),
-                              dtype=np.float64)
-        except Exception:  # noqa: BLE001 - an op without a vectorised rule: loop instead
-            pass
-        finally:
-            logger.setLevel(level)
-    return np.array([float(function(row)) for row in rows])
-
-
-def _evaluate(problem: _Problem, count: int,
-              points: Callable[[slice], list[tf.Tensor]]) -> np.ndarray:
-    """Return Re Σ f at `count` points (rows of real coordinates that `points` makes in TF,
-    a chunk at a time, so memory stays O(n)), in finite differences' dtype."""
-    f, sources, dtype = problem.f, problem.sources, problem.fd_dtype
-    out = np.empty(count)
-    if problem.assigns:
-        for rows in _chunks(problem, count):
-            out[rows] = _evaluate_by_assign(problem, points(rows))
-        return out
-    fixed = [tf.cast(s, dtype) for s in sources]
-
-    def one(vector: tf.Tensor) -> tf.Tensor:
-        values = list(fixed)
-        for i, part in zip(problem.live, _split(problem, vector, dtype), strict=True):
-            values[i] = part
-        return tf.math.real(_total(_call(f, values)))
-
-    for rows in _chunks(problem, count):
-        out[rows] = _batched(one, points(rows))
-    return out
-
-
-def _evaluate_by_assign(problem: _Problem, points: list[tf.Tensor]) -> np.ndarray:
-    """Evaluate f with its variables moved by `assign`, one point at a time; restore exactly."""
-    sources = problem.sources
-    saved = {i: tf.identity(sources[i]) for i in problem.live
-             if isinstance(sources[i], tf.Variable)}
-    out = np.empty(len(points))
-    try:
-        for k, point in enumerate(points):
-            values = list(sources)
-            parts = _split(problem, point, problem.dtype)
-            for i, part in zip(problem.live, parts, strict=True):
-                if i in saved:
-                    sources[i].assign(part)
-                else:
-                    values[i] = part
-            out[k] = float(tf.math.real(_total(_call(problem.f, values))))
-    finally:
-        for i, value in saved.items():
-            sources[i].assign(value)
-    return out
-
-
 # --- 2. the legs -------------------------------------------------------------------------------
 
-def _autodiff_spread(problem: _Problem, key: str, directions: np.ndarray) -> np.ndarray:
+def _autodiff_spread(problem: Problem, key: str, directions: np.ndarray) -> np.ndarray:
     """Return an autodiff leg's error bound along each direction: rtol·|g| + atol, carried
     along the direction (g: the "tape"'s or the "formula"'s). Formula, tape and forward mode
     each compute in the arguments' dtype; two agree when they differ by no more than the sum
     of their bounds (plus how well the point itself pins the gradient)."""
-    return (problem.rtol * _size_along(problem, key, directions)
-            + _size_along(problem, "atol", directions))
+    return (problem.rtol * size_along(problem, key, directions)
+           + size_along(problem, "atol", directions))
 
 
-def _analytic_leg(problem: _Problem, directions: np.ndarray) -> _Leg | None:
+def _analytic_leg(problem: Problem, directions: np.ndarray) -> _Leg | None:
     """Your formula, projected on each direction (None without a formula)."""
     if problem.formula is None:
         return None
     return _Leg("analytic", "your analytic formula", "check the formula",
-                _project(problem, problem.formula, directions),
+                project(problem, problem.formula, directions),
                 _autodiff_spread(problem, "formula", directions))
 
 
-def _reverse_leg(problem: _Problem, directions: np.ndarray) -> _Leg:
-    """The tape's gradient (reverse mode, recorded once in _prepare), on each direction."""
+def _reverse_leg(problem: Problem, directions: np.ndarray) -> _Leg:
+    """The tape's gradient (reverse mode, recorded once in prepare), on each direction."""
     return _Leg("reverse", "the tape", "check the gradient function of any tf.custom_gradient "
-                "in f", _project(problem, problem.tape, directions),
+                "in f", project(problem, problem.tape, directions),
                 _autodiff_spread(problem, "tape", directions))
 
 
-def _forward_leg(problem: _Problem, directions: np.ndarray) -> _Leg:
+def _forward_leg(problem: Problem, directions: np.ndarray) -> _Leg:
     """Forward mode: one JVP along each direction, with `tf.autodiff.ForwardAccumulator`.
 
     A JVP is linear in its tangent, so where every element has its own axis among the
@@ -852,7 +636,7 @@ def _forward_leg(problem: _Problem, directions: np.ndarray) -> _Leg:
     f, sources, live = problem.f, problem.sources, problem.live
 
     def jvp(row: tf.Tensor) -> tf.Tensor:
-        tangents = _split(problem, row, problem.dtype)
+        tangents = split_sources(problem, row, problem.dtype)
         with tf.autodiff.ForwardAccumulator([sources[i] for i in live], tangents) as acc:
             L = _total(_call(f, sources))
         dL = acc.jvp(L)
@@ -863,9 +647,9 @@ def _forward_leg(problem: _Problem, directions: np.ndarray) -> _Leg:
     every_axis = np.unique(directions[axes]).size == problem.n
     run = np.flatnonzero(directions >= 0) if every_axis else np.arange(len(directions))
     try:
-        for rows in _chunks(problem, run.size):
-            block = [_row_tf(problem, d, problem.dtype.real_dtype) for d in directions[run[rows]]]
-            values[run[rows]] = _batched(jvp, block)
+        for rows in chunks(problem, run.size):
+            block = [row_tf(problem, d, problem.dtype.real_dtype) for d in directions[run[rows]]]
+            values[run[rows]] = batched(jvp, block)
     except Exception as error:  # noqa: BLE001 - e.g. no forward-mode rule for an op in f
         leg.skipped = f"{type(error).__name__}: {_error_message(error)}"
         return leg
@@ -873,7 +657,7 @@ def _forward_leg(problem: _Problem, directions: np.ndarray) -> _Leg:
         along = np.zeros(problem.n)
         along[directions[axes]] = values[axes]
         joint = np.flatnonzero(directions < 0)
-        values[joint] = _project(problem, along, directions[joint])
+        values[joint] = project(problem, along, directions[joint])
     leg.values = values
     leg.spread = _autodiff_spread(problem, "tape", directions)
     return leg
@@ -882,11 +666,11 @@ def _forward_leg(problem: _Problem, directions: np.ndarray) -> _Leg:
 _OFFSETS = np.array([1.0, -1.0, 2.0, -2.0])  # w ± h·u and w ± 2h·u
 
 
-def _differences(problem: _Problem, directions: np.ndarray, steps: np.ndarray) -> dict:
+def _differences(problem: Problem, directions: np.ndarray, steps: np.ndarray) -> dict:
     """Evaluate f at w ± h·u and w ± 2h·u; return the slopes and their error estimates."""
     real = problem.fd_dtype.real_dtype.as_numpy_dtype
     count = len(directions)
-    values = _evaluate(problem, 4 * count, _offset_points(problem, directions, _OFFSETS, steps))
+    values = evaluate(problem, 4 * count, offset_points(problem, directions, _OFFSETS, steps))
     f0, (fp1, fm1, fp2, fm2) = problem.f0, values.reshape(count, 4).T
     # The steps the dtype could represent: exact on an axis, nominal along a random u.
     taken = np.abs(_OFFSETS)[:, None] * steps[None, :]
@@ -915,8 +699,8 @@ def _differences(problem: _Problem, directions: np.ndarray, steps: np.ndarray) -
                 "taylor": (steps[0], f0, fp1, fm1, fp2, fm2)}
 
 
-def _finite_difference_leg(problem: _Problem, directions: np.ndarray,
-                           finest: bool = False) -> _Leg:
+def _finite_difference_leg(problem: Problem, directions: np.ndarray,
+                          finest: bool = False) -> _Leg:
     """Central differences along each direction, with an error estimate and kink detection.
 
     Each direction starts at the base step eps^(1/3); where f is not finite there or the
@@ -936,8 +720,8 @@ def _finite_difference_leg(problem: _Problem, directions: np.ndarray,
                + "f jumps here, or replaces its gradient on purpose (tf.stop_gradient, "
                  "tf.custom_gradient)")
     count = len(directions)
-    base = _steps(problem, directions)
-    magnitude = _size_along(problem, "tape", directions)
+    base = base_steps(problem, directions)
+    magnitude = size_along(problem, "tape", directions)
     eps_fd = float(np.finfo(problem.fd_dtype.real_dtype.as_numpy_dtype).eps)
     axis = directions >= 0
     smallest = 64 * eps_fd * np.where(axis, np.abs(problem.w[np.where(axis, directions, 0)]),
@@ -1092,9 +876,9 @@ def _finite_difference_leg(problem: _Problem, directions: np.ndarray,
     return leg
 
 
-def _step_up(problem: _Problem, directions: np.ndarray, base: np.ndarray, smooth: np.ndarray,
-             value: np.ndarray, error: np.ndarray, magnitude: np.ndarray,
-             rounding: np.ndarray) -> np.ndarray:
+def _step_up(problem: Problem, directions: np.ndarray, base: np.ndarray, smooth: np.ndarray,
+            value: np.ndarray, error: np.ndarray, magnitude: np.ndarray,
+            rounding: np.ndarray) -> np.ndarray:
     """Where an estimate is too coarse to confirm anything because of f's rounding (not of
     its curvature), try steps 16, 256, ... 16⁴ times the base step. An estimate counts only
     once two neighbouring steps agree within their errors and it resolves 1e-3 of the slope:
@@ -1132,15 +916,15 @@ def _step_up(problem: _Problem, directions: np.ndarray, base: np.ndarray, smooth
     return stepped
 
 
-def _one_sided(problem: _Problem, directions: np.ndarray) -> tuple:
+def _one_sided(problem: Problem, directions: np.ndarray) -> tuple:
     """Return each side's one-sided slope along each direction, extrapolated from steps h, 2h
     and 4h (Richardson), with its error: (left, left error, right, right error). A kink
     within 4h on one side spoils that side only."""
-    steps = _steps(problem, directions)
+    steps = base_steps(problem, directions)
     count = len(directions)
     offsets = np.array([-1.0, -2.0, -4.0, 1.0, 2.0, 4.0])
-    values = _evaluate(problem, 6 * count, _offset_points(problem, directions, offsets,
-                                                          steps)).reshape(count, 6).T
+    values = evaluate(problem, 6 * count, offset_points(problem, directions, offsets,
+                                                        steps)).reshape(count, 6).T
     eps = float(np.finfo(problem.fd_dtype.real_dtype.as_numpy_dtype).eps)
     rounding = 2 * eps * np.max(np.abs(np.vstack([values, [problem.f0] * count])), axis=0) / steps
     out = []
@@ -1151,8 +935,8 @@ def _one_sided(problem: _Problem, directions: np.ndarray) -> tuple:
     return tuple(out)
 
 
-def _refine(problem: _Problem, legs: list[_Leg], directions: np.ndarray,
-            oks: dict[str, np.ndarray]) -> bool:
+def _refine(problem: Problem, legs: list[_Leg], directions: np.ndarray,
+           oks: dict[str, np.ndarray]) -> bool:
     """Where finite differences alone disagree, look again: more finely, then side by side.
 
     A step that straddles a kink close to w, or a frequency that aliases, can fool the error
@@ -1220,7 +1004,7 @@ def _refine(problem: _Problem, legs: list[_Leg], directions: np.ndarray,
 _LEGS = [_analytic_leg, _reverse_leg, _forward_leg, _finite_difference_leg]
 
 
-def _compute_legs(problem: _Problem, directions: np.ndarray) -> list[_Leg]:
+def _compute_legs(problem: Problem, directions: np.ndarray) -> list[_Leg]:
     """Run every leg along the directions; a leg that cannot run says why and is left out."""
     return [leg for leg in (make(problem, directions) for make in _LEGS) if leg is not None]
 
@@ -1277,7 +1061,7 @@ def _compare(legs: list[_Leg]) -> dict[str, np.ndarray]:
     return oks
 
 
-def _elementwise(problem: _Problem) -> np.ndarray:
+def _elementwise(problem: Problem) -> np.ndarray:
     """Return, per element, whether your formula and the tape agree (fast mode's sharp test)."""
     a, g = problem.formula, problem.tape
     with np.errstate(invalid="ignore"):
@@ -1295,8 +1079,8 @@ def _culprit(legs: list[_Leg], failed: set[str]) -> _Leg | None:
     return found[0] if len(found) == 1 and len(legs) > 2 else None
 
 
-def _verdict(problem: _Problem, legs: list[_Leg], oks: dict[str, np.ndarray],
-             directions: np.ndarray, elementwise: np.ndarray | None) -> tuple[str, str, str]:
+def _verdict(problem: Problem, legs: list[_Leg], oks: dict[str, np.ndarray],
+            directions: np.ndarray, elementwise: np.ndarray | None) -> tuple[str, str, str]:
     """Return (worst element, a one-line verdict, the key of the leg to blame or '')."""
     failed = {pair for pair, ok in oks.items() if not ok.all()}
     if elementwise is not None and not elementwise.all():
@@ -1309,7 +1093,7 @@ def _verdict(problem: _Problem, legs: list[_Leg], oks: dict[str, np.ndarray],
             bad |= ~oks.get(pair, np.ones(len(directions), bool))
     if (bad & (directions >= 0)).any():  # name an element rather than a random direction
         bad &= directions >= 0
-    where = lambda k: _direction_label(problem, directions[k])  # noqa: E731
+    where = lambda k: direction_label(problem, directions[k])  # noqa: E731
     if not bad.any():  # only the element-by-element comparison failed, beyond the suspects
         worst = int(np.argmax(np.where(elementwise, -np.inf,
                                        np.abs(problem.formula - problem.tape))))
@@ -1328,7 +1112,7 @@ def _verdict(problem: _Problem, legs: list[_Leg], oks: dict[str, np.ndarray],
         named = ", ".join(o.words for o in others[:-1]) + f" and {others[-1].words}"
         shown = _pair(float(culprit.values[k]), float(reference[k]))
         if culprit.name == "finite_difference" and _wider(problem):
-            taped, wide = _project(problem, problem.tape, directions[k:k + 1])[0], _project(
+            taped, wide = project(problem, problem.tape, directions[k:k + 1])[0], project(
                 problem, problem.g_wide, directions[k:k + 1])[0]
             if abs(taped - wide) > abs(culprit.values[k] - reference[k]) / 2:
                 # f's float64 twin is another function: finite differences followed it
@@ -1377,7 +1161,7 @@ def _verdict(problem: _Problem, legs: list[_Leg], oks: dict[str, np.ndarray],
         # each of the two legs may carry (measured or estimated), and below f's own.
         # (A gradient computed from values of f's size rounds at eps·|f| too, which no
         # measurement nearby sees where the tape rounds to the same value: 1 - sigmoid(20).)
-        rounding = 2 * float(_size_along(problem, "atol", directions[k:k + 1])[0])
+        rounding = 2 * float(size_along(problem, "atol", directions[k:k + 1])[0])
         if culprit.name == "analytic" and abs(culprit.values[k] - reference[k]) <= max(
                 4 * rounding, 4 * eps * (abs(problem.f0) + problem.w_dot_tape)):
             hint = (f"that is below what f's {problem.dtype.real_dtype.name} rounding resolves "
@@ -1420,12 +1204,12 @@ def _pair(a: float, b: float) -> tuple[str, str]:
     return tuple(t if any(c in t for c in ".enia") else t + ".0" for t in shown)
 
 
-def _wider(problem: _Problem) -> bool:
+def _wider(problem: Problem) -> bool:
     """Tell whether finite differences ran in float64 while the arguments are narrower."""
     return problem.fd_dtype.real_dtype.size > problem.dtype.real_dtype.size
 
 
-def _replaced_gradient(problem: _Problem) -> str:
+def _replaced_gradient(problem: Problem) -> str:
     """Say why the tape (and forward mode) may miss f's own slope."""
     if _wider(problem):
         return ("f's gradient is replaced somewhere, not rounded (the tape gives the same in "
@@ -1437,7 +1221,7 @@ def _replaced_gradient(problem: _Problem) -> str:
             f"or f rounds off in {problem.dtype.real_dtype.name} here (check in float64)")
 
 
-def _taylor_order(problem: _Problem, leg: _Leg | None, directions: np.ndarray) -> float | None:
+def _taylor_order(problem: Problem, leg: _Leg | None, directions: np.ndarray) -> float | None:
     """Return how fast |f(w + h·u) - f(w) - h·uᵀg| shrinks with h along the first direction.
 
     2 (or more) when g is the gradient, 1 when it is not; None when the remainder is rounding
@@ -1447,7 +1231,7 @@ def _taylor_order(problem: _Problem, leg: _Leg | None, directions: np.ndarray) -
         return None
     h, f0, fp1, fm1, fp2, fm2 = leg.taylor
     g = problem.formula if problem.formula is not None else problem.tape
-    slope = float(_project(problem, g, directions[:1])[0])
+    slope = float(project(problem, g, directions[:1])[0])
     r1 = abs(fp1[0] - f0 - h * slope) + abs(fm1[0] - f0 + h * slope)
     r2 = abs(fp2[0] - f0 - 2 * h * slope) + abs(fm2[0] - f0 + 2 * h * slope)
     noise = 64 * np.finfo(problem.fd_dtype.real_dtype.as_numpy_dtype).eps * max(
@@ -1457,7 +1241,7 @@ def _taylor_order(problem: _Problem, leg: _Leg | None, directions: np.ndarray) -
     return float(np.log2(r2 / r1))
 
 
-def _within_rounding(problem: _Problem) -> list[str]:
+def _within_rounding(problem: Problem) -> list[str]:
     """Say where your formula and the tape agree only within f's rounding (beyond rtol)."""
     a, g = problem.formula, problem.tape
     with np.errstate(invalid="ignore"):
@@ -1470,16 +1254,6 @@ def _within_rounding(problem: _Problem) -> list[str]:
             f"{problem.dtype.real_dtype.name} rounding resolves at {problem.label(k)} "
             f"({shown}, rounding there about {_show_item(float(problem.atol[k]))})"
             + (f" and {int(beyond.sum()) - 1} more elements" if beyond.sum() > 1 else "")]
-
-
-def _suspects(problem: _Problem, elementwise: np.ndarray) -> np.ndarray:
-    """Return the elements where formula and tape differ most, as many as fast mode checks
-    one by one: at least _MOST_SUSPECTS, and as many as one batch of f holds for small n."""
-    most = max(_MOST_SUSPECTS, _CHUNK // max(1, problem.n))
-    apart = np.flatnonzero(~elementwise)  # in order, so ties keep the first element first
-    excess = np.abs(problem.formula[apart] - problem.tape[apart])
-    excess = np.where(np.isnan(excess), np.inf, excess)  # a NaN in the formula first
-    return apart[np.argsort(-excess, kind="stable")[:most]]
 
 
 def _none_notes(names: list[str], reverse: list, expected: list | None,
@@ -1521,7 +1295,7 @@ def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
     >>> check_gradient(lambda w: 4 * w + w**3, 1.0, analytic=lambda w: 4 + 3 * w**2).passed
     True
     """
-    problem, reverse, expected = _prepare(f, args, analytic, rtol, atol, mode)
+    problem, reverse, expected = prepare(f, args, analytic, rtol, atol, mode)
     names = problem.names
     reasons = {}
     if len(problem.live) < len(reverse):
@@ -1543,14 +1317,14 @@ def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
     # once (a tie in max takes a subgradient whose sum is 1, which no axis sees); then, in
     # fast mode, the elements where your formula and the tape differ, on their own axes
     if problem.mode == "full":
-        directions = np.concatenate([np.arange(problem.n), _JOINT])
+        directions = np.concatenate([np.arange(problem.n), JOINT])
     else:
-        directions = _JOINT.copy()
+        directions = JOINT.copy()
     legs = _compute_legs(problem, directions)
     elementwise = None
     if problem.mode == "fast" and problem.formula is not None:
         elementwise = _elementwise(problem)
-        suspects = _suspects(problem, elementwise)
+        suspects = suspect_axes(problem, elementwise)
         if suspects.size:
             legs = _join(legs, _compute_legs(problem, suspects))
             directions = np.concatenate([directions, suspects])
@@ -1582,7 +1356,7 @@ def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
     kinks = [] if fd is None else list(np.flatnonzero(fd.kinks))
     if any(directions[k] >= 0 for k in kinks):  # name elements; joint directions follow them
         kinks = [k for k in kinks if directions[k] >= 0]
-    kink_labels = [_direction_label(problem, directions[k]).split(" (")[0] for k in kinks]
+    kink_labels = [direction_label(problem, directions[k]).split(" (")[0] for k in kinks]
     if kink_labels:
         notes.append(f"f is not differentiable at {', '.join(kink_labels)} (one-sided slopes "
                      + ", ".join(f"{_show_item(float(fd.low[k]))} and "
@@ -1609,27 +1383,10 @@ def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
         max_abs = errors.get(_pair_key("reverse", "finite_difference"), (None,))[0]
     per_element = slice(0, problem.n if problem.mode == "full" else None)
     if expected is None and problem.mode == "full" and fd is not None:
-        shown = _from_coordinates(problem, fd.values[per_element], reverse)
+        shown = from_coordinates(problem, fd.values[per_element], reverse)
     return GradientCheck(
         expected=shown, passed=passed, max_abs_error=max_abs, note=note,
         legs={leg.name: leg.values[per_element].tolist() for leg in ran}, errors=errors,
         worst=worst,
         blame=blame, culprit=culprit, kinks=kink_labels, skipped=skipped,
         taylor_order=_taylor_order(problem, fd, directions), **record)
-
-
-def _from_coordinates(problem: _Problem, vector: np.ndarray, reverse: list) -> Any:
-    """Return a vector of real coordinates (full mode) as values shaped like the sources."""
-    out, start = [], 0
-    for i in range(len(reverse)):
-        if i not in problem.live:
-            out.append(None)
-            continue
-        source = problem.sources[i]
-        size = int(np.prod(source.shape)) * (2 if source.dtype.is_complex else 1)
-        part = vector[start:start + size]
-        start += size
-        if source.dtype.is_complex:
-            part = part[0::2] + 1j * part[1::2]
-        out.append(part.reshape(tuple(source.shape)))
-    return out if len(out) > 1 else out[0]
