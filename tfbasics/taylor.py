@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from tfbasics.gradcheck import prepare
 from tfbasics.gradcheck.directions import ALL_ONES, evaluate, points_along, project
+from tfbasics.gradcheck.problem import prepare
 
 _STEPS = 39  # h = 2^-2 ... 2^-40 (times the direction's scale), down to rounding noise
 _CLEAN = 100  # a remainder counts when it is this many times f's rounding noise

@@ -15,7 +15,7 @@ import tensorflow as tf
 from tfbasics.gradients import _call, _total
 
 if TYPE_CHECKING:
-    from tfbasics.gradcheck import Problem
+    from tfbasics.gradcheck.problem import Problem
 
 RANDOM_DIRECTIONS = 2  # seeded random directions, in both modes
 ALL_ONES = -(RANDOM_DIRECTIONS + 1)  # and the direction (1, 1, …): at a tie in max, sum(g) = 1
