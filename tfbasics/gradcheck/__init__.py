@@ -5,9 +5,9 @@ A check runs in four steps, one function each, and `check_gradient` reads as the
 1. `prepare`: the arguments become tape sources; f runs twice at w (a random f is refused)
    and is recorded once on a tape; your formula is evaluated and its shape checked.
 2. `_compute_legs`: each leg in `_LEGS` is one self-contained function of the prepared
-   `Problem` and the check's directions. It returns a `_Leg` record: its words, a hint for
+   `Problem` and the check's directions. It returns a `Leg` record: its words, a hint for
    when it alone disagrees, and along each direction its value and its own error bound.
-   Where do I add a leg? Write `_my_leg(problem, directions) -> _Leg` and list it in `_LEGS`.
+   Where do I add a leg? Write `_my_leg(problem, directions) -> Leg` and list it in `_LEGS`.
 3. `_compare`: every pair of legs, direction by direction, agrees within the sum of their
    error bounds; at a confirmed kink any slope between the one-sided ones is accepted.
 4. `_verdict`: pass or fail, and the leg to blame (the one whose comparisons fail while all
@@ -37,28 +37,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import tensorflow as tf
 
-from tfbasics.checks import Check, _device_of, _error_message, _show, _show_item
+from tfbasics.checks import Check, _device_of, _show, _show_item
 from tfbasics.doctor import _reasons_from_function
 from tfbasics.gradcheck.directions import (
     JOINT,
     RANDOM_DIRECTIONS,
     base_steps,
-    batched,
-    chunks,
     direction_label,
     evaluate,
     from_coordinates,
     offset_points,
     project,
-    row_tf,
     size_along,
-    split_sources,
     suspect_axes,
 )
+from tfbasics.gradcheck.legs import Leg, analytic_leg, forward_leg, reverse_leg
 from tfbasics.gradcheck.problem import MODES, Problem, prepare
-from tfbasics.gradients import _call, _total
 
 __all__ = ["GradientCheck", "MODES", "check_gradient"]
 
@@ -124,93 +119,6 @@ class GradientCheck(Check):
         return [together] if len(together) <= width else parts
 
 
-@dataclass
-class _Leg:
-    """One leg of the check: its values along the directions and how far each may be off."""
-
-    name: str  # key in GradientCheck.legs: analytic, reverse, forward, finite_difference
-    words: str  # how the verdict names it
-    hint: str  # what to check when this leg alone disagrees
-    values: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    spread: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    skipped: str = ""  # why the leg could not run, "" when it ran
-    notes: list[str] = field(default_factory=list)
-    missing: np.ndarray | None = None  # directions where the leg could not run (no verdict)
-    kinks: np.ndarray | None = None  # finite differences only: where f has a confirmed kink
-    low: np.ndarray | None = None  # ... and the one-sided slopes there
-    high: np.ndarray | None = None
-    taylor: tuple | None = None  # (h, f(w), f(w±h), f(w±2h)) along the first direction
-    stepped: np.ndarray | None = None  # finite differences only: where a larger step settled
-    unsure: np.ndarray | None = None  # ... where a kink could be neither confirmed nor ruled out
-    unresolved: np.ndarray | None = None  # ... where their steps disagree, none settling
-
-
-# --- 2. the legs -------------------------------------------------------------------------------
-
-def _autodiff_spread(problem: Problem, key: str, directions: np.ndarray) -> np.ndarray:
-    """Return an autodiff leg's error bound along each direction: rtol·|g| + atol, carried
-    along the direction (g: the "tape"'s or the "formula"'s). Formula, tape and forward mode
-    each compute in the arguments' dtype; two agree when they differ by no more than the sum
-    of their bounds (plus how well the point itself pins the gradient)."""
-    return (problem.rtol * size_along(problem, key, directions)
-           + size_along(problem, "atol", directions))
-
-
-def _analytic_leg(problem: Problem, directions: np.ndarray) -> _Leg | None:
-    """Your formula, projected on each direction (None without a formula)."""
-    if problem.formula is None:
-        return None
-    return _Leg("analytic", "your analytic formula", "check the formula",
-                project(problem, problem.formula, directions),
-                _autodiff_spread(problem, "formula", directions))
-
-
-def _reverse_leg(problem: Problem, directions: np.ndarray) -> _Leg:
-    """The tape's gradient (reverse mode, recorded once in prepare), on each direction."""
-    return _Leg("reverse", "the tape", "check the gradient function of any tf.custom_gradient "
-                "in f", project(problem, problem.tape, directions),
-                _autodiff_spread(problem, "tape", directions))
-
-
-def _forward_leg(problem: Problem, directions: np.ndarray) -> _Leg:
-    """Forward mode: one JVP along each direction, with `tf.autodiff.ForwardAccumulator`.
-
-    A JVP is linear in its tangent, so where every element has its own axis among the
-    directions (full mode), a joint direction's JVP is the projection of theirs rather than
-    another pass of f (each op under a ForwardAccumulator costs ~1 ms)."""
-    leg = _Leg("forward", "forward mode", "forward mode may follow f's own ops where the tape "
-               "uses a tf.custom_gradient: check the gradient function of any in f (your "
-               "formula may repeat its mistake), or a custom forward-mode rule")
-    f, sources, live = problem.f, problem.sources, problem.live
-
-    def jvp(row: tf.Tensor) -> tf.Tensor:
-        tangents = split_sources(problem, row, problem.dtype)
-        with tf.autodiff.ForwardAccumulator([sources[i] for i in live], tangents) as acc:
-            L = _total(_call(f, sources))
-        dL = acc.jvp(L)
-        return tf.zeros([], L.dtype.real_dtype) if dL is None else tf.math.real(dL)
-
-    values = np.empty(len(directions))
-    axes = np.flatnonzero(directions >= 0)
-    every_axis = np.unique(directions[axes]).size == problem.n
-    run = np.flatnonzero(directions >= 0) if every_axis else np.arange(len(directions))
-    try:
-        for rows in chunks(problem, run.size):
-            block = [row_tf(problem, d, problem.dtype.real_dtype) for d in directions[run[rows]]]
-            values[run[rows]] = batched(jvp, block)
-    except Exception as error:  # noqa: BLE001 - e.g. no forward-mode rule for an op in f
-        leg.skipped = f"{type(error).__name__}: {_error_message(error)}"
-        return leg
-    if every_axis:  # the joint directions: projections of the JVPs along the axes
-        along = np.zeros(problem.n)
-        along[directions[axes]] = values[axes]
-        joint = np.flatnonzero(directions < 0)
-        values[joint] = project(problem, along, directions[joint])
-    leg.values = values
-    leg.spread = _autodiff_spread(problem, "tape", directions)
-    return leg
-
-
 _OFFSETS = np.array([1.0, -1.0, 2.0, -2.0])  # w ± h·u and w ± 2h·u
 
 
@@ -248,7 +156,7 @@ def _differences(problem: Problem, directions: np.ndarray, steps: np.ndarray) ->
 
 
 def _finite_difference_leg(problem: Problem, directions: np.ndarray,
-                          finest: bool = False) -> _Leg:
+                          finest: bool = False) -> Leg:
     """Central differences along each direction, with an error estimate and kink detection.
 
     Each direction starts at the base step eps^(1/3); where f is not finite there or the
@@ -261,12 +169,12 @@ def _finite_difference_leg(problem: Problem, directions: np.ndarray,
     where none do, finite differences stand aside there.
     """
     wider = problem.fd_dtype.real_dtype.size > problem.dtype.real_dtype.size
-    leg = _Leg("finite_difference", "finite differences",
-               (f"f loses precision in {problem.dtype.real_dtype.name} here (the differences "
-                f"ran in {problem.fd_dtype.real_dtype.name}): check in float64; or " if wider
-                else "f may be too noisy in its dtype (try float64); or ")
-               + "f jumps here, or replaces its gradient on purpose (tf.stop_gradient, "
-                 "tf.custom_gradient)")
+    leg = Leg("finite_difference", "finite differences",
+              (f"f loses precision in {problem.dtype.real_dtype.name} here (the differences "
+               f"ran in {problem.fd_dtype.real_dtype.name}): check in float64; or " if wider
+               else "f may be too noisy in its dtype (try float64); or ")
+              + "f jumps here, or replaces its gradient on purpose (tf.stop_gradient, "
+                "tf.custom_gradient)")
     count = len(directions)
     base = base_steps(problem, directions)
     magnitude = size_along(problem, "tape", directions)
@@ -483,8 +391,8 @@ def _one_sided(problem: Problem, directions: np.ndarray) -> tuple:
     return tuple(out)
 
 
-def _refine(problem: Problem, legs: list[_Leg], directions: np.ndarray,
-           oks: dict[str, np.ndarray]) -> bool:
+def _refine(problem: Problem, legs: list[Leg], directions: np.ndarray,
+          oks: dict[str, np.ndarray]) -> bool:
     """Where finite differences alone disagree, look again: more finely, then side by side.
 
     A step that straddles a kink close to w, or a frequency that aliases, can fool the error
@@ -549,15 +457,15 @@ def _refine(problem: Problem, legs: list[_Leg], directions: np.ndarray,
     return bool(better.any() or sided.any() or aside.any())
 
 
-_LEGS = [_analytic_leg, _reverse_leg, _forward_leg, _finite_difference_leg]
+_LEGS = [analytic_leg, reverse_leg, forward_leg, _finite_difference_leg]
 
 
-def _compute_legs(problem: Problem, directions: np.ndarray) -> list[_Leg]:
+def _compute_legs(problem: Problem, directions: np.ndarray) -> list[Leg]:
     """Run every leg along the directions; a leg that cannot run says why and is left out."""
     return [leg for leg in (make(problem, directions) for make in _LEGS) if leg is not None]
 
 
-def _join(first: list[_Leg], more: list[_Leg]) -> list[_Leg]:
+def _join(first: list[Leg], more: list[Leg]) -> list[Leg]:
     """Append the legs computed along more directions to the same legs' earlier values."""
     for leg, extra in zip(first, more, strict=True):
         if leg.skipped or extra.skipped:
@@ -579,7 +487,7 @@ def _pair_key(a: str, b: str) -> str:
     return "/".join(sorted((a, b)))
 
 
-def _compare(legs: list[_Leg]) -> dict[str, np.ndarray]:
+def _compare(legs: list[Leg]) -> dict[str, np.ndarray]:
     """Return, per pair of legs, whether they agree along each direction.
 
     Two legs agree when both are finite and differ by no more than the sum of their error
@@ -619,7 +527,7 @@ def _elementwise(problem: Problem) -> np.ndarray:
 
 # --- 4. verdict --------------------------------------------------------------------------------
 
-def _culprit(legs: list[_Leg], failed: set[str]) -> _Leg | None:
+def _culprit(legs: list[Leg], failed: set[str]) -> Leg | None:
     """Return the one leg whose comparisons fail while every pair without it agrees."""
     found = [leg for leg in legs
              if any(leg.name in pair.split("/") for pair in failed)
@@ -627,8 +535,8 @@ def _culprit(legs: list[_Leg], failed: set[str]) -> _Leg | None:
     return found[0] if len(found) == 1 and len(legs) > 2 else None
 
 
-def _verdict(problem: Problem, legs: list[_Leg], oks: dict[str, np.ndarray],
-            directions: np.ndarray, elementwise: np.ndarray | None) -> tuple[str, str, str]:
+def _verdict(problem: Problem, legs: list[Leg], oks: dict[str, np.ndarray],
+           directions: np.ndarray, elementwise: np.ndarray | None) -> tuple[str, str, str]:
     """Return (worst element, a one-line verdict, the key of the leg to blame or '')."""
     failed = {pair for pair, ok in oks.items() if not ok.all()}
     if elementwise is not None and not elementwise.all():
@@ -769,7 +677,7 @@ def _replaced_gradient(problem: Problem) -> str:
             f"or f rounds off in {problem.dtype.real_dtype.name} here (check in float64)")
 
 
-def _taylor_order(problem: Problem, leg: _Leg | None, directions: np.ndarray) -> float | None:
+def _taylor_order(problem: Problem, leg: Leg | None, directions: np.ndarray) -> float | None:
     """Return how fast |f(w + h·u) - f(w) - h·uᵀg| shrinks with h along the first direction.
 
     2 (or more) when g is the gradient, 1 when it is not; None when the remainder is rounding
