@@ -124,7 +124,7 @@ def points_along(problem: Problem, directions: np.ndarray, deltas: np.ndarray) -
 
 
 def offset_points(problem: Problem, directions: np.ndarray, offsets: np.ndarray,
-                 steps: np.ndarray) -> Callable[[slice], tf.Tensor]:
+                  steps: np.ndarray) -> Callable[[slice], tf.Tensor]:
     """Return `points` for evaluate: point j is w moved by offsets[o]·steps[k] along
     directions[k], where j = k·len(offsets) + o (direction by direction)."""
     def points(rows: slice) -> tf.Tensor:
@@ -210,7 +210,7 @@ def batched(function: Callable[[tf.Tensor], tf.Tensor],
 
 
 def evaluate(problem: Problem, count: int,
-            points: Callable[[slice], list[tf.Tensor]]) -> np.ndarray:
+             points: Callable[[slice], list[tf.Tensor]]) -> np.ndarray:
     """Return Re Σ f at `count` points (rows of real coordinates that `points` makes in TF,
     a chunk at a time, so memory stays O(n)), in finite differences' dtype."""
     f, sources, dtype = problem.f, problem.sources, problem.fd_dtype

@@ -56,7 +56,7 @@ def _differences(problem: Problem, directions: np.ndarray, steps: np.ndarray) ->
 
 
 def finite_difference_leg(problem: Problem, directions: np.ndarray,
-                         finest: bool = False) -> Leg:
+                          finest: bool = False) -> Leg:
     """Central differences along each direction, with an error estimate and kink detection.
 
     Each direction starts at the base step eps^(1/3); where f is not finite there or the
@@ -233,8 +233,8 @@ def finite_difference_leg(problem: Problem, directions: np.ndarray,
 
 
 def _step_up(problem: Problem, directions: np.ndarray, base: np.ndarray, smooth: np.ndarray,
-            value: np.ndarray, error: np.ndarray, magnitude: np.ndarray,
-            rounding: np.ndarray) -> np.ndarray:
+             value: np.ndarray, error: np.ndarray, magnitude: np.ndarray,
+             rounding: np.ndarray) -> np.ndarray:
     """Where an estimate is too coarse to confirm anything because of f's rounding (not of
     its curvature), try steps 16, 256, ... 16⁴ times the base step. An estimate counts only
     once two neighbouring steps agree within their errors and it resolves 1e-3 of the slope:

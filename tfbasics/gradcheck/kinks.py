@@ -31,7 +31,7 @@ def _one_sided(problem: Problem, directions: np.ndarray) -> tuple:
 
 
 def refine(problem: Problem, legs: list[Leg], directions: np.ndarray,
-         oks: dict[str, np.ndarray]) -> bool:
+           oks: dict[str, np.ndarray]) -> bool:
     """Where finite differences alone disagree, look again: more finely, then side by side.
 
     A step that straddles a kink close to w, or a frequency that aliases, can fool the error

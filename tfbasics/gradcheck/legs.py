@@ -53,7 +53,7 @@ def _autodiff_spread(problem: Problem, key: str, directions: np.ndarray) -> np.n
     each compute in the arguments' dtype; two agree when they differ by no more than the sum
     of their bounds (plus how well the point itself pins the gradient)."""
     return (problem.rtol * size_along(problem, key, directions)
-           + size_along(problem, "atol", directions))
+            + size_along(problem, "atol", directions))
 
 
 def analytic_leg(problem: Problem, directions: np.ndarray) -> Leg | None:

@@ -207,7 +207,7 @@ def measure_rounding(dtype: tf.DType, live: list[int], tape_values: list, expect
     g_wide, reach, g_narrow, jitter = wide
     if g_wide is not None:
         cap = 1024 * (float(np.finfo(real).eps) * (abs(f_value) + abs_dot(w, g_wide))
-                     + (0.0 if reach is None else reach))
+                      + (0.0 if reach is None else reach))
         out = np.subtract(tape, g_wide)
         np.abs(out, out=out)
         out *= 4

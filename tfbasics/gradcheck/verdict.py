@@ -127,7 +127,7 @@ def _culprit(legs: list[Leg], failed: set[str]) -> Leg | None:
 
 
 def verdict(problem: Problem, legs: list[Leg], oks: dict[str, np.ndarray],
-          directions: np.ndarray, elementwise: np.ndarray | None) -> tuple[str, str, str]:
+            directions: np.ndarray, elementwise: np.ndarray | None) -> tuple[str, str, str]:
     """Return (worst element, a one-line verdict, the key of the leg to blame or '')."""
     failed = {pair for pair, ok in oks.items() if not ok.all()}
     if elementwise is not None and not elementwise.all():
@@ -219,13 +219,13 @@ def verdict(problem: Problem, legs: list[Leg], oks: dict[str, np.ndarray],
     k = int(np.argmax(bad))
     values = ", ".join(f"{leg.words} {_show_item(float(leg.values[k]))}" for leg in legs)
     if failed == {pair_key(a, b) for a in ("analytic", "reverse")
-                 for b in ("forward", "finite_difference")}:
+                  for b in ("forward", "finite_difference")}:
         return where(k), (f"your formula agrees with the tape, but forward mode and finite "
                           f"differences, which follow f itself, disagree with both at {where(k)}: "
                           f"{values} — check the gradient function of any tf.custom_gradient in "
                           f"f (your formula may repeat its mistake)"), "reverse"
     if failed == {pair_key(a, b) for a in ("analytic", "finite_difference")
-                 for b in ("reverse", "forward")}:
+                  for b in ("reverse", "forward")}:
         return where(k), (f"the tape and forward mode disagree with your formula and finite "
                           f"differences at {where(k)}: {values} — "
                           f"{_replaced_gradient(problem)}"), "reverse"
