@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import tensorflow as tf
 
-from tfbasics.gradients import _call, _total
+from tfbasics._sources import call_f, total_of
 
 if TYPE_CHECKING:
     from tfbasics.gradcheck.problem import Problem
@@ -225,7 +225,7 @@ def evaluate(problem: Problem, count: int,
         values = list(fixed)
         for i, part in zip(problem.live, split_sources(problem, vector, dtype), strict=True):
             values[i] = part
-        return tf.math.real(_total(_call(f, values)))
+        return tf.math.real(total_of(call_f(f, values)))
 
     for rows in chunks(problem, count):
         out[rows] = batched(one, points(rows))
@@ -247,7 +247,7 @@ def _evaluate_by_assign(problem: Problem, points: list[tf.Tensor]) -> np.ndarray
                     sources[i].assign(part)
                 else:
                     values[i] = part
-            out[k] = float(tf.math.real(_total(_call(problem.f, values))))
+            out[k] = float(tf.math.real(total_of(call_f(problem.f, values))))
     finally:
         for i, value in saved.items():
             sources[i].assign(value)

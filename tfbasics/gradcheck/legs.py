@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import tensorflow as tf
 
+from tfbasics._sources import call_f, total_of
 from tfbasics.checks import _error_message
 from tfbasics.gradcheck.directions import (
     batched,
@@ -21,7 +22,6 @@ from tfbasics.gradcheck.directions import (
     split_sources,
 )
 from tfbasics.gradcheck.problem import Problem
-from tfbasics.gradients import _call, _total
 
 
 @dataclass
@@ -86,7 +86,7 @@ def forward_leg(problem: Problem, directions: np.ndarray) -> Leg:
     def jvp(row: tf.Tensor) -> tf.Tensor:
         tangents = split_sources(problem, row, problem.dtype)
         with tf.autodiff.ForwardAccumulator([sources[i] for i in live], tangents) as acc:
-            L = _total(_call(f, sources))
+            L = total_of(call_f(f, sources))
         dL = acc.jvp(L)
         return tf.zeros([], L.dtype.real_dtype) if dL is None else tf.math.real(dL)
 

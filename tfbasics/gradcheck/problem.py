@@ -15,6 +15,21 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
+from tfbasics._sources import (
+    call_f,
+    check_finite,
+    check_target,
+    describe,
+    element_label,
+    mixed_dtypes,
+    names_of,
+    non_finite_index,
+    record_tape,
+    require_function,
+    sources_of,
+    takes_arguments,
+    total_of,
+)
 from tfbasics.checks import _error_message
 from tfbasics.gradcheck.directions import abs_dot, real_coordinates
 from tfbasics.gradcheck.rounding import (
@@ -23,21 +38,6 @@ from tfbasics.gradcheck.rounding import (
     narrow_rounding,
     own_reach,
     wide_rounding,
-)
-from tfbasics.gradients import (
-    _call,
-    _check_finite,
-    _check_target,
-    _describe,
-    _label,
-    _mixed_dtypes,
-    _names_of,
-    _non_finite_index,
-    _record,
-    _require_function,
-    _sources_of,
-    _takes_arguments,
-    _total,
 )
 
 MODES = ("auto", "full", "fast")
@@ -97,11 +97,11 @@ class Problem:
         on tensors in the variables' dtype, batched as for tensor arguments."""
         if not any(isinstance(self.sources[i], tf.Variable) for i in self.live):
             return False
-        if not _takes_arguments(self.f):
+        if not takes_arguments(self.f):
             return True
         copies = [tf.identity(s) if isinstance(s, tf.Variable) else s for s in self.sources]
         try:
-            value = float(tf.math.real(_total(_call(self.f, copies))))
+            value = float(tf.math.real(total_of(call_f(self.f, copies))))
         except Exception:  # noqa: BLE001 - f needs variables (it assigns, say)
             return True
         eps = float(np.finfo(self.dtype.real_dtype.as_numpy_dtype).eps)
@@ -127,7 +127,7 @@ def _coordinate_label(names: list[str], sources: list, k: int) -> str:
         size = int(np.prod(source.shape)) * parts
         if k < size:
             index = np.unravel_index(k // parts, tuple(source.shape)) if source.shape else ()
-            element = _label(name, tuple(int(i) for i in index))
+            element = element_label(name, tuple(int(i) for i in index))
             return element + ((".real", ".imag")[k % 2] if parts == 2 else "")
         k -= size
     raise IndexError(k)
@@ -180,12 +180,12 @@ def _formula(analytic: Any, sources: list, names: list[str]) -> list | None:
 def prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol: Any,
             mode: str) -> tuple[Problem, list, list | None]:
     """Turn the arguments into a Problem; return it, the tape's gradients and the formula's."""
-    _require_function(f)
+    require_function(f)
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     rtol, atol = _number(rtol, "rtol"), _number(atol, "atol")
-    sources = _sources_of(f, args, variables=False)  # tensors: finite differences can batch
-    names = _names_of(f, sources)
+    sources = sources_of(f, args, variables=False)  # tensors: finite differences can batch
+    names = names_of(f, sources)
     if len({s.dtype for s in sources}) > 1:
         raise TypeError("the arguments have different dtypes ("
                         + ", ".join(s.dtype.name for s in sources) + "): cast them to one")
@@ -194,16 +194,17 @@ def prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol: 
         raise TypeError(f"check_gradient compares in float16, float32, float64 or complex, not "
                         f"{dtype.name}: cast the arguments, e.g. tf.cast(w, tf.float32)")
     for source, name in zip(sources, names, strict=True):
-        _check_finite(np.asarray(source), name)
+        check_finite(np.asarray(source), name)
     try:
-        tape, L = _record(f, sources)  # one evaluation serves the NaN check and the tape's leg
+        tape, L = record_tape(f, sources)  # one evaluation serves the NaN check and the tape's leg
     except Exception as error:
-        clear = _mixed_dtypes(sources, error)
+        clear = mixed_dtypes(sources, error)
         if clear is None:
             raise
         raise clear from error
-    _check_target(L, lambda: _describe(names, sources))  # NaN, Inf: say where
-    first, again = float(tf.math.real(_total(L))), float(tf.math.real(_total(_call(f, sources))))
+    check_target(L, lambda: describe(names, sources))  # NaN, Inf: say where
+    first = float(tf.math.real(total_of(L)))
+    again = float(tf.math.real(total_of(call_f(f, sources))))
     if abs(first - again) > 100 * np.finfo(dtype.real_dtype.as_numpy_dtype).eps * max(
             abs(first), abs(again)):
         raise ValueError(f"f gives different results for the same input ({first:.6g}, then "
@@ -217,10 +218,10 @@ def prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol: 
         raise LookupError(f"the tape cannot differentiate f: {_error_message(error)}; TF has "
                           f"no gradient for an op in f (see the autodiff lesson)") from None
     for name, g in zip(names, reverse, strict=True):
-        index = None if g is None else _non_finite_index(np.asarray(g.numpy()))
+        index = None if g is None else non_finite_index(np.asarray(g.numpy()))
         if index is not None:
             raise ValueError(f"the tape's gradient is {np.asarray(g.numpy())[index]} at "
-                             f"{_label(name, index)}: f is not differentiable there "
+                             f"{element_label(name, index)}: f is not differentiable there "
                              f"(e.g. sqrt at 0); check another point")
     expected = _formula(analytic, sources, names)
     # Compared element by element: the sources both the tape and your formula give a value

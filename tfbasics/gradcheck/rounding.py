@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
+from tfbasics._sources import record_tape, total_of
 from tfbasics.gradcheck.directions import abs_dot, most_apart, real_coordinates
-from tfbasics.gradients import _record, _total
 
 _FLOOR = 1e-2  # float32 without float64: atol = rtol · _FLOOR · (the argument's largest)
 _REACH_MOVE = 1e-2  # float32 without float64: w moved by this relative amount, and
@@ -36,7 +36,7 @@ def wide_rounding(f: Callable[..., Any], sources: list, live: list[int], f_value
         return nothing
     copies = [tf.cast(s, wide) for s in sources]
     try:
-        tape_wide, L = _record(f, copies)
+        tape_wide, L = record_tape(f, copies)
         if L.dtype not in (tf.float64, tf.complex128):
             return nothing
         gradients = tape_wide.gradient(L, [copies[i] for i in live])
@@ -44,7 +44,7 @@ def wide_rounding(f: Callable[..., Any], sources: list, live: list[int], f_value
         return nothing
     if any(g is None for g in gradients):
         return nothing
-    value = float(tf.math.real(_total(L)))
+    value = float(tf.math.real(total_of(L)))
     g_wide = real_coordinates([tf.convert_to_tensor(g).numpy() for g in gradients])
     eps = float(np.finfo(dtype.real_dtype.as_numpy_dtype).eps)
     # The same function: f agrees with itself to its dtype's rounding (of f and of Σ w·g).
@@ -61,7 +61,7 @@ def wide_rounding(f: Callable[..., Any], sources: list, live: list[int], f_value
         signs = np.random.default_rng(i).choice([-1.0, 1.0], size=tuple(sources[i].shape))
         moved[i] = copies[i] * tf.cast(1.0 + r * signs, wide)
     try:
-        tape_moved, L_moved = _record(f, moved)
+        tape_moved, L_moved = record_tape(f, moved)
         shifted = tape_moved.gradient(L_moved, [moved[i] for i in live])
         reach = eps / r * np.abs(real_coordinates(
             [tf.convert_to_tensor(g).numpy() for g in shifted]) - g_wide)
@@ -81,7 +81,7 @@ def narrow_rounding(f: Callable[..., Any], sources: list, live: list[int],
         return None
     copies = [tf.cast(s, narrow) for s in sources]
     try:
-        tape_narrow, L = _record(f, copies)
+        tape_narrow, L = record_tape(f, copies)
         if L.dtype != narrow:
             return None
         gradients = tape_narrow.gradient(L, [copies[i] for i in live])
@@ -91,7 +91,7 @@ def narrow_rounding(f: Callable[..., Any], sources: list, live: list[int],
         return None
     g_narrow = real_coordinates([tf.convert_to_tensor(g).numpy() for g in gradients])
     eps = float(np.finfo(np.float32).eps)
-    value = float(tf.math.real(_total(L)))
+    value = float(tf.math.real(total_of(L)))
     size = abs(f_value) + abs_dot(w, g_narrow)
     if not np.all(np.isfinite(g_narrow)) or abs(value - f_value) > 256 * eps * size:
         return None
@@ -121,7 +121,7 @@ def jitter_rounding(f: Callable[..., Any], sources: list, live: list[int],
                 else:
                     moved[i] = tf.constant(shifted, sources[i].dtype)
             try:
-                tape_moved, L = _record(f, moved)
+                tape_moved, L = record_tape(f, moved)
                 gradients = tape_moved.gradient(L, [moved[i] for i in live])
             except Exception:  # noqa: BLE001 - f not defined a few ulps away: nothing to measure
                 return None
@@ -157,7 +157,7 @@ def own_reach(f: Callable[..., Any], sources: list, live: list[int],
             else:
                 moved[i] = tf.constant(shifted, sources[i].dtype)
         try:
-            tape_moved, L = _record(f, moved)
+            tape_moved, L = record_tape(f, moved)
             gradients = tape_moved.gradient(L, [moved[i] for i in live])
         except Exception:  # noqa: BLE001 - f not defined there: nothing to measure
             return None
