@@ -41,7 +41,15 @@ from tfbasics.doctor import _reasons_from_function
 from tfbasics.gradcheck.directions import JOINT, direction_label, from_coordinates, suspect_axes
 from tfbasics.gradcheck.finite_differences import finite_difference_leg
 from tfbasics.gradcheck.kinks import refine
-from tfbasics.gradcheck.legs import Leg, analytic_leg, forward_leg, reverse_leg
+from tfbasics.gradcheck.legs import (
+    ANALYTIC,
+    FINITE_DIFFERENCES,
+    REVERSE,
+    Leg,
+    analytic_leg,
+    forward_leg,
+    reverse_leg,
+)
 from tfbasics.gradcheck.problem import MODES, Problem, prepare
 from tfbasics.gradcheck.verdict import (
     GradientCheck,
@@ -148,7 +156,7 @@ def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
     elif agree:  # only a None disagrees: the numbers match, the formula's None pattern does not
         worst = next(names[i] for i, g in enumerate(reverse)
                      if (g is None) != (expected[i] is None))
-        blame, culprit = next(n for n in notes if worst in n), "analytic"
+        blame, culprit = next(n for n in notes if worst in n), ANALYTIC
     else:
         worst, blame, culprit = verdict(problem, ran, oks, directions, elementwise)
     if passed and problem.formula is not None:
@@ -156,7 +164,7 @@ def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
     if elementwise is not None and (~elementwise).sum() > 0:
         notes.append(f"your formula and the tape also differ at {(~elementwise).sum()} more "
                      f"elements than fast mode checks one by one; mode='full' checks each")
-    fd = next((leg for leg in ran if leg.name == "finite_difference"), None)
+    fd = next((leg for leg in ran if leg.name == FINITE_DIFFERENCES), None)
     kinks = [] if fd is None else list(np.flatnonzero(fd.kinks))
     if any(directions[k] >= 0 for k in kinks):  # name elements; joint directions follow them
         kinks = [k for k in kinks if directions[k] >= 0]
@@ -184,7 +192,7 @@ def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
     if problem.formula is not None:
         max_abs = float(np.max(np.abs(problem.formula - problem.tape), initial=0.0))
     else:
-        max_abs = errors.get(pair_key("reverse", "finite_difference"), (None,))[0]
+        max_abs = errors.get(pair_key(REVERSE, FINITE_DIFFERENCES), (None,))[0]
     per_element = slice(0, problem.n if problem.mode == "full" else None)
     if expected is None and problem.mode == "full" and fd is not None:
         shown = from_coordinates(problem, fd.values[per_element], reverse)

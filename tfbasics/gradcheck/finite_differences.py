@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from tfbasics.gradcheck.directions import base_steps, evaluate, offset_points, size_along
-from tfbasics.gradcheck.legs import Leg
+from tfbasics.gradcheck.legs import FINITE_DIFFERENCES, Leg
 from tfbasics.gradcheck.problem import Problem
 
 FD_SAFETY = 4.0  # finite differences may be off by this multiple of their error estimate
@@ -69,7 +69,7 @@ def finite_difference_leg(problem: Problem, directions: np.ndarray,
     where none do, finite differences stand aside there.
     """
     wider = problem.fd_dtype.real_dtype.size > problem.dtype.real_dtype.size
-    leg = Leg("finite_difference", "finite differences",
+    leg = Leg(FINITE_DIFFERENCES, "finite differences",
               (f"f loses precision in {problem.dtype.real_dtype.name} here (the differences "
                f"ran in {problem.fd_dtype.real_dtype.name}): check in float64; or " if wider
                else "f may be too noisy in its dtype (try float64); or ")

@@ -7,7 +7,7 @@ import numpy as np
 
 from tfbasics.gradcheck.directions import base_steps, evaluate, offset_points
 from tfbasics.gradcheck.finite_differences import FD_SAFETY, finite_difference_leg
-from tfbasics.gradcheck.legs import Leg
+from tfbasics.gradcheck.legs import ANALYTIC, FINITE_DIFFERENCES, REVERSE, Leg
 from tfbasics.gradcheck.problem import Problem
 
 
@@ -42,16 +42,16 @@ def refine(problem: Problem, legs: list[Leg], directions: np.ndarray,
     Anything else leaves the disagreement standing: finite differences that cannot settle
     are never taken as agreeing. Return whether anything was replaced.
     """
-    fd = next((leg for leg in legs if leg.name == "finite_difference"), None)
-    tape = next((leg for leg in legs if leg.name == "reverse"), None)
+    fd = next((leg for leg in legs if leg.name == FINITE_DIFFERENCES), None)
+    tape = next((leg for leg in legs if leg.name == REVERSE), None)
     if fd is None:
         return False
     # Wherever finite differences disagree with the tape, whatever the formula says: a wrong
     # formula beside an estimate that fooled its own error bound must not blur the blame.
-    exact = [pair for pair in oks if "finite_difference" not in pair.split("/")
-             and "analytic" not in pair.split("/")]
-    theirs = [pair for pair in oks if "finite_difference" in pair.split("/")
-              and "analytic" not in pair.split("/")]
+    exact = [pair for pair in oks if FINITE_DIFFERENCES not in pair.split("/")
+             and ANALYTIC not in pair.split("/")]
+    theirs = [pair for pair in oks if FINITE_DIFFERENCES in pair.split("/")
+              and ANALYTIC not in pair.split("/")]
     agree = np.logical_and.reduce([oks[pair] for pair in exact]) if exact else \
         np.ones(len(directions), bool)
     # Not where a larger step settled them: rounding swamps smaller steps, which cannot

@@ -23,6 +23,12 @@ from tfbasics.gradcheck.directions import (
 )
 from tfbasics.gradcheck.problem import Problem
 
+# The legs' keys, as GradientCheck.legs, .culprit and .errors ("reverse/forward") show them
+ANALYTIC = "analytic"  # your formula
+REVERSE = "reverse"  # the tape
+FORWARD = "forward"  # forward mode
+FINITE_DIFFERENCES = "finite_difference"
+
 
 @dataclass
 class Leg:
@@ -60,14 +66,14 @@ def analytic_leg(problem: Problem, directions: np.ndarray) -> Leg | None:
     """Your formula, projected on each direction (None without a formula)."""
     if problem.formula is None:
         return None
-    return Leg("analytic", "your analytic formula", "check the formula",
+    return Leg(ANALYTIC, "your analytic formula", "check the formula",
                project(problem, problem.formula, directions),
                _autodiff_spread(problem, "formula", directions))
 
 
 def reverse_leg(problem: Problem, directions: np.ndarray) -> Leg:
     """The tape's gradient (reverse mode, recorded once in prepare), on each direction."""
-    return Leg("reverse", "the tape", "check the gradient function of any tf.custom_gradient "
+    return Leg(REVERSE, "the tape", "check the gradient function of any tf.custom_gradient "
                "in f", project(problem, problem.tape, directions),
                _autodiff_spread(problem, "tape", directions))
 
@@ -78,7 +84,7 @@ def forward_leg(problem: Problem, directions: np.ndarray) -> Leg:
     A JVP is linear in its tangent, so where every element has its own axis among the
     directions (full mode), a joint direction's JVP is the projection of theirs rather than
     another pass of f (each op under a ForwardAccumulator costs ~1 ms)."""
-    leg = Leg("forward", "forward mode", "forward mode may follow f's own ops where the tape "
+    leg = Leg(FORWARD, "forward mode", "forward mode may follow f's own ops where the tape "
               "uses a tf.custom_gradient: check the gradient function of any in f (your "
               "formula may repeat its mistake), or a custom forward-mode rule")
     f, sources, live = problem.f, problem.sources, problem.live

@@ -12,7 +12,7 @@ import numpy as np
 
 from tfbasics.checks import Check, _show, _show_item
 from tfbasics.gradcheck.directions import RANDOM_DIRECTIONS, direction_label, project, size_along
-from tfbasics.gradcheck.legs import Leg
+from tfbasics.gradcheck.legs import ANALYTIC, FINITE_DIFFERENCES, FORWARD, REVERSE, Leg
 from tfbasics.gradcheck.problem import Problem
 
 _WIDTH = 92  # characters after the indent in str(check), as the other checks print
@@ -60,7 +60,7 @@ class GradientCheck(Check):
         Your formula is what the tape is checked against, never "expected": it may be the
         one that is wrong.
         """
-        theirs = "your formula" if "analytic" in self.legs or not self.legs else \
+        theirs = "your formula" if ANALYTIC in self.legs or not self.legs else \
             "finite differences"
         parts = [f"the tape {_show(self.computed)}"]
         if self.expected is not None:
@@ -85,7 +85,7 @@ def compare(legs: list[Leg]) -> dict[str, np.ndarray]:
     bounds; at a confirmed kink each must lie between the one-sided slopes instead (any
     subgradient). A leg that could not run along a direction has no say there.
     """
-    fd = next((leg for leg in legs if leg.name == "finite_difference"), None)
+    fd = next((leg for leg in legs if leg.name == FINITE_DIFFERENCES), None)
     count = len(legs[0].values)
     spread = {leg.name: leg.spread for leg in legs}
     missing = {leg.name: leg.missing if leg.missing is not None else np.zeros(count, bool)
@@ -131,7 +131,7 @@ def verdict(problem: Problem, legs: list[Leg], oks: dict[str, np.ndarray],
     """Return (worst element, a one-line verdict, the key of the leg to blame or '')."""
     failed = {pair for pair, ok in oks.items() if not ok.all()}
     if elementwise is not None and not elementwise.all():
-        failed.add(pair_key("analytic", "reverse"))
+        failed.add(pair_key(ANALYTIC, REVERSE))
     culprit = _culprit(legs, failed)
     others = [leg for leg in legs if leg is not culprit]
     bad = np.zeros(len(directions), bool)
@@ -153,12 +153,12 @@ def verdict(problem: Problem, legs: list[Leg], oks: dict[str, np.ndarray],
             reference = np.nanmean([np.where(o.missing if o.missing is not None else False,
                                              np.nan, o.values) for o in others], axis=0)
         k = int(np.argmax(np.where(bad, np.abs(culprit.values - reference), -np.inf)))
-        tape = next((o for o in others if o.name == "reverse"), None)
+        tape = next((o for o in others if o.name == REVERSE), None)
         if tape is not None:  # the value shown beside the culprit's is the tape's, not a mean
             reference = np.where(np.isfinite(tape.values), tape.values, reference)
         named = ", ".join(o.words for o in others[:-1]) + f" and {others[-1].words}"
         shown = _pair(float(culprit.values[k]), float(reference[k]))
-        if culprit.name == "finite_difference" and _wider(problem):
+        if culprit.name == FINITE_DIFFERENCES and _wider(problem):
             taped, wide = project(problem, problem.tape, directions[k:k + 1])[0], project(
                 problem, problem.g_wide, directions[k:k + 1])[0]
             if abs(taped - wide) > abs(culprit.values[k] - reference[k]) / 2:
@@ -169,13 +169,13 @@ def verdict(problem: Problem, legs: list[Leg], oks: dict[str, np.ndarray],
                                   f"{_show_item(float(taped))}, more than rounding apart (a "
                                   f"constant that depends on the dtype, like finfo(dtype).eps?)"
                                   f"; finite differences ran in float64: pass tf.Variable "
-                                  f"arguments to check f in {name}"), "finite_difference"
+                                  f"arguments to check f in {name}"), FINITE_DIFFERENCES
             # In float64 the tape's gradient agrees with its own in the arguments' dtype (to
             # rounding, measured), yet not with f's slope there: not rounding, a replacement.
             return where(k), (f"{named} disagree with finite differences, which follow f "
                               f"itself, at {where(k)}: {shown[1]} vs {shown[0]} — "
-                              f"{_replaced_gradient(problem)}"), "reverse"
-        fd = next((leg for leg in legs if leg.name == "finite_difference"), None)
+                              f"{_replaced_gradient(problem)}"), REVERSE
+        fd = next((leg for leg in legs if leg.name == FINITE_DIFFERENCES), None)
         values = ", ".join(f"{leg.words} {_show_item(float(leg.values[k]))}" for leg in legs)
         if culprit is fd and fd.stepped is not None and fd.stepped[k]:
             # Finite differences saw past f's rounding with a larger step, and that step's
@@ -184,8 +184,8 @@ def verdict(problem: Problem, legs: list[Leg], oks: dict[str, np.ndarray],
                               f"itself (with a step large enough to see past f's rounding), "
                               f"at {where(k)}: {shown[1]} vs {shown[0]} — check the gradient "
                               f"function of any tf.custom_gradient in f (your formula may "
-                              f"repeat its mistake); or f has a kink near w"), "reverse"
-        if culprit.name == "forward" and not any("finite_difference" in pair.split("/")
+                              f"repeat its mistake); or f has a kink near w"), REVERSE
+        if culprit.name == FORWARD and not any(FINITE_DIFFERENCES in pair.split("/")
                                                  for pair in failed):
             # Forward mode follows f's own ops where the tape takes a tf.custom_gradient;
             # finite differences are too coarse here to take sides.
@@ -195,7 +195,7 @@ def verdict(problem: Problem, legs: list[Leg], oks: dict[str, np.ndarray],
                               f"{taped} at {where(k)}: {values} — check the gradient "
                               f"function of any tf.custom_gradient in f (your formula may "
                               f"repeat its mistake), or a custom forward-mode rule; finite "
-                              f"differences are too coarse here to take sides"), "reverse"
+                              f"differences are too coarse here to take sides"), REVERSE
         if fd is not None and culprit is not fd and fd.kinks[k]:
             low, high = _pair(float(fd.low[k]), float(fd.high[k]))
             return where(k), (f"{culprit.words} gives {_show_item(float(culprit.values[k]))} "
@@ -209,7 +209,7 @@ def verdict(problem: Problem, legs: list[Leg], oks: dict[str, np.ndarray],
         # (A gradient computed from values of f's size rounds at eps·|f| too, which no
         # measurement nearby sees where the tape rounds to the same value: 1 - sigmoid(20).)
         rounding = 2 * float(size_along(problem, "atol", directions[k:k + 1])[0])
-        if culprit.name == "analytic" and abs(culprit.values[k] - reference[k]) <= max(
+        if culprit.name == ANALYTIC and abs(culprit.values[k] - reference[k]) <= max(
                 4 * rounding, 4 * eps * (abs(problem.f0) + problem.w_dot_tape)):
             hint = (f"that is below what f's {problem.dtype.real_dtype.name} rounding resolves "
                     f"here, where the other legs compute: check at another point, or in "
@@ -218,22 +218,22 @@ def verdict(problem: Problem, legs: list[Leg], oks: dict[str, np.ndarray],
                           f"{shown[0]} vs {shown[1]} — {hint}"), culprit.name
     k = int(np.argmax(bad))
     values = ", ".join(f"{leg.words} {_show_item(float(leg.values[k]))}" for leg in legs)
-    if failed == {pair_key(a, b) for a in ("analytic", "reverse")
-                  for b in ("forward", "finite_difference")}:
+    if failed == {pair_key(a, b) for a in (ANALYTIC, REVERSE)
+                  for b in (FORWARD, FINITE_DIFFERENCES)}:
         return where(k), (f"your formula agrees with the tape, but forward mode and finite "
                           f"differences, which follow f itself, disagree with both at {where(k)}: "
                           f"{values} — check the gradient function of any tf.custom_gradient in "
-                          f"f (your formula may repeat its mistake)"), "reverse"
-    if failed == {pair_key(a, b) for a in ("analytic", "finite_difference")
-                  for b in ("reverse", "forward")}:
+                          f"f (your formula may repeat its mistake)"), REVERSE
+    if failed == {pair_key(a, b) for a in (ANALYTIC, FINITE_DIFFERENCES)
+                  for b in (REVERSE, FORWARD)}:
         return where(k), (f"the tape and forward mode disagree with your formula and finite "
                           f"differences at {where(k)}: {values} — "
-                          f"{_replaced_gradient(problem)}"), "reverse"
-    if failed == {pair_key("analytic", "reverse")}:  # the others too imprecise to take sides
+                          f"{_replaced_gradient(problem)}"), REVERSE
+    if failed == {pair_key(ANALYTIC, REVERSE)}:  # the others too imprecise to take sides
         # No leg that follows f itself can tell which of the two is right here (forward mode
         # could not run, finite differences drown in f's rounding): no blame, both suspect.
         by = {leg.name: float(leg.values[k]) for leg in legs}
-        shown = " vs ".join(_pair(by["analytic"], by["reverse"]))
+        shown = " vs ".join(_pair(by[ANALYTIC], by[REVERSE]))
         return where(k), (f"your analytic formula disagrees with the tape at {where(k)}: "
                           f"{shown}, and the other legs are too imprecise here to tell which "
                           f"is right — check the formula, and the gradient function of any "
