@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import tensorflow as tf
 
-from tfbasics.gradients import _as_source, _check_target, _require_function
+from tfbasics._sources import as_source, check_target, require_function
 
 _SAMPLE = 61  # grid points evaluated again, in another order, to check f is pointwise
 
@@ -71,14 +71,14 @@ def gradient_field(f: Callable[[tf.Tensor, tf.Tensor], Any], w0_range: tuple[flo
     >>> field.dL_dw0[0]   # dL/da = 2a at a = -1, 0, 1
     array([-2.,  0.,  2.], dtype=float32)
     """
-    _require_function(f, "lambda w0, w1: w0**2 + 10 * w1**2")
+    require_function(f, "lambda w0, w1: w0**2 + 10 * w1**2")
     num0, num1 = _counts(num)
     w0, w1 = tf.meshgrid(_axis("w0_range", w0_range, num0, dtype),
                          _axis("w1_range", w1_range, num1, dtype))
     with tf.GradientTape() as tape:
         tape.watch([w0, w1])
         L = f(w0, w1)
-    _check_target(L, lambda: f"the grid w0 in {tuple(w0_range)}, w1 in {tuple(w1_range)}")
+    check_target(L, lambda: f"the grid w0 in {tuple(w0_range)}, w1 in {tuple(w1_range)}")
     if isinstance(L, (list, tuple)) or L.shape != w0.shape:
         shape = "a list" if isinstance(L, (list, tuple)) else f"shape {tuple(L.shape)}"
         raise ValueError(f"f(w0, w1) must give one L per grid point, shape {tuple(w0.shape)}; "
@@ -118,7 +118,7 @@ def _check_pointwise(f: Callable[..., Any], w0: tf.Tensor, w1: tf.Tensor, L: tf.
 
 def _batch(x: Any, name: str = "x") -> tf.Tensor:
     """Return a batch of inputs as a float tensor, axis 0 counting the inputs."""
-    x = _as_source(x, name, variable=False)
+    x = as_source(x, name, variable=False)
     if isinstance(x, tf.Variable):
         x = tf.convert_to_tensor(x)
     if x.shape.rank == 0:
@@ -133,7 +133,7 @@ def _chosen(model: Callable[..., Any], x: tf.Tensor, target: Any) -> tf.Tensor:
     if isinstance(y, (list, tuple, dict)):
         raise TypeError(f"the model returned {len(y)} tensors: explain one at a time, e.g. "
                         f"lambda x: model(x)[0]")
-    _check_target(y)
+    check_target(y)
     count = int(x.shape[0])
     if y.shape.rank == 0 or y.shape[0] != count:
         raise ValueError(f"the model gave output of shape {tuple(y.shape)} for {count} "
@@ -180,7 +180,7 @@ def input_sensitivity(model: Callable[..., Any], x: Any, target: int | None = No
     >>> input_sensitivity(lambda x: tf.reduce_sum(x**2, axis=-1), [[1.0, -2.0]])  # 2x
     array([[ 2., -4.]], dtype=float32)
     """
-    _require_function(model, "a keras.Model, or lambda x: tf.reduce_sum(x**2, axis=-1)")
+    require_function(model, "a keras.Model, or lambda x: tf.reduce_sum(x**2, axis=-1)")
     return np.asarray(_sensitivity(model, _batch(x), target)[1])
 
 
@@ -191,7 +191,7 @@ def gradient_times_input(model: Callable[..., Any], x: Any, target: int | None =
     >>> gradient_times_input(lambda x: tf.reduce_sum(x**2, axis=-1), [[1.0, -2.0]])  # 2x²
     array([[2., 8.]], dtype=float32)
     """
-    _require_function(model, "a keras.Model, or lambda x: tf.reduce_sum(x**2, axis=-1)")
+    require_function(model, "a keras.Model, or lambda x: tf.reduce_sum(x**2, axis=-1)")
     x = _batch(x)
     return np.asarray(x * _sensitivity(model, x, target)[1])
 
@@ -238,7 +238,7 @@ def _baseline(baseline: Any, x: tf.Tensor) -> tf.Tensor:
     """Return the baseline as a tensor of x's shape and dtype (zeros when None)."""
     if baseline is None:
         return tf.zeros_like(x)
-    value = tf.cast(_as_source(baseline, "baseline", variable=False), x.dtype)
+    value = tf.cast(as_source(baseline, "baseline", variable=False), x.dtype)
     if value.shape == x.shape[1:]:
         return tf.broadcast_to(value, tf.shape(x))
     if value.shape != x.shape:
@@ -264,7 +264,7 @@ def integrated_gradients(model: Callable[..., Any], x: Any, baseline: Any = None
     >>> ig.attributions, ig.completeness_error   # x²: the trapezoid is exact for 2αx
     (array([[1., 4.]], dtype=float32), array([0.], dtype=float32))
     """
-    _require_function(model, "a keras.Model, or lambda x: tf.reduce_sum(x**2, axis=-1)")
+    require_function(model, "a keras.Model, or lambda x: tf.reduce_sum(x**2, axis=-1)")
     if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
         raise TypeError(f"steps must be a whole number, got {steps!r}: e.g. steps=50")
     if steps < 1:

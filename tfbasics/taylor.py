@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from tfbasics.gradcheck import _ALL_ONES, _evaluate, _points, _prepare, _project
+from tfbasics.gradcheck.directions import ALL_ONES, evaluate, points_along, project
+from tfbasics.gradcheck.problem import prepare
 
 _STEPS = 39  # h = 2^-2 ... 2^-40 (times the direction's scale), down to rounding noise
 _CLEAN = 100  # a remainder counts when it is this many times f's rounding noise
@@ -94,7 +95,7 @@ def taylor_test(f: Callable[..., Any], *args: Any, gradient: Any = None,
     >>> taylor_test(lambda w: w**3, 2.0, gradient=lambda w: 3 * w**2).order   # ≈ 2.0
     >>> taylor_test(lambda w: w**3, 2.0, gradient=lambda w: 2 * w**2).order   # ≈ 1.0
     """
-    problem, reverse, expected = _prepare(f, args, gradient, None, None, "full")
+    problem, reverse, expected = prepare(f, args, gradient, None, None, "full")
     title = name or f"Taylor test of {'your gradient' if gradient is not None else 'the tape'}"
     if expected is not None and any((e is None) != (g is None)
                                     for e, g in zip(expected, reverse, strict=True)):
@@ -115,8 +116,8 @@ def taylor_test(f: Callable[..., Any], *args: Any, gradient: Any = None,
     axes = tuple(range(problem.n)) if problem.n <= _AXES_UP_TO else ()
     for direction in _DIRECTIONS + axes:  # seeded random directions, and each axis if few
         along = np.array([direction])
-        slope = float(_project(problem, g, along)[0])
-        values = _evaluate(problem, _STEPS, lambda rows, d=direction: _points(
+        slope = float(project(problem, g, along)[0])
+        values = evaluate(problem, _STEPS, lambda rows, d=direction: points_along(
             problem, np.full(rows.stop - rows.start, d), steps[rows]))
         remainders = np.abs(values - problem.f0 - steps * slope)
         noise = eps * max(abs(problem.f0), float(np.max(np.abs(values), initial=0.0)))
@@ -125,12 +126,12 @@ def taylor_test(f: Callable[..., Any], *args: Any, gradient: Any = None,
         # they are that rounding, measured.
         tail = remainders[-_TAIL:][np.isfinite(remainders[-_TAIL:])]
         noise = max(noise, float(np.median(tail)) if tail.size else 0.0)
-        slack = abs(8 * own_eps * float(_project(problem, np.abs(g), along)[0]))
+        slack = abs(8 * own_eps * float(project(problem, np.abs(g), along)[0]))
         clean = _clean(steps, remainders, noise, slack)
         # The size an error in g is measured against: the terms of uᵀg, or where they
         # vanish (an optimum) f's curvature along u over the largest step.
-        terms = float(_project(problem, np.abs(g), np.array(
-            [direction if direction >= 0 else _ALL_ONES]))[0])
+        terms = float(project(problem, np.abs(g), np.array(
+            [direction if direction >= 0 else ALL_ONES]))[0])
         size = max(terms, float(remainders[0] / steps[0] ** 2)
                    if np.isfinite(remainders[0]) else 0.0)
         floor = _CLEAN * noise + slack * steps[0]
