@@ -207,9 +207,7 @@ def verify_code(source: str, node: ast.FunctionDef) -> str:
 
 def segment(source: str, node: ast.stmt) -> str:
     """Return a top-level statement's source, decorators included."""
-    lines = source.splitlines()
-    first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
-    return "\n".join(lines[first - 1:node.end_lineno])
+    return "\n".join(source.splitlines()[_first_line(node) - 1:node.end_lineno])
 
 
 def definitions(tree: ast.Module, examples: list[str]) -> dict[str, ast.stmt]:
@@ -260,15 +258,15 @@ def outline(name: str) -> Outline:
     functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
     names = example_names(tree)
     defined = definitions(tree, names)
-    examples = tuple(
-        Example(name, example, number, ast.get_docstring(functions[example]) or "",
-                shown_code(source, functions[example]), verify_code(source, functions[example]),
-                is_figure(functions[example]), functions[example].lineno,
-                used_definitions(shown_code(source, functions[example]) or "pass", defined,
-                                 source))
-        for number, example in enumerate(names, start=1))
+    examples = []
+    for number, example in enumerate(names, start=1):
+        node = functions[example]
+        code = shown_code(source, node)
+        examples.append(Example(name, example, number, ast.get_docstring(node) or "", code,
+                                verify_code(source, node), is_figure(node), node.lineno,
+                                used_definitions(code or "pass", defined, source)))
     return Outline(name, COURSE.index(name) + 1, title.strip(), introduction,
-                   " ".join(guide.split()), examples, path, tree, source)
+                   " ".join(guide.split()), tuple(examples), path, tree, source)
 
 
 def title(name: str) -> str:

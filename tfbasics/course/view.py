@@ -57,11 +57,6 @@ def _code(code: str, indent: int = 4) -> Any:
     return out
 
 
-def _indent(text: str, indent: int = 4) -> str:
-    """Return text with each line indented, as it was printed (no markup, no wrapping)."""
-    return "\n".join(" " * indent + line if line else line for line in text.split("\n"))
-
-
 class _Trimmed:
     """A text file that drops the spaces rich pads lines with, before each line's end."""
 
@@ -189,10 +184,10 @@ class View:
         from rich.text import Text
 
         if section.output and not self.brief:  # as IPython labels a cell's output
-            lines = _indent(section.output.rstrip("\n"), 6).split("\n")
-            self.out.print(Text.assemble(("  Out ", "dim bold"), lines[0][6:]), soft_wrap=True)
-            for line in lines[1:]:
-                self.out.print(line, soft_wrap=True, markup=False)
+            first, *rest = section.output.rstrip("\n").split("\n")
+            self.out.print(Text.assemble(("  Out ", "dim bold"), first), soft_wrap=True)
+            for line in rest:  # under the first, as printed; a blank line stays blank
+                self.out.print(Text(" " * 6 + line if line else ""), soft_wrap=True)
         if not self.brief or self.show_code:
             self.out.print()
         for check in section.checks:
