@@ -91,6 +91,15 @@ SCRATCH = Path(tempfile.mkdtemp(prefix="tfbasics-tests-"))
 CHECKS: dict = {}
 
 
+def slow_but(values, *fast):
+    """Return parametrize's `values`, each marked slow but those at the positions `fast`: the
+    inner loop (`pytest -m "not slow"`) runs those, plain `pytest` runs them all. A tuple is
+    one value per argument name."""
+    return [value if index in fast else pytest.param(
+        *(value if isinstance(value, tuple) else (value,)), marks=pytest.mark.slow)
+        for index, value in enumerate(values)]
+
+
 def fingerprint(checks):
     """Return what a student sees of some checks, minus the timings that vary run to run."""
     from tfbasics.course.report import check_to_json
@@ -210,6 +219,14 @@ def executed(path, folder):
     return json.loads((folder / path.name).read_text(encoding="utf-8")), ""
 
 
+def pytest_itemcollected(item):
+    """Mark slow a test that reads a background run: each is a fresh process importing TF
+    (the answer corpus marks its own, keeping a few answers per exercise fast)."""
+    if (BACKGROUND - {"exercise_corpus"}) & set(getattr(item, "fixturenames", ())):
+        item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(trylast=True)  # after `-m "not slow"` has deselected: start only what runs
 def pytest_collection_modifyitems(session, config, items):
     """Queue the slow runs the selected tests need, in the order the tests need them."""
     needed = {name for item in items for name in getattr(item, "fixturenames", [])}
@@ -246,14 +263,16 @@ def pytest_collection_modifyitems(session, config, items):
         for key, names in PASTED.items():
             start(key, [sys.executable, str(ROOT / "tests" / "pasted.py"), str(SCRATCH / key),
                         *names], SCRATCH / key)
-    if "exercise_corpus" in needed:  # every answer of tests/exercise_answers, at every seed
+    if "exercise_corpus" in needed:  # the answers of tests/exercise_answers the tests read
         from test_exercise_answers import corpus_command
 
-        start("exercise_corpus", corpus_command(), SCRATCH / "exercise_corpus")
+        command, CORPUS[:] = corpus_command(items)
+        start("exercise_corpus", command, SCRATCH / "exercise_corpus")
     # Tests that read a background run go last: the others keep this process busy meanwhile.
     items[:] = sorted(items, key=lambda item: bool(BACKGROUND & set(item.fixturenames)))
 
 
+CORPUS: list = []  # the answer files the corpus run grades, in its order
 SESSIONS = {"students_session", "watch_session", "closed_pipe", "robust_session"}
 BACKGROUND = {"course", "lesson_checks", "solved_exercise_notebooks", "executed_notebooks",
               "text_run", "interrupted_run", "pasted", "exercise_corpus", *SESSIONS}
@@ -333,12 +352,13 @@ def robust_session():
 
 @pytest.fixture(scope="session")
 def exercise_corpus():
-    """The verdicts on every answer of tests/exercise_answers, at every seed."""
+    """The verdicts on the answers of tests/exercise_answers that the selected tests read,
+    at every seed if a test reads them all (else at the first)."""
     from test_exercise_answers import read_verdicts
 
     out, err, code, _ = finish("exercise_corpus")
     assert code == 0, err[-3000:]
-    return read_verdicts(out)
+    return read_verdicts(out, CORPUS)
 
 
 @pytest.fixture(scope="session")

@@ -35,6 +35,7 @@ def test_custom_gradients():
     np.testing.assert_allclose(got["the custom gradient at x = 100"], 1.0, rtol=1e-6)
 
 
+@pytest.mark.slow
 def test_custom_gradients_in_a_saved_model():
     got = computed_by_name(lesson.custom_gradients_in_a_saved_model)
     np.testing.assert_allclose(got["the loaded gradient here"], 2.0, rtol=1e-6)  # the guide
@@ -51,6 +52,7 @@ class GuideModule(tf.Module):
         return lesson.clip_gradients(x)
 
 
+@pytest.mark.slow
 def test_only_a_fresh_process_tells_the_option_apart(tmp_path):
     # The must-FAIL twin of "loaded in a fresh process": saved without the option, the
     # lesson's check fails there, while the saving process sees 2.0 either way.
@@ -223,9 +225,11 @@ def test_taylor_and_steps():
     assert got["the smallest errors < 10·eps^(2/3)"] == [True, True]
 
 
-def test_every_check_says_where_its_answer_comes_from():
-    examples = [e for e in lesson.EXAMPLES if "figures_dir" not in e.__code__.co_varnames]
-    for example in examples:
-        for check in checks_of(example):
-            assert check.by, f"{example.__name__}: {check.name}"
+@pytest.mark.parametrize("example", [  # the saved model's fresh processes take seconds
+    pytest.param(e, marks=pytest.mark.slow) if e is lesson.custom_gradients_in_a_saved_model
+    else e for e in lesson.EXAMPLES if "figures_dir" not in e.__code__.co_varnames],
+    ids=lambda example: example.__name__)
+def test_every_check_says_where_its_answer_comes_from(example):
+    for check in checks_of(example):
+        assert check.by, f"{example.__name__}: {check.name}"
 

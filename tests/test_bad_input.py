@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import run_cli
+from conftest import run_cli, slow_but
 
 import tfbasics
 from tfbasics import (
@@ -195,14 +195,14 @@ def test_no_partial_figure_is_left_behind(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("args, words", [
+@pytest.mark.parametrize("args, words", slow_but([  # each a fresh process
     (["no_such_lesson"], "unknown lesson 'no_such_lesson'"),
     (["--figures", "README.md"], "README.md is a file, not a folder"),
     (["--figures", "README.md/figs"], "README.md is a file, not a folder"),
     (["--device", "tpu"], "invalid choice: 'tpu'"),
     (["--frobnicate"], "unrecognized arguments: --frobnicate"),
     (["--export-notebooks", "README.md"], "README.md is a file, not a folder"),
-])
+], 0, 1))
 def test_cli_mistakes_get_one_line_and_exit_2(args, words):
     process = run_cli(*args, cwd=Path(__file__).resolve().parent.parent)
     assert process.returncode == 2

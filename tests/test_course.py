@@ -96,6 +96,7 @@ def test_no_pager_when_piped_asked_or_one_lesson(how, pager, monkeypatch, capsys
     assert not pager.exists() and "passed, 0 failed" in out
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_the_pager_on_a_real_pseudo_terminal(tmp_path):
     # the runner in its own process, its stdout a pty, as at a student's terminal

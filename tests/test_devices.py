@@ -172,6 +172,7 @@ def test_distributed_dataset_with_compute_average_loss(checks):
                                rtol=1e-5)
 
 
+@pytest.mark.slow
 def test_the_placement_worker_runs_the_shown_code_as_a_program():
     """What the worker runs is the example's shown code: it prints what that code prints, and
     its placement log, because logging is on before TF starts its devices."""

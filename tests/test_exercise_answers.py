@@ -10,6 +10,9 @@ Every file is graded by the real grading process, as `check` grades it, at SEEDS
 process (TensorFlow starts once, and two logical CPUs exist for the devices exercises): the
 verdict must hold at every seed, since a verdict that depends on the random points is a bug.
 conftest.py starts that process in the background when the tests are collected.
+
+`pytest -m "not slow"` grades a few answers of each exercise (FAST) at the first seed only:
+the one process then takes seconds, not minutes.
 """
 
 import json
@@ -39,23 +42,46 @@ def expectation(path: Path) -> tuple[bool, str]:
     return verdict == "PASS", words.strip()
 
 
-def corpus_command() -> list[str]:
-    """The grading process's command: every answer, at every seed."""
-    return [sys.executable, "-m", "tfbasics.exercises.run", SEEDS,
-            *(f"{path.parent.name}={path}" for path in answers())]
+def fast_answers() -> set[Path]:
+    """The answers `pytest -m "not slow"` grades: each exercise's first right answer and
+    first two wrong ones, in name order."""
+    chosen: set[Path] = set()
+    for folder in sorted({path.parent for path in answers()}):
+        paths = sorted(folder.glob("*.py"))
+        chosen.update([p for p in paths if expectation(p)[0]][:1])
+        chosen.update([p for p in paths if not expectation(p)[0]][:2])
+    return chosen
 
 
-def read_verdicts(out: str) -> dict[str, list[dict]]:
+def corpus_command(items) -> tuple[list[str], list[Path]]:
+    """The grading process's command for the selected test items, and the answers it grades
+    in order: the answers they read, at every seed if a selected test reads every seed."""
+    reading = [item for item in items if "exercise_corpus" in item.fixturenames]
+    paths = sorted({item.callspec.params["path"] for item in reading})  # each reads one
+    every_seed = any(item.originalname == test_each_verdict_holds_at_every_seed.__name__
+                     for item in reading)
+    seeds = SEEDS if every_seed else SEEDS.split("..")[0]
+    return ([sys.executable, "-m", "tfbasics.exercises.run", seeds,
+             *(f"{path.parent.name}={path}" for path in paths)], paths)
+
+
+def read_verdicts(out: str, paths: list[Path]) -> dict[str, list[dict]]:
     """Return {answer's key: its verdicts, one per seed} from the process's output, in the
     order the process grades them (file by file, seed by seed)."""
     lines = [json.loads(line[len(MARKER):]) for line in out.splitlines()
              if line.startswith(MARKER)]
-    count = len(lines) // max(1, len(answers()))
-    return {key(path): lines[i * count:(i + 1) * count] for i, path in enumerate(answers())}
+    count = len(lines) // max(1, len(paths))
+    return {key(path): lines[i * count:(i + 1) * count] for i, path in enumerate(paths)}
 
 
 def key(path: Path) -> str:
     return f"{path.parent.name}/{path.stem}"
+
+
+def marked(paths: list[Path]) -> list:
+    """The answers as parameters, slow but for FAST."""
+    return [path if path in FAST else pytest.param(path, marks=pytest.mark.slow)
+            for path in paths]
 
 
 def test_the_corpus_covers_every_exercise_with_right_and_wrong_answers():
@@ -66,7 +92,10 @@ def test_the_corpus_covers_every_exercise_with_right_and_wrong_answers():
     assert {path.parent.name for path in answers()} <= names  # no folder for no exercise
 
 
-@pytest.mark.parametrize("path", answers(), ids=key)
+FAST = fast_answers()
+
+
+@pytest.mark.parametrize("path", marked(answers()), ids=key)
 def test_each_answer_gets_its_verdict(path, exercise_corpus):
     passes, words = expectation(path)
     verdicts = exercise_corpus[key(path)]

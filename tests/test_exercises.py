@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import student_env
+from conftest import slow_but, student_env
 
 from tfbasics import exercises, lessons
 from tfbasics.exercises.notebooks import cell_of
@@ -79,7 +79,7 @@ def test_a_students_session(students_session):
     assert statuses["cubic_derivative"] == "done" and statuses["product_rule"] == "not"
 
 
-@pytest.mark.parametrize("args, words", [
+@pytest.mark.parametrize("args, words", slow_but([  # each a fresh process
     (["start", "cubic_derivatve"], "no exercise named 'cubic_derivatve' (did you mean "
                                    "cubic_derivative?)"),
     (["check", "product_rule"], "product_rule is not started: run `python -m "
@@ -87,7 +87,7 @@ def test_a_students_session(students_session):
     (["check"], "no exercise is started yet"),
     (["hint"], "the following arguments are required: NAME"),
     (["--path", "/no/such/folder", "list"], "--path /no/such/folder: no such folder"),
-])
+], 0, 2))
 def test_usage_mistakes_exit_2_with_one_line(args, words, tmp_path):
     process = practise(*args, cwd=tmp_path)
     assert process.returncode == 2 and "Traceback" not in process.stderr
@@ -124,6 +124,7 @@ def grade(student, rng):
 '''
 
 
+@pytest.mark.slow
 def test_a_teachers_folder_and_an_endless_loop(tmp_path):
     teacher = tmp_path / "teacher"
     teacher.mkdir()
@@ -146,6 +147,7 @@ def test_a_teachers_folder_and_an_endless_loop(tmp_path):
     assert "broken.py" in broken.stderr and "plus_one" in broken.stdout
 
 
+@pytest.mark.slow
 def test_a_teachers_workflow(tmp_path):
     teacher, student = tmp_path / "teacher", tmp_path / "student"
     teacher.mkdir()

@@ -84,6 +84,7 @@ TAPES = """\
 """
 
 
+@pytest.mark.slow
 def test_nested_tape_hessian_wrong_answers():
     one_tape = with_body("nested_tape_hessian", TAPES, """\
     with tf.GradientTape() as t:

@@ -19,6 +19,8 @@ from tfbasics.exercises.run import MARKER
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 0  # one process, one seed: each grader draws three rounds of its own from it
+# A fresh process importing TensorFlow: the inner loop leaves these to the answer corpus.
+pytestmark = pytest.mark.slow
 
 
 

@@ -97,6 +97,7 @@ def test_count_calls_diagnoses_the_counter():
           "squared_norm(x) is ", "where it should be")
 
 
+@pytest.mark.slow
 def test_collatz_while_loop_diagnoses_the_loop():
     fails("collatz_while_loop", stub("collatz_while_loop"),
           "collatz_steps still returns ... as the exercise gave it")

@@ -91,6 +91,7 @@ TRAIN_STEP = ("        a.assign_sub(lr * dL_da)  # a ← a - lr·dL/da\n"
               "        b.assign_sub(lr * dL_db)\n")
 
 
+@pytest.mark.slow
 def test_fit_a_line_wrong_answers():
     # lr = 1.5: the largest curvature 2·(largest eigenvalue of [[mean x², mean x], [mean x, 1]])
     # is at least 2, so each step multiplies the error along it by at least |1 - 1.5·2| = 2
@@ -181,6 +182,7 @@ def test_a_hard_coded_checkpoint_path_fails():
     assert "your code raised" in message or "restore changed none" in message, message
 
 
+@pytest.mark.slow
 def test_fit_a_line_takes_num_steps_steps():
     # 400 steps whatever num_steps says (the 200 the check asks for converge, so 400 do):
     # the fit is right, the task is not done

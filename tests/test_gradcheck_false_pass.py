@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import sympy
 import tensorflow as tf
+from conftest import slow_but
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import CONSTANTS, build, trees
@@ -92,8 +93,8 @@ def test_a_wrong_formula_never_passes(problem, how, mode, data):
     assert check.worst.endswith(f"[{element}]"), (check.worst, element)
 
 
-@pytest.mark.parametrize("c", [1e-6, 1.0, 1e6])
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("c", slow_but([1e-6, 1.0, 1e6], 0))
+@pytest.mark.parametrize("dtype", slow_but([np.float32, np.float64], 0))
 def test_the_verdict_does_not_change_when_f_is_scaled(c, dtype):
     # L = c·Σ w² sin(w): dL/dw = c·(2w sin w + w² cos w); each wrong formula misses by ≥ 1%.
     w = np.array([0.3, -1.2, 0.7], dtype)
@@ -109,9 +110,10 @@ def test_the_verdict_does_not_change_when_f_is_scaled(c, dtype):
         assert not check.passed, f"c = {c}: {check}"
 
 
-@pytest.mark.parametrize("make", [lambda v: tf.Variable(v), lambda v: v,
-                                  lambda v: np.float64(v), lambda v: np.float16(v)])
-@pytest.mark.parametrize("c", [0.5, 50.0, 5000.0])
+@pytest.mark.parametrize("make", slow_but([lambda v: tf.Variable(v), lambda v: v,
+                                           lambda v: np.float64(v), lambda v: np.float16(v)],
+                                          0))
+@pytest.mark.parametrize("c", slow_but([0.5, 50.0, 5000.0], 1))
 def test_quadratic_bowls_at_and_near_their_minimum(make, c):
     # L = c·(w - 1)²: dL/dw = 2c(w - 1), zero at the minimum. A formula off by 0.2 there,
     # or by 1% near it, must fail; the right one must pass. (float16 resolves 1.001 as one
@@ -149,6 +151,7 @@ def test_the_issue_s_false_passes_fail():
         assert not check.passed, str(check)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("k", [30.0, 100.0, 300.0])
 def test_high_frequency_functions(k):
     # d sin(k·w)/dw = k·cos(k·w); k = 300 moves by 1.5 rad over the float32 step.
@@ -161,7 +164,7 @@ def test_high_frequency_functions(k):
         assert not check_gradient(f, w, analytic=exact + 0.02 * k).passed
 
 
-@pytest.mark.parametrize("f, at, analytic, valid", [
+@pytest.mark.parametrize("f, at, analytic, valid", slow_but([
     (tf.nn.relu, 0.0, 0.0, True), (tf.nn.relu, 0.0, 1.0, True), (tf.nn.relu, 0.0, 0.5, True),
     (tf.nn.relu, 0.0, 1.5, False), (tf.nn.relu, 0.0, -0.1, False),
     (tf.abs, 0.0, -1.0, True), (tf.abs, 0.0, 0.3, True), (tf.abs, 0.0, 1.2, False),
@@ -170,14 +173,16 @@ def test_high_frequency_functions(k):
     # near a kink, but not at it: the derivative is the one-sided one, nothing else
     (tf.nn.relu, 1e-3, 1.0, True), (tf.nn.relu, 1e-3, 0.5, False),
     (tf.abs, -2e-4, -1.0, True), (tf.abs, -2e-4, 0.0, False),
-])
-@pytest.mark.parametrize("make", [lambda v: v, lambda v: tf.Variable(v), np.float64])
+], 1, 3, 10, 11))
+@pytest.mark.parametrize("make", slow_but([lambda v: v, lambda v: tf.Variable(v), np.float64],
+                                          0, 1))
 def test_true_kinks_accept_subgradients_and_nothing_else(f, at, analytic, valid, make):
     check = check_gradient(f, make(at), analytic=analytic)
     assert check.passed is valid, str(check)
     assert bool(check.kinks) is (at == 0.0 or at == 1.0), check.note
 
 
+@pytest.mark.slow
 def test_smooth_functions_are_never_called_kinks():
     for f in (tf.nn.softplus, tf.nn.sigmoid, tf.tanh, lambda w: 1000.0 * w**2,
               lambda w: tf.exp(10.0 * w)):
@@ -210,6 +215,7 @@ def test_every_argument_is_compared_whatever_the_others_give():
     assert not both.passed and both.culprit == "analytic" and both.worst == "a"
 
 
+@pytest.mark.slow
 def test_complex_gradients_are_compared_in_full():
     # TF's convention for real L of z = x + iy: ∂L/∂x + i·∂L/∂y. For L = |z|² that is 2z.
     z = tf.constant(1 + 2j)
@@ -226,6 +232,7 @@ def test_complex_gradients_are_compared_in_full():
     assert check_gradient(g, 1 + 2j).passed  # no formula: the tape agrees with the others
 
 
+@pytest.mark.slow
 def test_fast_mode_names_the_element_at_a_million():
     n = 10**6
     w = np.linspace(-1.0, 1.0, n).astype(np.float32)
@@ -287,18 +294,19 @@ def test_a_small_argument_is_checked_beside_a_large_one():
                           analytic=lambda a, b: (2e6 * a, 2 * b)).passed
 
 
-@pytest.mark.parametrize("f, args, wrong, right", [
+@pytest.mark.parametrize("f, args, wrong, right", slow_but([
     (lambda w: tf.abs(w - 1e-9), (np.float64(0.0),), 0.7, -1.0),  # 1e-9 from the kink
     (lambda w: tf.nn.softplus(1e9 * w) / 1e9, (np.float64(0.0),), 0.9, 0.5),  # smooth, steep
     (lambda a, b: tf.maximum(a, b), (np.float64(1.0), np.float64(1.0 + 1e-10)), (0.5, 0.5),
      (0.0, 1.0)),
-])
+], 0))
 def test_a_point_just_off_a_kink_is_differentiable(f, args, wrong, right):
     check = check_gradient(f, *args, analytic=wrong)
     assert not check.passed and not check.kinks, str(check)
     assert check_gradient(f, *args, analytic=right).passed
 
 
+@pytest.mark.slow
 def test_relus_with_float32_variables_pass_their_true_gradient():
     # f = Σ relu(X W): df/dW = Xᵀ·[X W > 0], in float64 from the same float32 values
     rng = np.random.default_rng(0)
@@ -313,6 +321,7 @@ def test_relus_with_float32_variables_pass_their_true_gradient():
     assert not bad.passed and bad.culprit == "analytic", bad.note
 
 
+@pytest.mark.slow
 def test_stationary_points_pass():
     # least squares at its exact optimum: the gradient 2Aᵀ(Aw - b) is 0 up to rounding
     rng = np.random.default_rng(0)
@@ -333,6 +342,7 @@ def test_stationary_points_pass():
     assert not bad.passed and bad.culprit == "analytic", bad.note
 
 
+@pytest.mark.slow
 def test_many_kinks_in_fast_mode_accept_subgradients_like_full_mode():
     w = np.zeros(300, np.float32)
     w[::2] = 0.5  # 150 elements exactly at relu's kink, where (w >= 0) is a valid choice
@@ -346,6 +356,7 @@ def test_many_kinks_in_fast_mode_accept_subgradients_like_full_mode():
         assert not bad.passed and bad.culprit == "analytic", (mode, bad.note)
 
 
+@pytest.mark.slow
 def test_high_frequency_in_float64():
     # d Σ sin(1e6·w)/dw = 1e6·cos(1e6·w); the base step is 6 radians of the sine
     w = np.array([0.1234567, 0.7654321])
@@ -364,6 +375,7 @@ def test_only_a_none_disagreeing_is_said_first():
     assert check.blame.startswith("d/db is None") and "a None gradient is not zero" in check.blame
 
 
+@pytest.mark.slow
 def test_the_taylor_test_looks_in_more_than_one_direction():
     from tfbasics import taylor_test
 

@@ -13,6 +13,7 @@ import mpmath
 import numpy as np
 import pytest
 import tensorflow as tf
+from conftest import slow_but
 
 from tfbasics import check_gradient
 
@@ -29,7 +30,7 @@ def square_with_gradient_times(factor):
 
 # --- wrong formulas that passed -------------------------------------------------------------
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("dtype", slow_but([np.float32, np.float64], 0))
 def test_small_elements_are_checked_beside_a_large_one(dtype):
     # L = ½ Σ s·w²: dL/dw = s·w = [1e7, 0.5, -2, 3] (float64: [1e11, 1, -2, 3])
     big = 1e7 if dtype == np.float32 else 1e11
@@ -42,6 +43,7 @@ def test_small_elements_are_checked_beside_a_large_one(dtype):
         assert not check.passed and check.culprit == "analytic", (wrong, str(check))
 
 
+@pytest.mark.slow
 def test_fast_mode_checks_small_elements_beside_a_large_one():
     # an embedding-like gradient: one element 2e6·w, the rest 1·w; the formula halves the rest
     n = 10_000
@@ -100,6 +102,7 @@ def test_a_wrong_custom_gradient_in_a_tf_function_over_variables_fails():
     assert not check_gradient(loss, w, analytic=lambda w: 2.01 * w).passed  # repeats the bug
 
 
+@pytest.mark.slow
 def test_at_a_tie_in_max_a_gradient_must_sum_to_one():
     # max(w + t) = max(w) + t, so every subgradient g at a tie has Σg = 1
     w = np.array([1.0, 3.0, 3.0, 2.0])
@@ -121,6 +124,7 @@ def test_float16_takes_four_in_a_thousand():
 
 # --- right formulas that failed -------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_kink_where_tf_takes_the_curved_sides_slope():
     # clip(w, -1, 1)² at 1: one-sided slopes 2 (left, 2w) and 0 (right): anything in [0, 2]
     f = lambda w: tf.reduce_sum(tf.clip_by_value(w, -1.0, 1.0) ** 2)  # noqa: E731
@@ -147,6 +151,7 @@ def test_a_saturated_sigmoid():
     assert not check.passed and "below what f's float32 rounding resolves" in check.blame
 
 
+@pytest.mark.slow
 def test_constants_that_depend_on_the_dtype():
     # a safe norm with the dtype's own eps: in float64 it is another function
     def f(w):
@@ -230,6 +235,7 @@ def test_a_none_note_is_said_once():
     assert not check.passed and check.note.count("a None gradient is not zero") == 1
 
 
+@pytest.mark.slow
 def test_checks_in_a_row_do_not_warn_of_retracing():
     import logging
 
@@ -246,6 +252,7 @@ def test_checks_in_a_row_do_not_warn_of_retracing():
     assert not [r for r in records if "retracing" in r.getMessage()]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("make", [lambda v: v, tf.Variable])
 def test_a_large_value_of_f_does_not_hide_a_wrong_float64_formula(make):
     # f = Σw² + 1e14 (a normalising constant): the gradient 2w rounds as any 2w does, so a
@@ -297,6 +304,7 @@ def _loss_right(w):
     return tf.reduce_sum(_square_right(w)) + tf.reduce_sum(_REST**2)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("make", [tf.Variable, lambda v: __import__("keras").Variable(v)])
 def test_a_doubled_custom_gradient_in_a_tf_function_over_variables_fails(make):
     # the standard setup: tf.function, variables, a custom gradient, a loss of 1e4 beside

@@ -9,6 +9,7 @@ import tempfile
 
 import keras
 import numpy as np
+import pytest
 import tensorflow as tf
 from conftest import checks_of, computed_by_name
 
@@ -48,21 +49,29 @@ def floats(values):
     return [float(v) for v in values]
 
 
-def test_every_check_example_passes_twice_over():
-    for example in modules.EXAMPLES:
-        if "figures_dir" not in example.__code__.co_varnames[:example.__code__.co_argcount]:
-            checks_of(example)
+CHECK_EXAMPLES = [example for example in modules.EXAMPLES if "figures_dir" not in
+                  example.__code__.co_varnames[:example.__code__.co_argcount]]
+# Training, saving and Keras fits take seconds each: the inner loop runs the other examples.
+HEAVY = {"fit_with_gradient_descent", "training_in_mini_batches", "checkpoint_round_trip",
+         "save_and_reload", "a_loaded_model_is_not_its_class", "fit_with_keras",
+         "keras_model_of_the_guide"}
+EXAMPLES = [pytest.param(example, marks=pytest.mark.slow) if example.__name__ in HEAVY
+            else example for example in CHECK_EXAMPLES]
 
 
-def test_every_check_says_where_its_answer_comes_from():
-    for example in modules.EXAMPLES:
-        if "figures_dir" not in example.__code__.co_varnames[:example.__code__.co_argcount]:
-            for check in checks_of(example):
-                raises = isinstance(check.expected, type) and issubclass(check.expected,
-                                                                          BaseException)
-                assert raises or check.by, f"{example.__name__}: {check.name} has no by="
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example.__name__)
+def test_every_check_example_passes_twice_over(example):
+    checks_of(example)
 
 
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example.__name__)
+def test_every_check_says_where_its_answer_comes_from(example):
+    for check in checks_of(example):
+        raises = isinstance(check.expected, type) and issubclass(check.expected, BaseException)
+        assert raises or check.by, f"{example.__name__}: {check.name} has no by="
+
+
+@pytest.mark.slow
 def test_the_fit_checks_fail_for_a_fit_stopped_early():
     """The tolerances are tight enough to tell a converged fit from one stopped early."""
     x, y = modules.quadratic_data()
@@ -104,12 +113,14 @@ def test_variables_made_on_first_call():
                                relu_layers(np.full((1, 4), 2.0), [([1, 1], [4, 3])]), rtol=1e-5)
 
 
+@pytest.mark.slow
 def test_gradient_descent_reaches_least_squares():
     got = computed_by_name(modules.fit_with_gradient_descent)
     np.testing.assert_allclose(floats(got[W]), lstsq_oracle()[0], atol=1e-4)
     np.testing.assert_allclose(got["the last loss"], residual_oracle(), rtol=1e-4)
 
 
+@pytest.mark.slow
 def test_mini_batches_land_near_least_squares():
     got = computed_by_name(modules.training_in_mini_batches)
     assert got["an epoch's batch sizes"] == [32, 32, 32, 32, 32, 32, 9]  # 201 = 6·32 + 9
@@ -120,6 +131,7 @@ def test_mini_batches_land_near_least_squares():
     assert residual_oracle() <= last_loss < 1.01 * residual_oracle()
 
 
+@pytest.mark.slow
 def test_checkpoints():
     got = computed_by_name(modules.checkpoint_round_trip)
     np.testing.assert_allclose(floats(got["fresh [w_q, w_l, b]"]), lstsq_oracle()[0], atol=1e-4)
@@ -142,6 +154,7 @@ def test_one_trace_per_input_shape():
                                rtol=1e-5)
 
 
+@pytest.mark.slow
 def test_saved_models():
     got = computed_by_name(modules.save_and_reload)
     np.testing.assert_allclose(floats(got["its [w_q, w_l, b]"]), lstsq_oracle()[0], atol=1e-4)
@@ -173,6 +186,7 @@ def test_keras_layers():
     assert got["4 features into keras.layers.Dense built for 3"] is ValueError
 
 
+@pytest.mark.slow
 def test_keras_fits():
     got = computed_by_name(modules.fit_with_keras)
     np.testing.assert_allclose(np.asarray(got[W + " from Keras fit"]), lstsq_oracle()[0],
@@ -189,6 +203,7 @@ def test_keras_fits():
     np.testing.assert_allclose(got["loaded(x[::50])"], np.polyval(lstsq_oracle()[0], x), atol=0.7)
 
 
+@pytest.mark.slow
 def test_files_go_to_temporary_folders_and_are_removed(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     for example in (modules.checkpoint_round_trip, modules.looking_inside_a_checkpoint,
@@ -198,6 +213,7 @@ def test_files_go_to_temporary_folders_and_are_removed(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_the_figures_are_drawn(tmp_path):
     for example in modules.EXAMPLES:
         if "figures_dir" in example.__code__.co_varnames[:example.__code__.co_argcount]:

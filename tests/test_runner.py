@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import run_cli
+from conftest import run_cli, slow_but
 
 from tfbasics.course import lesson as lessons
 from tfbasics.course.cli import main, resolve
@@ -114,7 +114,7 @@ def _checks(name):
             for check in checks_of(example)]
 
 
-@pytest.mark.parametrize("columns", [60, 100])
+@pytest.mark.parametrize("columns", slow_but([60, 100], 0))
 def test_code_is_shown_as_written_at_any_width(columns, monkeypatch, capsys):
     # never re-wrapped: each line of each example's code is a line of the output, as written
     # (a narrower terminal soft-wraps it, as less does); prose fits the width
@@ -188,14 +188,14 @@ def test_lessons_run_in_the_order_typed(monkeypatch, capsys):
     assert [lesson["name"] for lesson in document["lessons"]] == ["variables", "tensors"]
 
 
-@pytest.mark.parametrize("typed, words", [
+@pytest.mark.parametrize("typed, words", slow_but([  # each a fresh process
     ("autodif", "unknown lesson 'autodif' (did you mean autodiff?)"),
     ("Tensor", "unknown lesson 'Tensor' (did you mean tensors?)"),
     ("autodiff.persistant_tape", "(did you mean autodiff.persistent_tape?)"),
     ("autodiff.nothing_like_it", "`--list autodiff` shows autodiff's 25 examples"),
     ("3.99", "unknown example '3.99'; `--list autodiff` shows"),
     ("nonsense", "unknown lesson 'nonsense'; lessons: tensors, variables"),
-])
+], 0, 4))
 def test_a_misspelt_name_gets_a_suggestion(typed, words):
     process = run_cli(typed)
     assert process.returncode == 2 and "Traceback" not in process.stderr
@@ -295,6 +295,7 @@ def test_a_reader_that_stops_early_gets_141_and_no_traceback(closed_pipe):
     assert "Traceback" not in closed_pipe["err"] and "BrokenPipe" not in closed_pipe["err"]
 
 
+@pytest.mark.slow
 def test_an_example_shows_the_lessons_definitions_it_uses_once(monkeypatch, capsys):
     # 4.4 and 4.5 both use clip_gradients (a @tf.custom_gradient): it is printed above 4.4's
     # code, once; 4.5 adds the CustomGradientModule it uses besides

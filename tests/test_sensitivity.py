@@ -270,6 +270,7 @@ def test_the_gpu_gives_the_cpu_answer():
 
 # --- figures -------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_figures_are_reproducible_byte_for_byte(tmp_path):
     analytic = lambda a, b: fit_loss_by_hand(a, b)[1:]  # noqa: E731
     path = [(0.0, 0.0), (1.0, 0.5), (2.0, 1.5)]

@@ -7,6 +7,7 @@ forward pass of the trained weights, and the known orders of the integration rul
 """
 
 import numpy as np
+import pytest
 from conftest import checks_of, computed_by_name
 
 from tfbasics.lessons import sensitivity
@@ -116,6 +117,7 @@ def test_saliency_misses_the_saturated_unit_and_ig_does_not():
     np.testing.assert_allclose(values["IG of x0 and x1"], [np.tanh(30.0), 0.1], rtol=1e-5)
 
 
+@pytest.mark.slow
 def test_the_figures_are_written(tmp_path):
     for example in sensitivity.EXAMPLES:
         if example.__code__.co_argcount == 1:

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import tensorflow as tf
+from conftest import slow_but
 
 from tfbasics import TaylorTest, check_gradient, plot_step_error, plot_taylor, taylor_test
 
@@ -23,6 +24,7 @@ def test_the_gradient_gives_order_two_and_a_wrong_one_order_one():
     assert any(np.allclose(right.remainders[clean], c[clean], rtol=1e-6) for c in candidates)
 
 
+@pytest.mark.slow
 def test_a_small_error_shows_at_small_steps_for_a_million_elements():
     # The h² term sums coherently over n elements, the error term only as √n: the order is
     # read where h is small enough for the error to win.
@@ -40,6 +42,7 @@ def test_a_linear_f_is_exact():
     assert not taylor_test(lambda w: 3.0 * w, 2.0, gradient=3.1).passed
 
 
+@pytest.mark.slow
 def test_variables_and_several_arguments():
     v = tf.Variable([0.3, -1.2])
     assert taylor_test(lambda: tf.reduce_sum(tf.sin(v) * v), v).passed
@@ -55,6 +58,7 @@ def test_check_gradient_reports_the_order_too():
     assert bad.taylor_order == pytest.approx(1.0, abs=0.1)
 
 
+@pytest.mark.slow
 def test_plots(tmp_path):
     path = plot_taylor(lambda w: tf.reduce_sum(tf.sin(w) * w), np.array([0.3, -1.2, 0.7]),
                        gradients={"cos(w)·w": lambda w: np.cos(w) * w},
@@ -67,6 +71,7 @@ def test_plots(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["step.png", "taylor.png"]
 
 
+@pytest.mark.slow
 def test_a_gradient_orthogonal_to_the_random_directions_is_still_caught():
     # f = Σ (w[:, 0] - w[:, 1])² at w = [[.5, -.5], [.5, -.5]]: its gradient (2, -2, 2, -2)
     # (by hand) is orthogonal to the three random sign directions for 4 elements, so only
@@ -86,7 +91,7 @@ def _sin_w(w):
     return tf.reduce_sum(tf.sin(w) * w) + 1e5
 
 
-@pytest.mark.parametrize("wrong", ["zero", "doubled", "negated"])
+@pytest.mark.parametrize("wrong", slow_but(["zero", "doubled", "negated"], 0))
 def test_a_large_offset_in_float32_cannot_pass_a_wrong_gradient(wrong):
     # d/dw Σ sin(w)·w = sin(w) + w·cos(w) (by hand); the offset 1e5 rounds f in float32 to
     # about 0.008, more than any remainder a step up to 1/4 makes.
@@ -99,6 +104,7 @@ def test_a_large_offset_in_float32_cannot_pass_a_wrong_gradient(wrong):
     assert "subtract" in test.note, test.note
 
 
+@pytest.mark.slow
 def test_a_float64_offset_of_1e15_cannot_pass_a_zero_gradient():
     f = lambda w: tf.reduce_sum(w**2) + 1e15  # noqa: E731
     at = np.array([0.3, 0.7, 1.1])
@@ -124,6 +130,7 @@ def test_a_gradient_one_percent_off_never_reports_order_two():
     assert not bare.passed and bare.order == pytest.approx(1.0, abs=0.1), bare
 
 
+@pytest.mark.slow
 def test_rounding_of_f_s_intermediates_is_measured_not_taken_for_an_order():
     # log((w2 + relu(w1))² + 1) at w1 < 0, w2 = -0.00217: slope (0, 0, 2w2/(w2² + 1)) by hand.
     # f is about 5e-6, while 1 + x² inside rounds at float64's eps: the smallest steps'
