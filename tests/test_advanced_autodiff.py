@@ -164,6 +164,7 @@ def test_hessians_and_newton():
     np.testing.assert_allclose(H, numeric, rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.slow
 def test_batch_jacobians():
     got = computed_by_name(lesson.batch_jacobian)
     assert got["the largest entry between different examples"] == 0.0
@@ -225,9 +226,15 @@ def test_taylor_and_steps():
     assert got["the smallest errors < 10·eps^(2/3)"] == [True, True]
 
 
-@pytest.mark.parametrize("example", [  # the saved model's fresh processes take seconds
-    pytest.param(e, marks=pytest.mark.slow) if e is lesson.custom_gradients_in_a_saved_model
-    else e for e in lesson.EXAMPLES if "figures_dir" not in e.__code__.co_varnames],
+# The saved model's fresh processes take seconds, the batch Jacobians one: the inner loop
+# runs the other examples.
+HEAVY = (lesson.custom_gradients_in_a_saved_model, lesson.batch_jacobian,
+         lesson.batch_norm_breaks_independence)
+
+
+@pytest.mark.parametrize("example", [
+    pytest.param(e, marks=pytest.mark.slow) if e in HEAVY else e
+    for e in lesson.EXAMPLES if "figures_dir" not in e.__code__.co_varnames],
     ids=lambda example: example.__name__)
 def test_every_check_says_where_its_answer_comes_from(example):
     for check in checks_of(example):

@@ -215,7 +215,6 @@ def test_every_argument_is_compared_whatever_the_others_give():
     assert not both.passed and both.culprit == "analytic" and both.worst == "a"
 
 
-@pytest.mark.slow
 def test_complex_gradients_are_compared_in_full():
     # TF's convention for real L of z = x + iy: ∂L/∂x + i·∂L/∂y. For L = |z|² that is 2z.
     z = tf.constant(1 + 2j)

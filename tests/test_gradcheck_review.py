@@ -102,7 +102,6 @@ def test_a_wrong_custom_gradient_in_a_tf_function_over_variables_fails():
     assert not check_gradient(loss, w, analytic=lambda w: 2.01 * w).passed  # repeats the bug
 
 
-@pytest.mark.slow
 def test_at_a_tie_in_max_a_gradient_must_sum_to_one():
     # max(w + t) = max(w) + t, so every subgradient g at a tie has Σg = 1
     w = np.array([1.0, 3.0, 3.0, 2.0])

@@ -223,7 +223,6 @@ def test_short_name():
     assert short_name("/device:GPU:0") == "GPU:0"
 
 
-@pytest.mark.slow
 def test_keras_variables_get_what_a_raw_tape_gives():
     import keras
 

@@ -21,13 +21,13 @@ ESCAPE = "\x1b["
 
 # --- the JSON document: a contract scripts rely on --------------------------------------------
 
-def test_course_json_has_every_field(course):
-    document = course[0]
+def assert_every_field(document, names):
+    """Assert that a `--json` document has every field, for the lessons `names` in order."""
     assert document["failed"] == 0 and document["errors"] == 0
     assert document["passed"] == sum(len(lesson["checks"]) for lesson in document["lessons"])
     assert document["tensorflow"].startswith("2.") and document["numpy"]
     assert "CPU" in document["device"] or "GPU" in document["device"]
-    assert [lesson["name"] for lesson in document["lessons"]] == list(COURSE)
+    assert [lesson["name"] for lesson in document["lessons"]] == names
     for lesson in document["lessons"]:
         assert lesson["title"] and lesson["error"] is None
         assert [e["name"] for e in lesson["examples"]] == [
@@ -40,8 +40,19 @@ def test_course_json_has_every_field(course):
             assert check["passed"] is True and check["device"], check
         assert all(set(e) == {"name", "error", "figure", "checks", "output"}
                    for e in lesson["examples"])
-        names = [check["name"] for check in lesson["checks"]]
-        assert len(names) == len(set(names)), f"{lesson['name']} repeats a check name"
+        checks = [check["name"] for check in lesson["checks"]]
+        assert len(checks) == len(set(checks)), f"{lesson['name']} repeats a check name"
+
+
+def test_course_json_has_every_field(course):
+    assert_every_field(course[0], list(COURSE))
+
+
+def test_one_lessons_json_in_process_has_every_field(monkeypatch, capsys):
+    # the same contract, fast: one light lesson through main() in this process
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
+    assert main(["variables", "--json", "--no-figures"]) == 0
+    assert_every_field(json.loads(capsys.readouterr().out), ["variables"])
 
 
 def test_json_carries_the_first_gradient_and_its_output(course, lesson_checks):
