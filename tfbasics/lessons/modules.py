@@ -394,7 +394,7 @@ class RawVariableLayer(Quadratic):
 
 
 def keras_tracks_add_weight_only() -> list[Check]:
-    """In TF 2.21 `tf.keras` is Keras 3: it tracks and trains only weights made by `add_weight`.
+    """In TF 2.21 `tf.keras` is Keras 3, which tracks only Keras variables, such as `add_weight`'s.
 
     A raw `tf.Variable`, as in the guide's `MyDense`, is no weight, so `fit` would never train it.
     """
@@ -480,8 +480,8 @@ def guide_keras_model() -> keras.Sequential:
 def keras_model_of_the_guide() -> list[Check]:
     """The basics guide's Keras model: a `Lambda` makes [x, x²] and a `Dense` fits them.
 
-    In TF 2.21 `keras.losses` has no `MSE` alias, and `load_model` refuses a `Lambda` unless you
-    pass `safe_mode=False`; the reloaded lambda sees none of your names, so it uses operators.
+    In TF 2.21 only `tf.keras.losses` keeps the `MSE` alias, and `load_model` refuses a `Lambda`
+    unless you pass `safe_mode=False`; reloaded, the lambda sees none of your names: use operators.
     """
     x, y = quadratic_data()
     new_model = guide_keras_model()
