@@ -53,6 +53,7 @@ def inner_functions_are_traced_too() -> list[Check]:
     The traced graph's input x is a `Placeholder` op, which `tf.function` feeds: no `Session`.
     """
     x1 = tf.constant([[1.0, 2.0]])
+
     @tf.function
     def outer_function(x):
         y = tf.constant([[2.0], [3.0]])
@@ -141,6 +142,7 @@ def graph_execution_vs_eager_execution() -> list[Check]:
     """
     y_true = tf.constant([5, 1, 8, 2, 9])  # int32, like the guide's random integers
     y_pred = tf.constant([2, 8, 2, 0, 4])
+
     @tf.function
     def get_MSE(y_true, y_pred):
         sq_diff = tf.pow(y_true - y_pred, 2)
@@ -171,6 +173,7 @@ def python_print_runs_once() -> list[Check]:
     """
     y_true = tf.constant([5, 1, 8, 2], dtype=tf.float32)
     y_pred = tf.constant([2, 8, 2, 0], dtype=tf.float32)
+
     @tf.function
     def get_MSE(y_true, y_pred):
         print("Calculating MSE!")  # Python: runs while tracing only
@@ -199,6 +202,7 @@ def run_functions_eagerly_to_debug() -> list[Check]:
     """
     y_true = tf.constant([5.0, 1.0, 8.0, 2.0])
     y_pred = tf.constant([2.0, 8.0, 2.0, 0.0])
+
     @tf.function
     def get_MSE(y_true, y_pred):
         print("Calculating MSE!")
@@ -232,10 +236,12 @@ def non_strict_execution() -> list[Check]:
     def unused_return_eager(x):
         tf.gather(x, [1])  # unused; index 1 is out of range when len(x) == 1
         return x
+
     @tf.function
     def unused_return_graph(x):
         tf.gather(x, [1])  # unused: pruned from the graph's run
         return x
+
     @tf.function
     def unused_assert(x):
         tf.debugging.assert_equal(x, 1.0)  # unused, but an effect: kept

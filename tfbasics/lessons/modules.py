@@ -26,6 +26,7 @@ class SimpleModule(tf.Module):
         self.a_variable = tf.Variable(5.0, name="train_me")
         self.non_trainable_variable = tf.Variable(
             5.0, trainable=False, name="do_not_train_me")
+
     def __call__(self, x):
         return self.a_variable * x + self.non_trainable_variable
 
@@ -36,6 +37,7 @@ class Dense(tf.Module):
         w = tf.random.stateless_normal([in_features, out_features], seed=seed)
         self.w = tf.Variable(w, name="w")
         self.b = tf.Variable(tf.zeros([out_features]), name="b")
+
     def __call__(self, x):
         return tf.nn.relu(x @ self.w + self.b)
 
@@ -45,6 +47,7 @@ class SequentialModule(tf.Module):
         super().__init__(name=name)
         self.dense_1 = Dense(in_features=3, out_features=3, seed=[1, 1])
         self.dense_2 = Dense(in_features=3, out_features=2, seed=[2, 2])
+
     def __call__(self, x):
         return self.dense_2(self.dense_1(x))
 
@@ -92,6 +95,7 @@ class FlexibleDenseModule(tf.Module):
         self.is_built = False
         self.out_features = out_features
         self.seed = seed
+
     def __call__(self, x):
         if not self.is_built:  # create the variables on the first call
             shape = [x.shape[-1], self.out_features]
@@ -148,6 +152,7 @@ class Model(tf.Module):
         self.w_q = tf.Variable(rand_init[0], name="w_q")
         self.w_l = tf.Variable(rand_init[1], name="w_l")
         self.b = tf.Variable(rand_init[2], name="b")
+
     @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
     def __call__(self, x):  # one graph for every length of x
         return self.w_q * x**2 + self.w_l * x + self.b
@@ -326,6 +331,7 @@ class MySequentialModule(tf.Module):
         super().__init__(name=name)
         self.dense_1 = FlexibleDenseModule(out_features=3, seed=[1, 1])
         self.dense_2 = FlexibleDenseModule(out_features=2, seed=[2, 2])
+
     @tf.function
     def __call__(self, x):
         return self.dense_2(self.dense_1(x))
@@ -384,6 +390,7 @@ def what_a_module_saves() -> list[Check]:
 class Quadratic(keras.layers.Layer):
     def build(self, input_shape):
         self.w = self.add_weight(shape=(3,), initializer="zeros", name="w")
+
     def call(self, x):
         return self.w[0] * x**2 + self.w[1] * x + self.w[2]
 
@@ -430,11 +437,13 @@ class FlexibleDense(keras.layers.Layer):
         super().__init__(**kwargs)
         self.out_features = out_features
         self.builds = 0  # how many times build() ran
+
     def build(self, input_shape):
         self.builds += 1
         self.w = self.add_weight(shape=(input_shape[-1], self.out_features),
                                  initializer=keras.initializers.RandomNormal(seed=0))
         self.b = self.add_weight(shape=(self.out_features,), initializer="zeros")
+
     def call(self, inputs):
         return tf.matmul(inputs, self.w) + self.b
 
