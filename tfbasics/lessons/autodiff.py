@@ -210,7 +210,6 @@ def persistent_tape() -> list[Check]:
     dL_dw1 = tape.gradient(L, w1)  # chain rule: 2·w2 · 2 = 8·w1 = [8, -24]
     del tape
     print(dw2_dw1.numpy(), dL_dw2.numpy(), dL_dw1.numpy())
-
     with tf.GradientTape() as once:  # a plain tape: one gradient() call
         L_once = w1**2
     print(once.gradient(L_once, w1))
@@ -253,35 +252,21 @@ def gradient_of_several_targets() -> list[Check]:
     ]
 
 
-def slopes_over_a_grid() -> list[Check]:
+def sigmoid_over_a_grid() -> list[Check]:
     """For an elementwise function, the gradient of the sum is each element's own slope.
 
-    TF's float32 tanh on the CPU is exactly ±1 from |w| ≈ 8 (the exact tanh rounds to ±1 in
-    float32 from |w| ≈ 9): there its slope 1 - tanh² cancels to exactly 0.
+    y[i] depends on x[i] only, so one call gives σ'(x) at each of the guide's 201 points.
     """
     x = tf.linspace(-10.0, 10.0, 200 + 1)
-    w = tf.linspace(-10.0, 10.0, 129)
-    with tf.GradientTape(persistent=True) as tape:
-        tape.watch([x, w])  # tensors, not variables: watch them
+    with tf.GradientTape() as tape:
+        tape.watch(x)
         y = tf.nn.sigmoid(x)
-        L = tf.tanh(w)
     dy_dx = tape.gradient(y, x)  # σ'(x) = σ(x)(1 - σ(x))
-    dL_dw = tape.gradient(L, w)  # 1 - tanh²(w)
     print(dy_dx.shape, dy_dx[100].numpy())  # 201 slopes; at x = 0 it is 1/4
-    print(dL_dw[::32].numpy())  # at w = -10, -5, 0, 5, 10
     # Verify
     s = 1 / (1 + np.exp(-np.linspace(-10.0, 10.0, 201, dtype=np.float32)))
-    w_np = np.linspace(-10.0, 10.0, 129)
-    one = np.abs(L.numpy()) == 1.0  # where TF's tanh(w) is exactly ±1
-    return [
-        check_close("dy/dx on 201 points in [-10, 10]", dy_dx, s * (1 - s),
-                    by="NumPy σ(1 - σ) in float32"),
-        check_close("dL/dw of L = tanh(w) on 129 points in [-10, 10]", dL_dw,
-                    1 - np.tanh(w_np) ** 2, by="NumPy 1 - tanh²"),
-        check_close(f"dL/dw where TF's tanh is ±1 (|w| ≥ {np.abs(w_np[one]).min():g})",
-                    dL_dw.numpy()[one], np.zeros(one.sum(), np.float32), rtol=0, atol=0,
-                    by="by hand 1 - 1²"),
-    ]
+    return [check_close("dy/dx on 201 points in [-10, 10]", dy_dx, s * (1 - s),
+                        by="NumPy σ(1 - σ) in float32")]
 
 
 def plot_sigmoid_and_its_slope(figures_dir: Path) -> Path:
@@ -299,6 +284,30 @@ def plot_sigmoid_and_its_slope(figures_dir: Path) -> Path:
                             title="The sigmoid and its slope",
                             label="y = sigmoid(x)", output="y", variable="x")
     return path
+
+
+def tanh_sensitivity() -> list[Check]:
+    """The slope of tanh over a watched grid: 1 at w = 0, exactly 0 where tanh(w) is ±1.
+
+    TF's float32 tanh on the CPU is exactly ±1 from |w| ≈ 8 (the exact tanh rounds to ±1 in
+    float32 from |w| ≈ 9): there its slope 1 - tanh² cancels to exactly 0.
+    """
+    w = tf.linspace(-10.0, 10.0, 129)  # a tf.Tensor, not a tf.Variable
+    with tf.GradientTape() as tape:
+        tape.watch(w)
+        L = tf.tanh(w)
+    dL_dw = tape.gradient(L, w)  # dL/dw = 1 - tanh²(w), at each of the 129 points
+    print(dL_dw[::32].numpy())  # at w = -10, -5, 0, 5, 10
+    # Verify
+    w_np = np.linspace(-10.0, 10.0, 129)
+    one = np.abs(L.numpy()) == 1.0  # where TF's tanh(w) is exactly ±1
+    return [
+        check_close("dL/dw of L = tanh(w) on 129 points in [-10, 10]", dL_dw,
+                    1 - np.tanh(w_np) ** 2, by="NumPy 1 - tanh²"),
+        check_close(f"dL/dw where TF's tanh is ±1 (|w| ≥ {np.abs(w_np[one]).min():g})",
+                    dL_dw.numpy()[one], np.zeros(one.sum(), np.float32), rtol=0, atol=0,
+                    by="by hand 1 - 1²"),
+    ]
 
 
 def plot_tanh_sensitivity(figures_dir: Path) -> Path:
@@ -350,8 +359,7 @@ def none_when_not_connected() -> list[Check]:
         z = y * y
     dz_dx = tape.gradient(z, x)
     zeros = tape.gradient(z, x, unconnected_gradients=tf.UnconnectedGradients.ZERO)
-    print(dz_dx)
-    print(zeros)
+    print(dz_dx, zeros)
     # Verify
     return [
         check_close("dz/dx for z = y²", dz_dx, None, by="the guide: not connected"),
@@ -459,9 +467,8 @@ def no_gradient_registered() -> list[Check]:
 def keras_today() -> list[Check]:
     """Keras 3 is the Keras of TF 2.21, and the `seaborn-*` plot styles are gone.
 
-    Since TF 2.16 `tf.keras` is Keras 3, which runs on JAX, TensorFlow or PyTorch (no longer
-    CNTK or Theano). matplotlib 3.6 deprecated the `seaborn-*` styles (now `seaborn-v0_8-*`)
-    and 3.8 removed them.
+    Since TF 2.16 `tf.keras` is Keras 3 (JAX, TensorFlow or PyTorch; no longer CNTK or Theano).
+    matplotlib 3.6 deprecated the `seaborn-*` styles (now `seaborn-v0_8-*`); 3.8 removed them.
     """
     print(keras.__version__, keras.backend.backend())
     grids = [s for s in matplotlib.style.available if "whitegrid" in s]
@@ -496,8 +503,9 @@ EXAMPLES = [
     gradient_of_a_vector_variable,
     persistent_tape,
     gradient_of_several_targets,
-    slopes_over_a_grid,
+    sigmoid_over_a_grid,
     plot_sigmoid_and_its_slope,
+    tanh_sensitivity,
     plot_tanh_sensitivity,
     control_flow,
     none_when_not_connected,
