@@ -205,7 +205,7 @@ def log1pexp(x):  # log(1 + eˣ), with a gradient that stays finite for large x
 
 def custom_gradient_for_stability() -> list[Check]:
     """In float32 e¹⁰⁰ is inf and the plain gradient 0·inf = NaN. Written as 1 - 1/(1 + eˣ) it
-    stays 1."""
+    gives 1."""
     x = tf.constant(100.0)
     with tf.GradientTape(persistent=True) as t:
         t.watch(x)

@@ -427,8 +427,8 @@ def none_through_an_integer() -> list[Check]:
 def none_through_a_stateful_op() -> list[Check]:
     """A variable's state stops gradients: the tape sees its value, not how it got there.
 
-    After `x1.assign_add(x0)`, y = x1² has no path to x0. `tf.data` iterators and queues are
-    stateful too.
+    After `x1.assign_add(x0)`, y = x1² has no path to x0. `tf.data` iterators and queues stop
+    it too.
     """
     x0, x1 = tf.Variable(3.0), tf.Variable(0.0)
     def f(x0):
