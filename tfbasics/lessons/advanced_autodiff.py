@@ -412,6 +412,20 @@ def _elu_slope(z: np.ndarray) -> np.ndarray:
     return np.where(z > 0, 1.0, np.exp(np.minimum(z, 0)))
 
 
+def _batch_norm_jacobian(a: np.ndarray, gamma: np.ndarray, epsilon: float) -> np.ndarray:
+    """Return d bn(a)[b, h] / d a[c, h] as a (batch, batch, features) array, by hand.
+
+    In training mode bn(a) = gamma·(a - μ)/s with μ and s² = var + epsilon taken over the
+    batch, so d(a - μ)_b/da_c = δ_bc - 1/B and ds/da_c = (a_c - μ)/(B·s):
+    d bn_b/da_c = gamma·((δ_bc - 1/B)/s - â_b·â_c/(B·s)), with â = (a - μ)/s.
+    """
+    batch = a.shape[0]
+    s = np.sqrt(a.var(axis=0) + epsilon)
+    a_hat = (a - a.mean(axis=0)) / s
+    delta = np.eye(batch)[:, :, None] - 1 / batch
+    return gamma * (delta / s - np.einsum("bh,ch->bch", a_hat, a_hat) / (batch * s))
+
+
 def batch_jacobian() -> list[Check]:
     """If each example's outputs depend only on its inputs, `batch_jacobian` computes just the
     Jacobian's diagonal blocks. It checks only that the first axes match: after
@@ -495,20 +509,6 @@ def plot_batch_jacobian_structure(figures_dir: Path) -> Path:
                        title="All (batch, batch) slices are diagonal",
                        labels=([""] * 54, [""] * 45))
     return path
-
-
-def _batch_norm_jacobian(a: np.ndarray, gamma: np.ndarray, epsilon: float) -> np.ndarray:
-    """Return d bn(a)[b, h] / d a[c, h] as a (batch, batch, features) array, by hand.
-
-    In training mode bn(a) = gamma·(a - μ)/s with μ and s² = var + epsilon taken over the
-    batch, so d(a - μ)_b/da_c = δ_bc - 1/B and ds/da_c = (a_c - μ)/(B·s):
-    d bn_b/da_c = gamma·((δ_bc - 1/B)/s - â_b·â_c/(B·s)), with â = (a - μ)/s.
-    """
-    batch = a.shape[0]
-    s = np.sqrt(a.var(axis=0) + epsilon)
-    a_hat = (a - a.mean(axis=0)) / s
-    delta = np.eye(batch)[:, :, None] - 1 / batch
-    return gamma * (delta / s - np.einsum("bh,ch->bch", a_hat, a_hat) / (batch * s))
 
 
 def forward_mode_jvp() -> list[Check]:
