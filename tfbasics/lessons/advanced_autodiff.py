@@ -30,57 +30,34 @@ from tfbasics import (
 from tfbasics.checks import Check, check_close
 
 
-def stop_recording() -> list[Check]:
-    """Inside `t.stop_recording()` nothing is recorded, so y gets None. Use it for work such as
-    logging."""
+def controlling_the_tape() -> list[Check]:
+    """Three ways to keep y out of the gradient: dz/dy is None each time.
+
+    `t.stop_recording()` records nothing inside it (for work such as logging); `t.reset()`
+    throws away what was recorded so far (a new tape is often clearer); `tf.stop_gradient`
+    blocks one path and needs no tape."""
     x, y = tf.Variable(2.0), tf.Variable(3.0)
-    with tf.GradientTape() as t:
+    with tf.GradientTape() as t1:
         x_sq = x * x
-        with t.stop_recording():
+        with t1.stop_recording():
             y_sq = y * y  # not recorded
-        z = x_sq + y_sq
-    grad = t.gradient(z, {"x": x, "y": y})
-    print(grad["x"], grad["y"])  # dz/dx = 2x → 4, and dz/dy
-    # Verify
-    return [
-        check_close("dz/dx at x = 2", grad["x"], 2 * 2.0, by="by hand 2x"),
-        check_close("dz/dy", grad["y"], None, by="the guide: y² was not recorded"),
-    ]
-
-
-def reset_the_tape() -> list[Check]:
-    """`t.reset()` throws away all the tape recorded so far, so y gets None. A new tape is often
-    clearer."""
-    x, y = tf.Variable(2.0), tf.Variable(3.0)
-    with tf.GradientTape() as t:
+        z1 = x_sq + y_sq
+    with tf.GradientTape() as t2:
         y_sq = y * y
-        t.reset()  # throw out all the tape recorded so far
-        z = x * x + y_sq
-    grad = t.gradient(z, {"x": x, "y": y})
-    print(grad["x"], grad["y"])  # dz/dx = 2x → 4, and dz/dy
+        t2.reset()  # throw out all the tape recorded so far
+        z2 = x * x + y_sq
+    with tf.GradientTape() as t3:
+        z3 = x**2 + tf.stop_gradient(y**2)
+    grads = [t.gradient(z, {"x": x, "y": y}) for t, z in [(t1, z1), (t2, z2), (t3, z3)]]
+    for grad in grads:
+        print(grad["x"], grad["y"])  # dz/dx = 2x → 4, and dz/dy
     # Verify
-    return [
-        check_close("dz/dx at x = 2 after the reset", grad["x"], 2 * 2.0, by="by hand 2x"),
-        check_close("dz/dy after the reset", grad["y"], None,
-                    by="the guide: y² was recorded before reset"),
-    ]
-
-
-def stop_gradient() -> list[Check]:
-    """`tf.stop_gradient` blocks one path and needs no tape. The value passes; the gradient does
-    not."""
-    x, y = tf.Variable(2.0), tf.Variable(3.0)
-    with tf.GradientTape() as t:
-        y_sq = y**2
-        z = x**2 + tf.stop_gradient(y_sq)
-    grad = t.gradient(z, {"x": x, "y": y})
-    print(grad["x"], grad["y"])  # dz/dx = 2x → 4, and dz/dy
-    # Verify
-    return [
-        check_close("dz/dx at x = 2 with stop_gradient", grad["x"], 2 * 2.0, by="by hand 2x"),
-        check_close("dz/dy through stop_gradient", grad["y"], None,
-                    by="the guide: stop_gradient blocks it"),
-    ]
+    ways = ["with stop_recording", "after the reset", "with stop_gradient"]
+    why = ["y² was not recorded", "y² was recorded before reset", "stop_gradient blocks it"]
+    return [check for way, reason, grad in zip(ways, why, grads, strict=True) for check in [
+        check_close(f"dz/dx at x = 2 {way}", grad["x"], 2 * 2.0, by="by hand 2x"),
+        check_close(f"dz/dy {way}", grad["y"], None, by=f"the guide: {reason}"),
+    ]]
 
 
 @tf.custom_gradient
@@ -702,9 +679,7 @@ def plot_finite_difference_error(figures_dir: Path) -> Path:
 
 
 EXAMPLES = [
-    stop_recording,
-    reset_the_tape,
-    stop_gradient,
+    controlling_the_tape,
     custom_gradient_clipping,
     custom_gradients_in_a_saved_model,
     custom_gradient_for_stability,
