@@ -91,21 +91,10 @@ class Problem:
 
     @functools.cached_property
     def assigns(self) -> bool:
-        """Tell whether f is moved by assigning its variables, one point at a time: f
-        captures them (it takes no arguments), or reads its arguments as variables (it
-        fails, or gives another value, on tensors of the same values). Else f is evaluated
-        on tensors in the variables' dtype, batched as for tensor arguments."""
-        if not any(isinstance(self.sources[i], tf.Variable) for i in self.live):
-            return False
-        if not takes_arguments(self.f):
-            return True
-        copies = [tf.identity(s) if isinstance(s, tf.Variable) else s for s in self.sources]
-        try:
-            value = float(tf.math.real(total_of(call_f(self.f, copies))))
-        except Exception:  # noqa: BLE001 - f needs variables (it assigns, say)
-            return True
-        eps = float(np.finfo(self.dtype.real_dtype.as_numpy_dtype).eps)
-        return not abs(value - self.f0) <= 100 * eps * abs(self.f0)
+        """Tell whether f is moved by assigning its variables, one point at a time: the
+        variables that stay sources are those f captures, assigns or reads by name as well
+        (see _read_values). Else f is evaluated on tensors, batched."""
+        return any(isinstance(self.sources[i], tf.Variable) for i in self.live)
 
 
 # --- 1. prepare ------------------------------------------------------------------------------
@@ -177,6 +166,36 @@ def _formula(analytic: Any, sources: list, names: list[str]) -> list | None:
     return checked
 
 
+def _read_values(f: Callable[..., Any], sources: list) -> list:
+    """Return the sources with the tf.Variables replaced by tensors of their values where f
+    only reads them, so f is checked as on tensors: batched, and in float64 where it runs
+    there. Variables stay where f captures them (it takes no arguments, or reads them by
+    name as well: the gradient differs), assigns them, or gives another value on tensors."""
+    if not takes_arguments(f) or not any(isinstance(s, tf.Variable) for s in sources):
+        return sources
+    values = [tf.identity(s) if isinstance(s, tf.Variable) else s for s in sources]
+    try:
+        on_values = _value_and_gradient(f, values)
+        on_variables = _value_and_gradient(f, sources)
+    except Exception:  # noqa: BLE001 - f needs variables (it assigns, say): keep them
+        return sources
+    eps = 100 * float(np.finfo(sources[0].dtype.real_dtype.as_numpy_dtype).eps)
+    for a, b in zip(on_values, on_variables, strict=True):
+        if a.shape != b.shape or not np.all(np.abs(a - b) <= eps * np.max(np.abs(b),
+                                                                         initial=0.0)):
+            return sources
+    return values
+
+
+def _value_and_gradient(f: Callable[..., Any], sources: list) -> list[np.ndarray]:
+    """Return Re Σ f and the tape's gradient for each source (zeros for None), as arrays."""
+    tape, L = record_tape(f, sources)
+    gradients = tape.gradient(L, sources)
+    return [np.asarray(float(tf.math.real(total_of(L))))] + [
+        np.zeros(tuple(s.shape)) if g is None else np.asarray(tf.convert_to_tensor(g).numpy())
+        for g, s in zip(gradients, sources, strict=True)]
+
+
 def prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol: Any,
             mode: str) -> tuple[Problem, list, list | None]:
     """Turn the arguments into a Problem; return it, the tape's gradients and the formula's."""
@@ -195,6 +214,7 @@ def prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol: 
                         f"{dtype.name}: cast the arguments, e.g. tf.cast(w, tf.float32)")
     for source, name in zip(sources, names, strict=True):
         check_finite(np.asarray(source), name)
+    sources = _read_values(f, sources)
     try:
         tape, L = record_tape(f, sources)  # one evaluation serves the NaN check and the tape's leg
     except Exception as error:
