@@ -209,7 +209,16 @@ def batched(function: Callable[[tf.Tensor], tf.Tensor],
             pass
         finally:
             logger.setLevel(level)
-    return np.array([float(function(row)) for row in rows])
+    return np.array([_value_or_nan(function, row) for row in rows])
+
+
+def _value_or_nan(function: Callable[[tf.Tensor], tf.Tensor], row: tf.Tensor) -> float:
+    """Return function(row), or NaN where f refuses the point (an assertion in f): finite
+    differences treat it as a non-finite value and stand aside."""
+    try:
+        return float(function(row))
+    except tf.errors.InvalidArgumentError:
+        return np.nan
 
 
 def evaluate(problem: Problem, count: int,
@@ -250,7 +259,10 @@ def _evaluate_by_assign(problem: Problem, points: list[tf.Tensor]) -> np.ndarray
                     sources[i].assign(part)
                 else:
                     values[i] = part
-            out[k] = float(tf.math.real(total_of(call_f(problem.f, values))))
+            try:
+                out[k] = float(tf.math.real(total_of(call_f(problem.f, values))))
+            except tf.errors.InvalidArgumentError:  # f refuses the point (an assertion)
+                out[k] = np.nan  # as a non-finite value: finite differences stand aside
     finally:
         for i, value in saved.items():
             sources[i].assign(value)
