@@ -508,3 +508,26 @@ def test_one_variable_passed_twice():
         assert "twice" in str(error) or "same" in str(error)
         return
     _passes(check)
+
+
+# --- a domain check inside f: finite differences step across w = 0 ------------------------
+
+def _log_checked(w):
+    tf.debugging.assert_positive(w, message="w must be positive")
+    return tf.reduce_sum(tf.math.log(w))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_domain_assertion_on_an_argument(dtype):
+    v = tf.Variable(np.array([1e-3, 1.0], dtype))
+    g = 1 / v.numpy().astype(np.float64)  # d/dw log w = 1/w
+    _passes(_check(_log_checked, v, analytic=g))
+    _fails(_check(_log_checked, v, analytic=g * [1.0, 1.05]), "analytic")
+
+
+@pytest.mark.xfail(strict=True, reason=BOTH + ": with the Variable captured (f takes no "
+                   "arguments) a step across 0 raises TF's InvalidArgumentError at the user")
+def test_domain_assertion_on_a_captured_variable():
+    v = tf.Variable(np.array([1e-3, 1.0], np.float32))
+    g = 1 / v.numpy().astype(np.float64)  # d/dw log w = 1/w
+    _passes(_check(lambda: _log_checked(v), v, analytic=g))
