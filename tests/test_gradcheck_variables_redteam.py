@@ -531,3 +531,33 @@ def test_domain_assertion_on_a_captured_variable():
     v = tf.Variable(np.array([1e-3, 1.0], np.float32))
     g = 1 / v.numpy().astype(np.float64)  # d/dw log w = 1/w
     _passes(_check(lambda: _log_checked(v), v, analytic=g))
+
+
+# --- keras.Variable and keras.ops ---------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("right", [True, False])
+def test_keras_variable_through_keras_ops(right, dtype):
+    x = np.array([0.5, -1.0])
+    v = keras.Variable(x.astype(dtype))
+    g = np.cos(x) * (1.0 if right else 1.01)  # d/dx sin x = cos x
+    before = np.asarray(v.numpy()).tobytes()
+    check = check_gradient(lambda w: keras.ops.sum(keras.ops.sin(w)), v, analytic=g)
+    assert np.asarray(v.numpy()).tobytes() == before
+    _passes(check) if right else _fails(check, "analytic")
+
+
+@pytest.mark.xfail(strict=True, reason=BOTH + ": model.trainable_variables given as one list "
+                   "to f(ws) is called 'a ragged list (its rows have different lengths)'")
+def test_one_list_of_variables_to_a_function_of_one_argument():
+    layer = keras.layers.Dense(1, kernel_initializer="ones")
+    layer.build((None, 2))
+    x = tf.constant([[1.0, 2.0]])
+    try:
+        check = check_gradient(lambda ws: tf.reduce_sum(x @ ws[0] + ws[1]),
+                               layer.trainable_variables,
+                               analytic=[[[1.0], [2.0]], [1.0]])  # d/dK = xᵀ, d/db = 1
+    except (TypeError, ValueError) as error:  # a refusal must say what to do instead
+        assert "ragged" not in str(error)
+        return
+    _passes(check)
