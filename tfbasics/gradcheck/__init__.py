@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from tfbasics._sources import keeps_variables
 from tfbasics.checks import _device_of, _show_item
 from tfbasics.doctor import _reasons_from_function
 from tfbasics.gradcheck.directions import JOINT, direction_label, from_coordinates, suspect_axes
@@ -92,6 +93,7 @@ def _join(first: list[Leg], more: list[Leg]) -> list[Leg]:
     return first
 
 
+@keeps_variables
 def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
                    rtol: float | None = None, atol: float | None = None, name: str | None = None,
                    strict: bool = False, mode: str = "auto") -> GradientCheck:

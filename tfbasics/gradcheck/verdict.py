@@ -168,8 +168,9 @@ def verdict(problem: Problem, legs: list[Leg], oks: dict[str, np.ndarray],
                                   f"gradient there is {_show_item(float(wide))}, in {name} "
                                   f"{_show_item(float(taped))}, more than rounding apart (a "
                                   f"constant that depends on the dtype, like finfo(dtype).eps?)"
-                                  f"; finite differences ran in float64: pass tf.Variable "
-                                  f"arguments to check f in {name}"), FINITE_DIFFERENCES
+                                  f"; finite differences ran in float64: to check f in "
+                                  f"{name} alone, cast inside f (w = tf.cast(w, tf.{name}))"
+                                  ), FINITE_DIFFERENCES
             # In float64 the tape's gradient agrees with its own in the arguments' dtype (to
             # rounding, measured), yet not with f's slope there: not rounding, a replacement.
             return where(k), (f"{named} disagree with finite differences, which follow f "
