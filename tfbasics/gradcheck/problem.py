@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
+from tfbasics._format import error_message
 from tfbasics._sources import (
     call_f,
     check_finite,
@@ -30,7 +31,6 @@ from tfbasics._sources import (
     takes_arguments,
     total_of,
 )
-from tfbasics.checks import _error_message
 from tfbasics.gradcheck.directions import abs_dot, real_coordinates
 from tfbasics.gradcheck.rounding import (
     jitter_rounding,
@@ -215,7 +215,7 @@ def prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol: 
         reverse = [None if g is None else tf.convert_to_tensor(g)
                    for g in tape.gradient(L, sources)]
     except LookupError as error:
-        raise LookupError(f"the tape cannot differentiate f: {_error_message(error)}; TF has "
+        raise LookupError(f"the tape cannot differentiate f: {error_message(error)}; TF has "
                           f"no gradient for an op in f (see the autodiff lesson)") from None
     for name, g in zip(names, reverse, strict=True):
         index = None if g is None else non_finite_index(np.asarray(g.numpy()))

@@ -10,7 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from tfbasics.checks import Check, _show, _show_item
+from tfbasics._format import show, show_item
+from tfbasics.checks import Check
 from tfbasics.gradcheck.directions import RANDOM_DIRECTIONS, direction_label, project, size_along
 from tfbasics.gradcheck.legs import ANALYTIC, FINITE_DIFFERENCES, FORWARD, REVERSE, Leg
 from tfbasics.gradcheck.problem import Problem
@@ -43,7 +44,7 @@ class GradientCheck(Check):
         """Return the check as one line: '✓ name: the tape 7.0   your formula 7.0   ...'."""
         mark = "✓" if self.passed else "✗"
         if self.expected is None and self.mode == "fast":
-            return (f"{mark} {self.name}: the tape {_show(self.computed)}, compared with forward "
+            return (f"{mark} {self.name}: the tape {show(self.computed)}, compared with forward "
                     f"mode and finite differences along {RANDOM_DIRECTIONS} random directions "
                     f"and the direction of all ones")
         return f"{mark} {self.name}: " + "   ".join(self.value_lines(10**6))
@@ -62,9 +63,9 @@ class GradientCheck(Check):
         """
         theirs = "your formula" if ANALYTIC in self.legs or not self.legs else \
             "finite differences"
-        parts = [f"the tape {_show(self.computed)}"]
+        parts = [f"the tape {show(self.computed)}"]
         if self.expected is not None:
-            parts.append(f"{theirs} {_show(self.expected)}")
+            parts.append(f"{theirs} {show(self.expected)}")
         if self.max_abs_error is not None:
             parts.append(f"max abs difference {self.max_abs_error:.2g}")
         together = "   ".join(parts)
@@ -165,8 +166,8 @@ def verdict(problem: Problem, legs: list[Leg], oks: dict[str, np.ndarray],
                 # f's float64 twin is another function: finite differences followed it
                 name = problem.dtype.real_dtype.name
                 return where(k), (f"f is another function in float64 at {where(k)}: its "
-                                  f"gradient there is {_show_item(float(wide))}, in {name} "
-                                  f"{_show_item(float(taped))}, more than rounding apart (a "
+                                  f"gradient there is {show_item(float(wide))}, in {name} "
+                                  f"{show_item(float(taped))}, more than rounding apart (a "
                                   f"constant that depends on the dtype, like finfo(dtype).eps?)"
                                   f"; finite differences ran in float64: pass tf.Variable "
                                   f"arguments to check f in {name}"), FINITE_DIFFERENCES
@@ -176,7 +177,7 @@ def verdict(problem: Problem, legs: list[Leg], oks: dict[str, np.ndarray],
                               f"itself, at {where(k)}: {shown[1]} vs {shown[0]} — "
                               f"{_replaced_gradient(problem)}"), REVERSE
         fd = next((leg for leg in legs if leg.name == FINITE_DIFFERENCES), None)
-        values = ", ".join(f"{leg.words} {_show_item(float(leg.values[k]))}" for leg in legs)
+        values = ", ".join(f"{leg.words} {show_item(float(leg.values[k]))}" for leg in legs)
         if culprit is fd and fd.stepped is not None and fd.stepped[k]:
             # Finite differences saw past f's rounding with a larger step, and that step's
             # own error estimate is small: f's slope is not what the tape says.
@@ -198,7 +199,7 @@ def verdict(problem: Problem, legs: list[Leg], oks: dict[str, np.ndarray],
                               f"differences are too coarse here to take sides"), REVERSE
         if fd is not None and culprit is not fd and fd.kinks[k]:
             low, high = _pair(float(fd.low[k]), float(fd.high[k]))
-            return where(k), (f"{culprit.words} gives {_show_item(float(culprit.values[k]))} "
+            return where(k), (f"{culprit.words} gives {show_item(float(culprit.values[k]))} "
                               f"at {where(k)}, where f is not differentiable: any slope from "
                               f"{low} to {high} (the one-sided slopes) is right there, and "
                               f"this is not one — {culprit.hint}"), culprit.name
@@ -217,7 +218,7 @@ def verdict(problem: Problem, legs: list[Leg], oks: dict[str, np.ndarray],
         return where(k), (f"{culprit.words} disagrees with {named} at {where(k)}: "
                           f"{shown[0]} vs {shown[1]} — {hint}"), culprit.name
     k = int(np.argmax(bad))
-    values = ", ".join(f"{leg.words} {_show_item(float(leg.values[k]))}" for leg in legs)
+    values = ", ".join(f"{leg.words} {show_item(float(leg.values[k]))}" for leg in legs)
     if failed == {pair_key(a, b) for a in (ANALYTIC, REVERSE)
                   for b in (FORWARD, FINITE_DIFFERENCES)}:
         return where(k), (f"your formula agrees with the tape, but forward mode and finite "
@@ -300,7 +301,7 @@ def within_rounding(problem: Problem) -> list[str]:
     shown = " vs ".join(_pair(float(a[k]), float(g[k])))
     return [f"your formula and the tape agree within what f's "
             f"{problem.dtype.real_dtype.name} rounding resolves at {problem.label(k)} "
-            f"({shown}, rounding there about {_show_item(float(problem.atol[k]))})"
+            f"({shown}, rounding there about {show_item(float(problem.atol[k]))})"
             + (f" and {int(beyond.sum()) - 1} more elements" if beyond.sum() > 1 else "")]
 
 
@@ -314,11 +315,11 @@ def none_notes(names: list[str], reverse: list, expected: list | None,
             text = f"d/d{names[i]} is None: {reasons[i]}"
             if expected is not None and mine is not None:
                 agree = False
-                text += (f"; your formula gives {_show(mine)} — a None gradient is not zero "
+                text += (f"; your formula gives {show(mine)} — a None gradient is not zero "
                          f"(return None for {names[i]})")
             notes.append(text)
         elif expected is not None and mine is None:
             agree = False
             notes.append(f"your formula says d/d{names[i]} is None, but the tape gives "
-                         f"{_show(g)}")
+                         f"{show(g)}")
     return notes, agree
