@@ -7,8 +7,10 @@ Taylor order, the printed report) and `taylor_test` (passed, order, note, the pr
 report), or the error a check raised. The problems come from `bench/hunt_verifier.py`:
 random expressions built in TF and SymPy with a large offset, a high frequency or a
 singularity near the point, here also with a kink at the point; the right formula, a wrong
-one, none at all, and a wrong tape (a doubled `tf.custom_gradient`); float32 and float64;
-tensors, NumPy arrays and `tf.Variable` arguments; full, fast and auto mode.
+one, one off by a few units of rounding, none at all, and a wrong tape (a doubled
+`tf.custom_gradient`) with and without a formula; float32 and float64;
+tensors, NumPy arrays and `tf.Variable` arguments; full, fast and auto mode; then a fixed
+list of checks that reach the verdict's rarer rules (`special_cases`).
 
     PYTHONPATH=OLD_TREE python bench/differential.py --count 1000 --seed 0 --out old.jsonl
     PYTHONPATH=NEW_TREE python bench/differential.py --count 1000 --seed 0 --out new.jsonl
@@ -72,15 +74,120 @@ def problems(rng: np.random.Generator):
             g = right(w).copy()
             g[wrong_at] += delta * max(abs(g[wrong_at]), 1e-2 * np.max(np.abs(g)), 1e-3)
             return g
+        factor = 1 + 3e-5 if case["dtype"] == "float32" else 1 + 3e-11
+
+        def slightly(w, right=right, wrong_at=wrong_at, factor=factor):
+            g = right(w).copy()
+            g[wrong_at] *= factor
+            return g
         trials = [("right", dict(analytic=right)), ("wrong formula", dict(analytic=wrong)),
-                  ("no formula", dict(analytic=None))]
+                  ("no formula", dict(analytic=None)), ("slightly off", dict(analytic=slightly))]
         if np.max(np.abs(truth)) > 1e-3:
             trials.append(("wrong tape", dict(analytic=right, f=hunt.doubled_tape(f))))
+            trials.append(("wrong tape, no formula", dict(analytic=None,
+                                                          f=hunt.doubled_tape(f))))
         if "kink" not in case["extra"] and case["extra"] in ("none", "offset"):
             trials.append(("taylor right", dict(taylor=right)))
             trials.append(("taylor wrong", dict(taylor=lambda w, right=right: right(w) + 0.1
                                                 * np.maximum(np.abs(right(w)), 1.0))))
         yield case, maker, mode, trials
+
+
+EPS32 = float(np.finfo(np.float32).eps)
+
+
+def special_cases() -> list[tuple[dict, str, str, str, dict]]:
+    """Return the fixed checks that reach the verdict's rarer rules: the false verdicts issue
+    20 lists, a tape replaced by tf.stop_gradient or tf.custom_gradient with and without a
+    formula, f that depends on its dtype, a kink at w, fast mode on many elements, complex and
+    float16 arguments, and Taylor tests of f with a large offset."""
+    import tensorflow as tf
+
+    hunt = _hunt()
+    out = []
+
+    def add(name, f, point, dtype, analytic=None, maker="tensor", mode="auto", taylor=None):
+        case = dict(f=f, point=np.asarray(point, dtype), expr=name, extra="special",
+                    dtype=dtype)
+        trial = dict(taylor=taylor) if taylor is not None else dict(analytic=analytic)
+        out.append((case, maker, mode, "special", trial))
+
+    def eps_of(w):
+        return float(np.finfo(w.dtype.as_numpy_dtype).eps)
+
+    def stopped(w):
+        return tf.reduce_sum(tf.stop_gradient(w * w) + w)
+
+    a = 1.6224171 + 0.005
+
+    def tanh_shift(w):
+        return tf.reduce_sum(tf.tanh(w - a) ** 2) + 8.0
+
+    def tanh_shift_slope(w):
+        t = np.tanh(np.asarray(w, np.float64) - a)
+        return 2 * t * (1 - t * t)
+
+    def cubic(w):
+        return tf.reduce_sum(w ** 3) / 3.0
+
+    for dtype in ("float32", "float64"):
+        for maker in ("tensor", "variable", "numpy"):
+            add("|w| + 5", lambda w: tf.abs(w) + 5.0, 1e-4, dtype, lambda w: 0.0, maker)
+            add("softplus(1e4 w)/1e4 + 2", lambda w: tf.nn.softplus(1e4 * w) / 1e4 + 2.0, 0.0,
+                dtype, lambda w: 0.3, maker)
+            add("tanh(w - a)^2 + 8", tanh_shift, 1.6224171, dtype, tanh_shift_slope, maker)
+            add("sum log|w|", lambda w: tf.reduce_sum(tf.math.log(tf.abs(w))),
+                [1e-8, 3e-8, -2e-8], dtype, lambda w: 1 / w, maker)
+            add("sum sin(1000 v)", lambda w: tf.reduce_sum(tf.sin(1000.0 * w)),
+                [0.31, -0.77, 1.23], dtype, None, maker)
+            add("sum sin(1000 v) formula", lambda w: tf.reduce_sum(tf.sin(1000.0 * w)),
+                [0.31, -0.77, 1.23], dtype, lambda w: 1000.0 * np.cos(1000.0 * w), maker)
+            add("stop_gradient(w²) + w", stopped, [0.5, -1.5], dtype, None, maker)
+            add("stop_gradient(w²) + w formula", stopped, [0.5, -1.5], dtype,
+                lambda w: 2 * w + 1, maker)
+            add("doubled cubic", hunt.doubled_tape(cubic), [0.7, -1.1], dtype, None, maker)
+            add("doubled cubic, formula repeats", hunt.doubled_tape(cubic), [0.7, -1.1], dtype,
+                lambda w: 2 * w ** 2, maker)
+            add("w·eps(dtype)·1e6 + w²", lambda w: tf.reduce_sum(w * w + w * eps_of(w) * 1e6),
+                [0.3, 0.9], dtype, None, maker)
+            add("w² + tiny dtype-dependent wiggle", lambda w: tf.reduce_sum(
+                w * w + 0.01 / EPS32 * eps_of(w) * tf.sin(1e4 * w) / 1e4), [0.3, 0.9], dtype,
+                None, maker)
+            add("doubled (w² + 1e4)", hunt.doubled_tape(lambda w: tf.reduce_sum(w * w) + 1e4),
+                [0.3, 0.9], dtype, None, maker)
+            add("doubled (w² + 1e4), formula repeats", hunt.doubled_tape(
+                lambda w: tf.reduce_sum(w * w) + 1e4), [0.3, 0.9], dtype, lambda w: 4 * w, maker)
+            add("minimum (w-1)² near 1", lambda w: tf.reduce_sum((w - 1.0) ** 2) + 3.0,
+                [1.0 + 1e-3, 1.0 - 2e-3], dtype, lambda w: 2 * (w - 1) + 1e-6, maker)
+            add("w² + 1e5, formula 0.1% off", lambda w: tf.reduce_sum(w * w) + 1e5,
+                [0.3, 0.7], dtype, lambda w: 2.002 * w, maker)
+            add("|w| at its kink, formula 2", lambda w: tf.abs(w), 0.0, dtype, lambda w: 2.0,
+                maker)
+            add("relu at its kink, formula 0.5", tf.nn.relu, 0.0, dtype, lambda w: 0.5, maker)
+            add("cond", lambda w: tf.cond(w > 0, lambda: w * w, lambda: -w), 0.8, dtype,
+                lambda w: 2 * w, maker)
+        for mode in ("fast", "full"):
+            point = np.linspace(-1.0, 1.0, 300)
+            add("fast: sum sin(w)·w, one element off", lambda w: tf.reduce_sum(tf.sin(w) * w),
+                point, dtype, lambda w: np.where(np.arange(w.size) == 17, 1.5, 1.0)
+                * (np.sin(w) + w * np.cos(w)), "tensor", mode)
+            add("fast: sum sin(w)·w, no formula", lambda w: tf.reduce_sum(tf.sin(w) * w),
+                point, dtype, None, "variable", mode)
+        for offset in (1e5, 1e12, 1e15):
+            for g in ("zero", "doubled", "right"):
+                factor = {"zero": 0.0, "doubled": 2.0, "right": 1.0}[g]
+                add(f"taylor sum w² + {offset:g}, {g}", lambda w, o=offset: tf.reduce_sum(
+                    w * w) + o, [0.3, 0.7, 1.1], dtype,
+                    taylor=lambda w, k=factor: k * 2 * np.asarray(w))
+    add("complex |z|²", lambda z: tf.math.real(tf.reduce_sum(z * tf.math.conj(z))),
+        [0.5 + 0.25j, -1.0 + 2.0j], "complex128", lambda z: 2 * z)
+    add("complex |z|², wrong", lambda z: tf.math.real(tf.reduce_sum(z * tf.math.conj(z))),
+        [0.5 + 0.25j, -1.0 + 2.0j], "complex64", lambda z: 2 * np.conj(z))
+    add("float16 sin", lambda w: tf.reduce_sum(tf.sin(w)), [0.5, 1.0], "float16",
+        lambda w: np.cos(w))
+    add("float16 sin 3% off", lambda w: tf.reduce_sum(tf.sin(w)), [0.5, 1.0], "float16",
+        lambda w: 1.03 * np.cos(w.astype(np.float64)))
+    return out
 
 
 def run_one(case: dict, maker: str, mode: str, what: str, trial: dict) -> dict:
@@ -126,6 +233,11 @@ def run(count: int, seed: int, out: Path) -> int:
             stream.flush()
             if written >= count:
                 break
+        for case, maker, mode, what, trial in special_cases():
+            row = run_one(case, maker, mode, what, trial)
+            row["index"] = written
+            stream.write(json.dumps(row, sort_keys=True, default=repr) + "\n")
+            written += 1
     import tfbasics
 
     print(f"differential: {written} checks of {Path(tfbasics.__file__).parent} in "

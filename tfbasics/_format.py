@@ -80,3 +80,12 @@ def error_message(error: BaseException) -> str:
     if len(lines) > 1 and lines[0].startswith("Exception encountered when calling"):
         lines = lines[1:]
     return re.sub(r"\s*\[Op:\w+\].*$", "", lines[0]) if lines else ""
+
+
+def show_pair(a: float, b: float) -> tuple[str, str]:
+    """Format two values with the fewest digits (six at least) that tell them apart."""
+    for digits in range(6, 18):
+        shown = (f"{a:.{digits}g}", f"{b:.{digits}g}")
+        if shown[0] != shown[1]:
+            break
+    return tuple(t if any(c in t for c in ".enia") else t + ".0" for t in shown)

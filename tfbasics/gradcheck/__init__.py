@@ -15,7 +15,9 @@ A check runs in four steps, and `check_gradient` reads as them:
    of their error bounds; at a confirmed kink any slope between the one-sided ones is
    accepted. Where finite differences alone disagree, `refine` (kinks.py) looks again.
 4. `verdict` (verdict.py): pass or fail, and the leg to blame (the one whose comparisons fail
-   while all the others agree), with the element where it is most wrong.
+   while all the others agree), with the element where it is most wrong: the first of a
+   table of rules that applies, each with its words beside it. The report (report.py) is
+   the `GradientCheck` record and the notes that explain it.
 
 Directions. Full mode uses the coordinate axes, so every leg gives the whole gradient, one
 value per element, and three joint directions that move every element at once (two random,
@@ -55,16 +57,13 @@ from tfbasics.gradcheck.legs import (
     reverse_leg,
 )
 from tfbasics.gradcheck.problem import MODES, Problem, prepare
-from tfbasics.gradcheck.verdict import (
+from tfbasics.gradcheck.report import (
     GradientCheck,
-    compare,
-    elementwise_agreement,
     none_notes,
     observed_taylor_order,
-    pair_key,
-    verdict,
     within_rounding,
 )
+from tfbasics.gradcheck.verdict import compare, elementwise_agreement, pair_key, verdict
 
 __all__ = ["GradientCheck", "MODES", "check_gradient"]
 
