@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
+from tfbasics._format import error_message
 from tfbasics._sources import (
     call_f,
     check_finite,
@@ -30,15 +31,8 @@ from tfbasics._sources import (
     takes_arguments,
     total_of,
 )
-from tfbasics.checks import _error_message
 from tfbasics.gradcheck.directions import abs_dot, real_coordinates
-from tfbasics.gradcheck.rounding import (
-    jitter_rounding,
-    measure_rounding,
-    narrow_rounding,
-    own_reach,
-    wide_rounding,
-)
+from tfbasics.gradcheck.rounding import measure
 
 MODES = ("auto", "full", "fast")
 _FULL_UP_TO = 128  # mode="auto": every element on its own axis up to this many coordinates
@@ -225,7 +219,7 @@ def prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol: 
             raise clear from error
         if isinstance(error, tf.errors.OpError):
             raise ValueError(f"f fails on {describe(names, sources)}: TF says "
-                             f"{_error_message(error)}; f must run at the point you "
+                             f"{error_message(error)}; f must run at the point you "
                              f"check (its shapes and dtypes as given)") from None
         raise
     check_target(L, lambda: describe(names, sources))  # NaN, Inf: say where
@@ -241,7 +235,7 @@ def prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol: 
         reverse = [None if g is None else tf.convert_to_tensor(g)
                    for g in tape.gradient(L, sources)]
     except LookupError as error:
-        raise LookupError(f"the tape cannot differentiate f: {_error_message(error)}; TF has "
+        raise LookupError(f"the tape cannot differentiate f: {error_message(error)}; TF has "
                           f"no gradient for an op in f (see the autodiff lesson)") from None
     for name, g in zip(names, reverse, strict=True):
         index = None if g is None else non_finite_index(np.asarray(g.numpy()))
@@ -263,23 +257,12 @@ def prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol: 
     formula_vector = None if formula is None else real_coordinates(formula)
     rtol = _RTOL[real] if rtol is None else rtol
     w = real_coordinates([sources[i].numpy() for i in live])
-    wide, f0_wide, g_wide, reach = (
-        wide_rounding(f, sources, live, again, tape_vector, w) if live
-        else (None, None, None, None))
-    if atol is None:
-        narrow = narrow_rounding(f, sources, live, again, w) if live and real == "float64" else None
-        # f runs in its own dtype only: the tape's gradient measured a little away
-        jitter = None if not live or g_wide is not None else (
-            jitter_rounding(f, sources, live, tape_vector) if real == "float64"
-            else own_reach(f, sources, live, tape_vector))
-        atol_vector = measure_rounding(dtype, live, tape_values, expected, rtol, again, tape_vector,
-                                       (g_wide, reach, narrow, jitter), w)
-    else:
-        atol_vector = np.full(tape_vector.size, atol)
+    rounding = measure(f, sources, live, again, tape_vector, w, tape_values, expected, rtol,
+                       atol)
     problem = Problem(
         f=f, sources=sources, names=names, dtype=dtype, live=live,
         w=w, tape=tape_vector,
         formula=formula_vector,
-        fd_dtype=wide or dtype, g_wide=g_wide, f0=again if wide is None else f0_wide, rtol=rtol,
-        atol=atol_vector, mode=chosen)
+        fd_dtype=rounding.fd_dtype, g_wide=rounding.g_wide, f0=rounding.f0, rtol=rtol,
+        atol=rounding.atol, mode=chosen)
     return problem, reverse, expected
