@@ -48,7 +48,8 @@ def controlling_the_tape() -> list[Check]:
         z2 = x * x + y_sq
     with tf.GradientTape() as t3:
         z3 = x**2 + tf.stop_gradient(y**2)
-    grads = [t.gradient(z, {"x": x, "y": y}) for t, z in [(t1, z1), (t2, z2), (t3, z3)]]
+    tapes = [(t1, z1), (t2, z2), (t3, z3)]
+    grads = [t.gradient(z, {"x": x, "y": y}) for t, z in tapes]
     for grad in grads:
         print(grad["x"], grad["y"])  # dz/dx = 2x → 4, and dz/dy
     # Verify
