@@ -141,8 +141,8 @@ class View:
         self.out.print(Rule(Text(f"{outline.number} · {outline.title}", style="bold"),
                             align="left", characters="─"))
         self.out.print(_pad(_prose(outline.introduction), 0, top=1))
-        if outline.guide:
-            self.out.print(_pad(_prose(outline.guide, style="dim"), 0, top=1))
+        if outline.guide:  # under the introduction, as its source
+            self.out.print(_pad(_prose(outline.guide, style="dim"), 0))
         if outline.imports:
             self.out.print(_pad(Text("Every example below runs after these imports:",
                                      style="dim"), 2, top=1, bottom=1))
