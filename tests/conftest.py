@@ -254,6 +254,9 @@ def pytest_collection_modifyitems(session, config, items):
         execute_notebooks(key, pairs)
     if "text_run" in needed:  # a student's first command, from a fresh folder
         start("text_run", [*RUNNER, "autodiff"], SCRATCH / "student")
+    if "course_text" in needed:  # the whole course as a 100-column terminal shows it
+        start("course_text", ["env", "COLUMNS=100", *RUNNER, "--no-figures", "--no-pager"],
+              SCRATCH / "course_text")
     for name in sorted(SESSIONS & needed):  # sessions at the command line (tests/sessions.py)
         start(name, [sys.executable, str(ROOT / "tests" / "sessions.py"), name,
                      str(SCRATCH / name)], SCRATCH / name)
@@ -275,7 +278,7 @@ def pytest_collection_modifyitems(session, config, items):
 CORPUS: list = []  # the answer files the corpus run grades, in its order
 SESSIONS = {"students_session", "watch_session", "closed_pipe", "robust_session"}
 BACKGROUND = {"course", "lesson_checks", "solved_exercise_notebooks", "executed_notebooks",
-              "text_run", "interrupted_run", "pasted", "exercise_corpus", *SESSIONS}
+              "text_run", "course_text", "interrupted_run", "pasted", "exercise_corpus", *SESSIONS}
 # The pasted-code runs: the devices lesson in a process of its own (it splits the CPU in two
 # before TF starts its devices, as its notebook does).
 PASTED = {"pasted": [name for name in COURSE if name != "devices"],
@@ -383,6 +386,12 @@ def closed_pipe():
 def text_run():
     """The autodiff lesson as text, run from a fresh folder: (stdout, stderr, code, folder)."""
     return finish("text_run")
+
+
+@pytest.fixture(scope="session")
+def course_text():
+    """The whole course as text at 100 columns: (stdout, stderr, code, folder)."""
+    return finish("course_text")
 
 
 @pytest.fixture(scope="session")

@@ -16,14 +16,11 @@ from tfbasics.checks import check_close
 from tfbasics.lessons import advanced_autodiff as lesson
 
 
-@pytest.mark.parametrize("example", [lesson.stop_recording, lesson.reset_the_tape,
-                                     lesson.stop_gradient])
-def test_controlling_the_tape(example):
-    got = computed_by_name(example)
-    [dz_dx] = [value for name, value in got.items() if name.startswith("dz/dx at x = 2")]
-    [dz_dy] = [value for name, value in got.items() if name.startswith("dz/dy")]
-    np.testing.assert_allclose(dz_dx, 4.0, rtol=1e-6)  # the guide's 2x → 4
-    assert dz_dy is None
+def test_controlling_the_tape():
+    got = computed_by_name(lesson.controlling_the_tape)
+    for way in ("with stop_recording", "after the reset", "with stop_gradient"):
+        np.testing.assert_allclose(got[f"dz/dx at x = 2 {way}"], 4.0, rtol=1e-6)  # the guide's 2x
+        assert got[f"dz/dy {way}"] is None
 
 
 def test_custom_gradients():
@@ -99,7 +96,7 @@ def test_two_tapes_and_higher_order():
 
 
 def test_input_gradient_regularization_against_numpy_differences():
-    got = computed_by_name(lesson.input_gradient_regularization)
+    got = computed_by_name(lesson.higher_order_gradients)
     keras.utils.set_random_seed(1)  # the lesson's x and layer, made again
     x = tf.random.normal([7, 5])
     layer = keras.layers.Dense(10)
@@ -121,11 +118,10 @@ def test_input_gradient_regularization_against_numpy_differences():
 
 
 def test_jacobians():
-    got = computed_by_name(lesson.jacobian_of_a_scalar_source)
+    got = computed_by_name(lesson.jacobians)
     x = np.linspace(-10, 10, 201)
     np.testing.assert_allclose(got["dy/dδ"], np.exp(-x) / (1 + np.exp(-x)) ** 2, rtol=1e-4,
                                atol=1e-7)
-    got = computed_by_name(lesson.jacobian_of_a_tensor_source)
     j = np.asarray(got["dy[i, j]/dw[k, l]"])
     assert j.shape == (7, 10, 5, 10)  # the target's shape, then the source's
     # zero wherever the output column differs from the weight column: [j = l]
@@ -140,7 +136,6 @@ def test_hessians_and_newton():
     np.testing.assert_allclose(got["the gradient at (1, 2)"], [4.0, 13.0], rtol=1e-6)
     np.testing.assert_allclose(got["the Hessian at (1, 2)"], [[4.0, 2.0], [2.0, 12.0]],
                                rtol=1e-6)
-    got = computed_by_name(lesson.newton_step_with_a_hessian)
     Q = np.array([[4.0, 1.0, 0.0], [1.0, 3.0, 1.0], [0.0, 1.0, 2.0]])
     np.testing.assert_allclose(got["the Hessian of ½wᵀQw - bᵀw"], Q, rtol=1e-6)
     # the minimum of ½wᵀQw - bᵀw solves Q·w = b; checked by substitution, not by solving
@@ -169,8 +164,7 @@ def test_batch_jacobians():
     got = computed_by_name(lesson.batch_jacobian)
     assert got["the largest entry between different examples"] == 0.0
     assert np.asarray(got["batch_jacobian"]).shape == (7, 6, 5)  # (batch, outs, ins)
-    got = computed_by_name(lesson.batch_norm_breaks_independence)
-    assert np.asarray(got["the full Jacobian"]).shape == (7, 6, 7, 5)
+    assert np.asarray(got["the full Jacobian with BatchNorm"]).shape == (7, 6, 7, 5)
     assert got["its largest entry between different examples"] > 0.1  # the guide: not diagonal
     assert np.asarray(got["batch_jacobian under BatchNorm"]).shape == (7, 6, 5)  # still fits
     assert got["its largest gap to each example's own block"] > 0.1
@@ -221,7 +215,7 @@ def test_taylor_and_steps():
     assert abs(got["taylor_test's order for the wrong one"] - 1.0) < 0.05
     got = computed_by_name(lesson.why_the_step_is_eps_cube_root)
     # eps^(1/3): 4.9e-3 in float32, 6.1e-6 in float64
-    np.testing.assert_allclose(got["log10 of the best h in float32 and float64"],
+    np.testing.assert_allclose(got["log10 of the best steps"],
                                np.log10([4.9e-3, 6.1e-6]), atol=1)
     assert got["the smallest errors < 10·eps^(2/3)"] == [True, True]
 

@@ -133,6 +133,19 @@ def test_output_keeps_pythons_and_tfs_lines_in_the_order_written():
 
 # --- checks say what they compare ---------------------------------------------------------------
 
+@pytest.mark.slow
+def test_the_whole_course_pages_in_2500_rows_at_100_columns(course_text):
+    # issue 18's length goal, every check shown: rows as a 100-column terminal shows them
+    # (a longer line wraps onto more rows)
+    stdout, stderr, code, _ = course_text
+    assert code == 0, stderr[-2000:]
+    lines = stdout.rstrip("\n").split("\n")
+    rows = sum(max(1, -(-len(line) // 100)) for line in lines)
+    assert rows <= 2500, f"{rows} rows"
+    passed = int(re.fullmatch(r"(\d+) passed, 0 failed", lines[-1]).group(1))
+    assert sum(line.startswith("  ✓ ") for line in lines) == passed  # each check, one claim
+
+
 def test_a_float_tensor_is_not_a_bool_and_int64_is_not_int32():
     as_floats = tf.constant([1.0, 0.0])
     wrong = check_close("a bool tensor", as_floats, np.array([True, False]), by="NumPy")

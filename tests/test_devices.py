@@ -120,7 +120,7 @@ def test_mirrored_strategy_gradient(checks):
     assert checks["replicas in sync"]["computed"] == 2
     assert checks["the devices of w's copies"]["computed"] == \
         checks["replica_devices()"]["computed"]
-    halves = np.asarray(checks["the replicas' gradients"]["computed"])
+    halves = np.asarray(checks["each part"]["computed"])
     np.testing.assert_allclose(halves[0], mse_gradient(w, x[:4], y[:4]) / 2, rtol=1e-5)
     np.testing.assert_allclose(halves[1], mse_gradient(w, x[4:], y[4:]) / 2, rtol=1e-5)
     np.testing.assert_allclose(checks["their sum dL/dw"]["computed"], mse_gradient(w, x, y),
@@ -155,7 +155,7 @@ def test_keras_fit_in_a_mirrored_scope(checks):
         w, b = w - 0.1 * dw, b - 0.1 * 2 * np.mean(residual)  # d/db = 2·mean(r)
     assert checks["the devices of the kernel's copies"]["computed"] == \
         checks["replica_devices()"]["computed"]
-    fitted = checks["the mirrored fit's kernel and bias"]
+    fitted = checks["mirrored kernel, bias"]
     for weights in (fitted["computed"], fitted["expected"]):  # mirrored, then one device
         np.testing.assert_allclose(np.ravel(weights[0]), w, rtol=1e-5)
         np.testing.assert_allclose(weights[1], [b], rtol=1e-5)

@@ -9,6 +9,8 @@ sigmoid, a function whose constants depend on its dtype. And the blame where the
 wrong leg.
 """
 
+import re
+
 import mpmath
 import numpy as np
 import pytest
@@ -145,8 +147,11 @@ def test_a_saturated_sigmoid():
                           analytic=np.array([exact])).passed
     exact40 = float(mpmath.exp(-40) / (1 + mpmath.exp(-40)) ** 2)
     assert check_gradient(f, np.array([40.0]), analytic=np.array([exact40])).passed
-    # with a float32 tf.Variable every leg computes in float32 and sees 0: a FAIL that says so
-    check = check_gradient(f, tf.Variable([20.0]), analytic=np.array([exact]))
+    # a Variable that f only reads is checked as a tensor of its value: it passes too
+    v = tf.Variable([20.0])
+    assert check_gradient(f, v, analytic=np.array([exact])).passed
+    # a Variable f captures is checked in float32, where every leg sees 0: a FAIL that says so
+    check = check_gradient(lambda: tf.reduce_sum(tf.sigmoid(v)), v, analytic=np.array([exact]))
     assert not check.passed and "below what f's float32 rounding resolves" in check.blame
 
 
@@ -311,7 +316,9 @@ def test_a_doubled_custom_gradient_in_a_tf_function_over_variables_fails(make):
     # step drown in f's rounding, so larger steps decide: d(w² + 1e4)/dw = 2w, by hand.
     w = [0.5, 1.5, -1.0]
     alone = check_gradient(_loss_doubled, make(w))  # tape against finite differences: FAIL
-    assert not alone.passed and "finite differences 0.99" in alone.note, str(alone)
+    assert not alone.passed and alone.culprit == "reverse", str(alone)
+    shown = re.search(r"finite differences \[([^\]]*)\]", str(alone)).group(1)
+    np.testing.assert_allclose([float(x) for x in shown.split(",")], 2 * np.array(w), rtol=1e-3)
     repeated = check_gradient(_loss_doubled, make(w), analytic=lambda v: 4 * v)  # the bug again
     assert not repeated.passed and repeated.culprit == "reverse", str(repeated)
     assert "tf.custom_gradient" in repeated.blame
@@ -326,8 +333,13 @@ def test_forward_mode_is_not_blamed_for_the_tapes_custom_gradient():
     def square(x):
         return x * x, lambda dy: dy * 2 * 1.0003 * x
 
-    check = check_gradient(lambda v: tf.reduce_sum(square(v)), tf.Variable([0.5, 1.5, -1.0]),
-                           analytic=lambda v: 2.0006 * v)
+    v = tf.Variable([0.5, 1.5, -1.0])
+    check = check_gradient(lambda w: tf.reduce_sum(square(w)), v, analytic=lambda w: 2.0006 * w)
+    assert not check.passed and check.culprit == "reverse", str(check)
+    # f only reads v, so finite differences run in float64 and see the 0.03% too
+    assert "forward mode and finite differences, which follow f itself" in check.blame
+    # f captures v: f runs in float32 only, where forward mode alone resolves 0.03%
+    check = check_gradient(lambda: tf.reduce_sum(square(v)), v, analytic=lambda w: 2.0006 * w)
     assert not check.passed and check.culprit == "reverse", str(check)
     assert "forward mode, which follows f's own ops" in check.blame
 

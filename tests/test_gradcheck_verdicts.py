@@ -15,8 +15,19 @@ from conftest import slow_but
 
 from tfbasics.gradcheck import check_gradient
 
-MAKERS = {"tensor": tf.constant, "variable": tf.Variable}
-KINDS = slow_but(sorted(MAKERS), 1)  # the inner loop passes Variables, as students do
+MAKERS = {"tensor": tf.constant, "variable": tf.Variable, "captured variable": tf.Variable}
+# The inner loop checks the captured Variable, the one checked in its own dtype.
+KINDS = slow_but(sorted(MAKERS), 0)
+
+
+def checked(kind: str, f, at, **options):
+    """check_gradient of f at `at` passed as a tensor or a tf.Variable, or with f capturing
+    the Variable (a function of no arguments): a Variable f only reads is checked as a
+    tensor of its value, a captured one in its own dtype, and each keeps every guarantee."""
+    source = MAKERS[kind](at)
+    if kind == "captured variable":
+        return check_gradient(lambda: f(source), source, **options)
+    return check_gradient(f, source, **options)
 
 
 def _sigmoid(x):
@@ -39,13 +50,11 @@ OFFSET_KINKS = [
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("f, at, dtype, right, wrong", slow_but(OFFSET_KINKS, 0, 3))
 def test_a_smooth_point_beside_an_offset_is_not_a_kink(f, at, dtype, right, wrong, kind):
-    def w():
-        return MAKERS[kind](dtype(at))
-    bad = check_gradient(f, w(), analytic=lambda w: wrong)
+    bad = checked(kind, f, dtype(at), analytic=lambda w: wrong)
     assert not bad.passed, bad.note
     assert bad.culprit == "analytic", bad.note
     assert bad.kinks == [], bad.note
-    good = check_gradient(f, w(), analytic=lambda w: right)
+    good = checked(kind, f, dtype(at), analytic=lambda w: right)
     assert good.passed, good.note
     assert good.kinks == [], good.note
 
@@ -72,10 +81,10 @@ def test_l1_regularised_least_squares_that_drops_sign_near_zero_fails(kind, dtyp
         w64 = w.astype(np.float64)
         return A.T @ (A @ w64 - b) + lam * np.where(np.abs(w64) < 1e-3, 0.0, np.sign(w64))
 
-    bad = check_gradient(f, MAKERS[kind](at.astype(dtype)), analytic=wrong)
+    bad = checked(kind, f, at.astype(dtype), analytic=wrong)
     assert not bad.passed and bad.culprit == "analytic", bad.note
     assert bad.kinks == [], bad.note
-    good = check_gradient(f, MAKERS[kind](at.astype(dtype)), analytic=right)
+    good = checked(kind, f, at.astype(dtype), analytic=right)
     assert good.passed, good.note
 
 
@@ -95,9 +104,9 @@ def test_a_larger_step_that_saturates_does_not_outvote_the_exact_legs(kind):
         t = np.tanh(np.float64(w) - np.float64(a))
         return 2 * t * (1 - t * t)
 
-    good = check_gradient(f, MAKERS[kind](w0), analytic=right)
+    good = checked(kind, f, w0, analytic=right)
     assert good.passed, good.note
-    bad = check_gradient(f, MAKERS[kind](w0), analytic=lambda w: 0.0)
+    bad = checked(kind, f, w0, analytic=lambda w: 0.0)
     assert not bad.passed and bad.culprit == "analytic", bad.note
 
 
@@ -110,9 +119,9 @@ def test_a_direction_across_a_singularity_stands_aside(kind, dtype):
     def f(w):
         return tf.reduce_sum(tf.math.log(tf.abs(w)))
 
-    good = check_gradient(f, MAKERS[kind](at), analytic=lambda w: 1.0 / w.astype(np.float64))
+    good = checked(kind, f, at, analytic=lambda w: 1.0 / w.astype(np.float64))
     assert good.passed, good.note
-    bad = check_gradient(f, MAKERS[kind](at), analytic=lambda w: 0.5 / w.astype(np.float64))
+    bad = checked(kind, f, at, analytic=lambda w: 0.5 / w.astype(np.float64))
     assert not bad.passed and bad.culprit == "analytic", bad.note
 
 
@@ -128,11 +137,11 @@ def test_high_frequency_float32_variables(kind, k):
     def right(v):
         return k * np.cos((np.float32(k) * v).astype(np.float64))
 
-    good = check_gradient(f, MAKERS[kind](at), analytic=right)
+    good = checked(kind, f, at, analytic=right)
     assert good.passed, good.note
     assert good.kinks == [], good.note
-    assert check_gradient(f, MAKERS[kind](at)).passed
-    bad = check_gradient(f, MAKERS[kind](at), analytic=lambda v: 0.5 * right(v))
+    assert checked(kind, f, at).passed
+    bad = checked(kind, f, at, analytic=lambda v: 0.5 * right(v))
     assert not bad.passed and bad.culprit == "analytic", bad.note
 
 
@@ -147,10 +156,10 @@ def test_at_a_float32_minimum_a_right_formula_passes(kind, offset):
     def f(w):
         return tf.reduce_sum((w - 0.3) ** 2) + offset
 
-    good = check_gradient(f, MAKERS[kind](at), analytic=lambda w: 2 * (w.astype(np.float64) - 0.3))
+    good = checked(kind, f, at, analytic=lambda w: 2 * (w.astype(np.float64) - 0.3))
     assert good.passed, good.note
     # its twin: a formula off by 1 per element, far beyond rounding
-    bad = check_gradient(f, MAKERS[kind](at),
+    bad = checked(kind, f, at,
                          analytic=lambda w: 2 * (w.astype(np.float64) - 0.3) + 1.0)
     assert not bad.passed and bad.culprit == "analytic", bad.note
     assert "rounding resolves" not in bad.note
@@ -191,6 +200,62 @@ def test_the_rounding_hint_appears_only_where_rounding_explains(case):
     assert not result.passed and result.culprit == "analytic", result.note
     assert "rounding resolves" not in result.note, result.note
     assert np.all(np.isfinite(tape))
+
+
+# --- a Variable f only reads costs and judges what a tensor does --------------------------------
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_variable_f_also_reads_by_name_keeps_its_whole_gradient(dtype):
+    # f(w) = Σ w·v with v the Variable passed as w: f(v) = Σ v², so d/dv = 2v by hand
+    v = tf.Variable(np.array([1.0, 2.0, -0.5], dtype))
+
+    def f(w):
+        return tf.reduce_sum(w * v)
+
+    good = check_gradient(f, v, analytic=lambda w: 2 * w)
+    assert good.passed, good.note
+    bad = check_gradient(f, v, analytic=lambda w: w)  # only the argument's path
+    assert not bad.passed and bad.culprit == "analytic", bad.note
+
+
+SAME_AS_A_TENSOR = [
+    # f, point, the slope by hand
+    (lambda w: tf.reduce_sum(tf.tanh(w - 1.6274171) ** 2 + 8.0), [1.6224171],
+     lambda w: 2 * np.tanh(w - 1.6274171) / np.cosh(w - 1.6274171) ** 2),
+    (lambda w: tf.reduce_sum(tf.sin(w) * w), np.linspace(-1, 1, 7),
+     lambda w: np.sin(w) + w * np.cos(w)),
+    (lambda w: tf.reduce_sum(tf.exp(w) / (1 + w**2)), [0.3, -1.2],
+     lambda w: np.exp(w) * (1 - w) ** 2 / (1 + w**2) ** 2),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("f, at, slope", SAME_AS_A_TENSOR)
+def test_a_variable_f_only_reads_gets_a_tensors_verdict(f, at, slope, dtype):
+    at = np.asarray(at, dtype)
+    for analytic, passes in ((slope, True), (lambda w: 1.05 * slope(w), False)):
+        as_tensor = check_gradient(f, tf.constant(at), analytic=analytic)
+        as_variable = check_gradient(f, tf.Variable(at), analytic=analytic)
+        assert as_variable.passed is passes and as_tensor.passed is passes, as_variable.note
+        assert (as_variable.culprit, as_variable.blame, as_variable.note) == (
+            as_tensor.culprit, as_tensor.blame, as_tensor.note)
+
+
+def test_a_variable_f_captures_or_assigns_is_moved_by_assign_and_restored():
+    # Σ v³ at v: slope 3v² by hand; f captures v, or assigns its argument to v first
+    v = tf.Variable([0.5, -1.0, 2.0])
+
+    def assigning(w):
+        v.assign(w)
+        return tf.reduce_sum(v**3)
+
+    before = v.numpy().copy()
+    for f in (lambda: tf.reduce_sum(v**3), assigning):
+        good = check_gradient(f, v, analytic=lambda w: 3 * w**2)
+        assert good.passed, good.note
+        bad = check_gradient(f, v, analytic=lambda w: 2 * w**2)
+        assert not bad.passed and bad.culprit == "analytic", bad.note
+        np.testing.assert_array_equal(v.numpy(), before)
 
 
 # --- quiet and clear ---------------------------------------------------------------------------
@@ -264,13 +329,19 @@ def _doubled(f):
 def test_without_evidence_neither_your_formula_nor_the_tape_is_blamed():
     # |w| + 1e5 at 0.454 in float32: slope 1 (by hand), the tape says 2; forward mode cannot
     # run through this custom gradient, and f's rounding (about 0.008) drowns finite
-    # differences, so nothing that follows f itself can tell which of 1 and 2 is right.
+    # differences in float32 (f captures its Variable, so f runs in float32 only): nothing
+    # that follows f itself can tell which of 1 and 2 is right.
     def f(w):
         return tf.abs(w) + 1e5
 
-    check = check_gradient(_doubled(f), tf.Variable(np.float32(0.454)), analytic=1.0)
+    v = tf.Variable(np.float32(0.454))
+    broken = _doubled(f)
+    check = check_gradient(lambda: broken(v), v, analytic=1.0)
     assert not check.passed and check.culprit == "", check.note
     assert "too imprecise here to tell which" in check.note, check.note
-    # its twin: without the constant, finite differences see slope 1 and blame the tape
+    # its twins: without the constant, finite differences see slope 1 and blame the tape; so
+    # they do in float64 where the Variable is an argument f only reads
     bare = check_gradient(_doubled(tf.abs), tf.Variable(np.float32(0.454)), analytic=1.0)
     assert not bare.passed and bare.culprit == "reverse", bare.note
+    read = check_gradient(broken, tf.Variable(np.float32(0.454)), analytic=1.0)
+    assert not read.passed and read.culprit == "reverse", read.note

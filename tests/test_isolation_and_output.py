@@ -112,7 +112,7 @@ def test_an_interrupted_write_leaves_the_old_figure_whole(tmp_path, monkeypatch)
 
 
 def test_a_failed_rename_leaves_no_temporary_file(tmp_path, monkeypatch):
-    from tfbasics.plots import _write_atomically as write_atomically
+    from tfbasics._files import write_atomically
 
     (tmp_path / "n.ipynb").write_bytes(b"old")
 

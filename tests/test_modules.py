@@ -92,14 +92,14 @@ def test_the_data_is_near_the_guides_curve():
 
 
 def test_simple_module():
-    got = computed_by_name(modules.a_module_with_variables)
+    got = computed_by_name(modules.modules_and_their_variables)
     np.testing.assert_allclose(got["simple_module(5.0)"], 30.0)  # 5·5 + 5
     assert got["the trainable variables' names"] == ["train_me:0"]
     assert got["all variables' names"] == ["do_not_train_me:0", "train_me:0"]
 
 
 def test_nested_modules():
-    got = computed_by_name(modules.modules_inside_modules)
+    got = computed_by_name(modules.modules_and_their_variables)
     np.testing.assert_allclose(got["my_model([[2, 2, 2]])"],
                                relu_layers(np.full((1, 3), 2.0), TWO_LAYERS), rtol=1e-5)
     assert got["[variables, submodules]"] == [4, 2]
@@ -125,7 +125,7 @@ def test_mini_batches_land_near_least_squares():
     got = computed_by_name(modules.training_in_mini_batches)
     assert got["an epoch's batch sizes"] == [32, 32, 32, 32, 32, 32, 9]  # 201 = 6·32 + 9
     # (1 - 0.01·0.75)^700 ≈ 0.005 of a start about 4 units off, plus SGD jitter: under 0.1
-    np.testing.assert_allclose(floats(got[W + " after mini-batches"]), lstsq_oracle()[0],
+    np.testing.assert_allclose(floats(got["mini-batch weights"]), lstsq_oracle()[0],
                                atol=0.1)
     last_loss = got["the loss after 100 epochs"]
     assert residual_oracle() <= last_loss < 1.01 * residual_oracle()
@@ -133,9 +133,9 @@ def test_mini_batches_land_near_least_squares():
 
 @pytest.mark.slow
 def test_checkpoints():
-    got = computed_by_name(modules.checkpoint_round_trip)
-    np.testing.assert_allclose(floats(got["fresh [w_q, w_l, b]"]), lstsq_oracle()[0], atol=1e-4)
-    got = computed_by_name(modules.looking_inside_a_checkpoint)
+    got = computed_by_name(modules.save_and_reload)
+    np.testing.assert_allclose(floats(got["restored weights"]), lstsq_oracle()[0], atol=1e-4)
+    got = computed_by_name(modules.what_a_module_saves)
     # the intro_to_modules guide's printed list
     names = ["_CHECKPOINTABLE_OBJECT_GRAPH"] + [
         f"model/dense_{i}/{v}/.ATTRIBUTES/VARIABLE_VALUE" for i in (1, 2) for v in "bw"]
@@ -146,7 +146,7 @@ def test_checkpoints():
 
 
 def test_one_trace_per_input_shape():
-    got = computed_by_name(modules.one_trace_per_input_shape)
+    got = computed_by_name(modules.what_a_module_saves)
     assert got["the tracing count"] == 3  # 2 on the first call (it makes variables), 1 more
     row = relu_layers(np.full((1, 3), 2.0), TWO_LAYERS)
     np.testing.assert_allclose(got["my_model on (1, 3)"], row, rtol=1e-5)
@@ -157,15 +157,15 @@ def test_one_trace_per_input_shape():
 @pytest.mark.slow
 def test_saved_models():
     got = computed_by_name(modules.save_and_reload)
-    np.testing.assert_allclose(floats(got["its [w_q, w_l, b]"]), lstsq_oracle()[0], atol=1e-4)
+    np.testing.assert_allclose(floats(got["reloaded weights"]), lstsq_oracle()[0], atol=1e-4)
     # |Δ(w_q x² + w_l x + b)| ≤ 1e-4·(9 + 3 + 1) at x = 3
     np.testing.assert_allclose(got["reloaded(probe)"], np.polyval(lstsq_oracle()[0], PROBE),
                                atol=2e-3)
-    got = computed_by_name(modules.a_loaded_model_is_not_its_class)
+    got = computed_by_name(modules.what_a_module_saves)
     assert got["isinstance(new_model, MySequentialModule)"] is False
     assert got["new_model on a shape never traced, (2, 3)"] is ValueError
     row = relu_layers(np.full((1, 3), 2.0), TWO_LAYERS)
-    outputs = got["new_model on (1, 3) and (1, 2, 3)"]
+    outputs = got["new_model on both shapes"]
     np.testing.assert_allclose(outputs[0], row, rtol=1e-5)
     np.testing.assert_allclose(outputs[1], np.stack([row, row], axis=1), rtol=1e-5)
 
@@ -188,11 +188,11 @@ def test_keras_layers():
 
 @pytest.mark.slow
 def test_keras_fits():
-    got = computed_by_name(modules.fit_with_keras)
-    np.testing.assert_allclose(np.asarray(got[W + " from Keras fit"]), lstsq_oracle()[0],
+    got = computed_by_name(modules.keras_tracks_add_weight_only)
+    np.testing.assert_allclose(np.asarray(got["Keras fit's weights"]), lstsq_oracle()[0],
                                atol=1e-4)
     got = computed_by_name(modules.keras_model_of_the_guide)
-    np.testing.assert_allclose(floats(got[W + " of the Keras model"]), lstsq_oracle()[0],
+    np.testing.assert_allclose(floats(got["Keras model weights"]), lstsq_oracle()[0],
                                atol=0.1)
     # Keras reports the mean batch loss over the last epoch: near, and above, the residual
     assert residual_oracle() <= got["the loss of epoch 100"] < 1.05 * residual_oracle()
@@ -206,8 +206,7 @@ def test_keras_fits():
 @pytest.mark.slow
 def test_files_go_to_temporary_folders_and_are_removed(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    for example in (modules.checkpoint_round_trip, modules.looking_inside_a_checkpoint,
-                    modules.save_and_reload, modules.a_loaded_model_is_not_its_class,
+    for example in (modules.save_and_reload, modules.what_a_module_saves,
                     modules.keras_model_of_the_guide):
         assert all(check.passed for check in example())
     assert list(tmp_path.iterdir()) == []

@@ -28,12 +28,12 @@ def test_the_field_is_the_hand_derived_gradient():
     r = a[..., None] * X + b[..., None] - Y  # L = mean(r²): dL/da = 2·mean(r·x)
     np.testing.assert_allclose(values["dL/da on the 15×15 grid"], 2 * np.mean(r * X, -1),
                                rtol=1e-5, atol=1e-5)
-    np.testing.assert_allclose(values["dL/db on the grid"], 2 * np.mean(r, -1), rtol=1e-5,
+    np.testing.assert_allclose(values["dL/db"], 2 * np.mean(r, -1), rtol=1e-5,
                                atol=1e-5)
 
 
 def test_descent_ends_at_the_least_squares_line():
-    values = computed_by_name(sensitivity.gradient_descent_follows_the_field)
+    values = computed_by_name(sensitivity.the_gradient_of_a_loss_over_a_grid)
     # the normal equations for y ≈ a·x + b, solved by hand: x is symmetric about 0
     a = np.sum(X * Y) / np.sum(X.astype(np.float64) ** 2)
     b = np.mean(Y)
@@ -101,8 +101,8 @@ def test_completeness_against_a_numpy_forward_pass():
 
 
 def test_the_linear_model_is_exact():
-    values = computed_by_name(sensitivity.a_linear_model_gets_exact_attributions)
-    assert np.max(np.abs(values["completeness error"])) < 1e-5
+    values = computed_by_name(sensitivity.completeness_against_steps)
+    assert np.max(np.abs(values["its completeness error"])) < 1e-5
 
 
 def test_the_observed_orders_are_the_rules_orders():

@@ -105,4 +105,4 @@ def test_placement():
     assert got["k's device"] == ("GPU:0" if gpu else "CPU:0")
     np.testing.assert_array_equal(got["k"], [[1.0, 4.0, 9.0], [4.0, 10.0, 18.0]])
     out = printed(variables.placement_on_a_device)
-    assert "device:CPU:0" in out.splitlines()[3]  # c.device: TF's full name
+    assert "device:CPU:0" in out.splitlines()[2]  # c.device: TF's full name

@@ -8,6 +8,7 @@ these functions are that one way.
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import numbers
 import re
@@ -24,6 +25,23 @@ def unwrap(value: Any) -> Any:
     inner = getattr(value, "value", None) if not isinstance(value, (tf.Variable, tf.Tensor)) \
         else None
     return inner if isinstance(inner, tf.Variable) else value
+
+
+def keeps_variables(check: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a check of f so that the tf.Variables among its arguments (or in a list of them)
+    hold their values afterwards, bit for bit, whatever f assigns to them along the way."""
+    @functools.wraps(check)
+    def wrapper(f: Any, *args: Any, **options: Any) -> Any:
+        given = [a for arg in args
+                 for a in (arg if isinstance(arg, (list, tuple)) else [arg])]
+        held = [v for v in map(unwrap, given) if isinstance(v, tf.Variable)]
+        saved = [(v, tf.identity(v)) for v in held]
+        try:
+            return check(f, *args, **options)
+        finally:
+            for variable, value in saved:
+                variable.assign(value)
+    return wrapper
 
 
 def explicit_dtype(value: Any) -> tf.DType | None:
@@ -55,6 +73,12 @@ def as_source(value: Any, name: str = "w", variable: bool = True,
             raise ValueError(f"{name} is empty (shape {tuple(value.shape)}): pass at least "
                              f"one number")
         return value  # used as it is; reading its values back would cost a device copy
+    if isinstance(value, (list, tuple)) and value and all(
+            isinstance(unwrap(v), tf.Variable) for v in value):
+        raise TypeError(f"{name} is a list of {len(value)} variables: pass them spread out, "
+                        f"e.g. check_gradient(f, *model.trainable_variables) with f(kernel, "
+                        f"bias), or give f no arguments and let it use the variables it "
+                        f"captures")
     if not isinstance(value, (numbers.Number, list, tuple, np.ndarray, np.generic)):
         raise TypeError(f"{name} is a {type(value).__name__}: pass a number, a list of "
                         f"numbers, a NumPy array or a tf.Variable")

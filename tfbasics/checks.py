@@ -6,13 +6,14 @@ checks they make, and the runner and the notebooks show them.
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from tfbasics._format import LONG, device_of, error_message, show, to_numpy
 
 # Default (rtol, atol) per dtype: a few ulps of accumulated rounding in each format.
 _TOLERANCES = {
@@ -24,7 +25,6 @@ _TOLERANCES = {
     "complex128": (1e-10, 1e-12),
 }
 _WIDTH = 92  # characters after the indent in str(check)
-_LONG = 12  # arrays with more elements are summarised
 
 
 @dataclass
@@ -54,9 +54,9 @@ class Check:
         if isinstance(self.expected, type) and issubclass(self.expected, BaseException):
             if self.passed:
                 return f"{mark} {self.name}: raises {self.expected.__name__}"
-            return (f"{mark} {self.name}: {_show(self.computed)}, expected it to raise "
+            return (f"{mark} {self.name}: {show(self.computed)}, expected it to raise "
                     f"{self.expected.__name__}")
-        computed, expected = _show(self.computed), _show(self.expected)
+        computed, expected = show(self.computed), show(self.expected)
         line = f"{mark} {self.name} is {computed}"
         if self.by:
             line += f", {self.by} = {expected}" if expected != computed or not self.passed \
@@ -81,68 +81,12 @@ def _largest_error_at(computed: Any, expected: Any) -> str:
         got, want = np.asarray(to_numpy(computed)), np.asarray(to_numpy(expected))
     except (TypeError, ValueError):
         return ""
-    if got.shape != want.shape or got.size <= _LONG or got.dtype.kind not in "fciu" \
+    if got.shape != want.shape or got.size <= LONG or got.dtype.kind not in "fciu" \
             or want.dtype.kind not in "fciu":
         return ""
     with np.errstate(invalid="ignore"):
         index = np.unravel_index(int(np.nanargmax(np.abs(got - want))), got.shape)
     return "[" + ", ".join(map(str, index)) + "]"
-
-
-def to_numpy(value: Any) -> Any:
-    """Return a TF value as NumPy (None, strings and exception types are kept as they are)."""
-    if value is None or isinstance(value, (str, type)):
-        return value
-    if isinstance(value, (list, tuple)):
-        return type(value)(to_numpy(v) for v in value)
-    if hasattr(value, "numpy"):
-        return value.numpy()
-    return np.asarray(value)
-
-
-def _show(value: Any) -> str:
-    """Format a value the way a student reads it: short, rounded, None and errors by name.
-
-    A long array shows its shape, its range and its first and last values, so a vector of
-    tiny numbers does not read as all zeros.
-    """
-    if value is None:
-        return "None"
-    if isinstance(value, type):
-        return value.__name__
-    if isinstance(value, str):
-        return repr(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
-    array = np.asarray(to_numpy(value))
-    if array.ndim == 0:
-        return _show_item(array.item())
-    if array.size > _LONG:
-        items = [_show_item(x) for x in array.ravel().tolist()]
-        shape = "×".join(map(str, array.shape))
-        text = f"{shape} values"
-        if array.dtype.kind in "fiu" and np.isfinite(array).any():
-            text += (f" from {_show_item(np.nanmin(array).item())} to "
-                     f"{_show_item(np.nanmax(array).item())}")
-        return f"[{', '.join(items[:3])}, …, {', '.join(items[-3:])}] ({text})"
-    return "[" + ", ".join(_show(row) for row in array) + "]"
-
-
-def _show_item(item: Any) -> str:
-    """Format one element: floats to six significant digits, bytes and strings quoted."""
-    if isinstance(item, float):
-        text = f"{item:.6g}"  # keep a float looking like one: 7.0, not 7
-        return text if any(c in text for c in ".enia") else text + ".0"
-    if isinstance(item, complex):
-        return f"{item:.6g}"
-    return repr(item) if isinstance(item, (bytes, str)) else str(item)
-
-
-def _device_of(value: Any) -> str:
-    """Return the device a TF value lives on, or '' for None and non-TF values."""
-    if isinstance(value, (list, tuple)):
-        return next((d for d in map(_device_of, value) if d), "")
-    return getattr(value, "device", "") or ""
 
 
 def _tolerances(dtype: Any, rtol: float | None = None, atol: float | None = None) -> tuple:
@@ -215,20 +159,8 @@ def check_close(name: str, computed: Any, expected: Any, rtol: float | None = No
     True
     """
     passed, error, why = _compare(computed, expected, rtol, atol)
-    return Check(name, computed, expected, passed, error, _device_of(computed),
+    return Check(name, computed, expected, passed, error, device_of(computed),
                  "; ".join(n for n in (note, why) if n), timing, by)
-
-
-def _error_message(error: BaseException) -> str:
-    """Return the first line of an error's message, without TF's `{{function_node ...}}`,
-    terminal colour codes, or Keras's "Exception encountered when calling X.call()." preamble
-    (the line after it says what went wrong)."""
-    text = re.sub(r"\x1b\[[0-9;]*m", "", str(error))
-    text = re.sub(r"\{\{function_node [^}]*\}\}\s*", "", text).strip()
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if len(lines) > 1 and lines[0].startswith("Exception encountered when calling"):
-        lines = lines[1:]
-    return re.sub(r"\s*\[Op:\w+\].*$", "", lines[0]) if lines else ""
 
 
 def check_raises(name: str, action: Callable[[], Any], expected: type[BaseException],
@@ -251,10 +183,10 @@ def check_raises(name: str, action: Callable[[], Any], expected: type[BaseExcept
     try:
         action()
     except expected as error:
-        said = _error_message(error)  # TF's own words first, then what the lesson adds
+        said = error_message(error)  # TF's own words first, then what the lesson adds
         return Check(name, type(error), expected, True,
                      note=f"{said} ({note})" if said and note else said or note)
     except Exception as error:  # noqa: BLE001 - a different error is the failure we report
         return Check(name, type(error), expected, False,
-                     note=f"{type(error).__name__}: {_error_message(error)}")
+                     note=f"{type(error).__name__}: {error_message(error)}")
     return Check(name, "no error", expected, False, note=note)

@@ -1,7 +1,8 @@
 """explain_none: why a gradient is None, and how to fix it.
 
-The public helper is `explain_none`; the functions with a leading underscore read a tape or
-trace a function to find the cause.
+The public helper is `explain_none`; `reasons_from_function` gives the same reasons to
+`check_gradient`, which names them beside a None gradient; the functions with a leading
+underscore read a tape or trace a function to find the cause.
 """
 
 from __future__ import annotations
@@ -12,16 +13,16 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from tfbasics.checks import _error_message
-from tfbasics.gradients import (
-    _as_source,
-    _call,
-    _explicit_dtype,
-    _names_of,
-    _source_names,
-    _takes_arguments,
-    _unwrap,
-    _variable_name,
+from tfbasics._format import error_message
+from tfbasics._sources import (
+    as_source,
+    call_f,
+    explicit_dtype,
+    names_of,
+    source_names,
+    takes_arguments,
+    unwrap,
+    variable_name,
 )
 
 _STOP_OPS = {"StopGradient", "PreventGradient"}
@@ -92,49 +93,49 @@ def explain_none(*args: Any) -> Any:
                             "name: source)")
         tape, target, sources = args
         if isinstance(sources, dict):
-            return {name: _reason_from_tape(tape, target, _unwrap(s), name)
+            return {name: _reason_from_tape(tape, target, unwrap(s), name)
                     for name, s in sources.items()}
         if isinstance(sources, (list, tuple)):
-            return [_reason_from_tape(tape, target, _unwrap(s),
-                                      _name_of(_unwrap(s), f"sources[{i}]"))
+            return [_reason_from_tape(tape, target, unwrap(s),
+                                      _name_of(unwrap(s), f"sources[{i}]"))
                     for i, s in enumerate(sources)]
-        return _reason_from_tape(tape, target, _unwrap(sources), _name_of(_unwrap(sources), "x"))
+        return _reason_from_tape(tape, target, unwrap(sources), _name_of(unwrap(sources), "x"))
     if not args or not callable(args[0]):
         raise TypeError("explain_none needs a tape or a function: explain_none(tape, target, "
                         "sources) or explain_none(f, *args), e.g. explain_none(f, 1.0)")
     f, values = args[0], args[1:]
     sources = _explained_sources(f, values)
-    reasons = _reasons_from_function(f, sources)
+    reasons = reasons_from_function(f, sources)
     return reasons[0] if len(sources) == 1 else reasons
 
 
 def _explained_sources(f: Callable[..., Any], values: tuple) -> list:
     """Return f's arguments as sources the way `gradient` makes them, but keep integer, bool
     and string values as tensors: their dtype is a reason to explain, not an input error."""
-    if (not _takes_arguments(f) and len(values) == 1 and isinstance(values[0], (list, tuple))
-            and all(isinstance(_unwrap(v), tf.Variable) for v in values[0])):
+    if (not takes_arguments(f) and len(values) == 1 and isinstance(values[0], (list, tuple))
+            and all(isinstance(unwrap(v), tf.Variable) for v in values[0])):
         values = tuple(values[0])  # e.g. model.trainable_variables
     if not values:
         raise TypeError("no arguments to explain: pass f and its arguments, e.g. "
                         "explain_none(f, 1.0), or the tf.Variables f uses")
-    names = _source_names(f, len(values))
-    explicit = {d for d in map(_explicit_dtype, values) if d is not None}
+    names = source_names(f, len(values))
+    explicit = {d for d in map(explicit_dtype, values) if d is not None}
     default = explicit.pop() if len(explicit) == 1 else None
     sources = []
     for value, name in zip(values, names, strict=True):
-        value = _unwrap(value)
+        value = unwrap(value)
         if isinstance(value, (tf.Variable, tf.Tensor)):
             sources.append(value)
         elif np.asarray(value).dtype.kind in "iubSU":
             sources.append(tf.constant(value))
         else:
-            sources.append(_as_source(value, name, True, default))
+            sources.append(as_source(value, name, True, default))
     return sources
 
 
 def _name_of(source: Any, default: str = "the source") -> str:
     """Return a variable's name without ':0', or a default for tensors."""
-    return _variable_name(source, default)
+    return variable_name(source, default)
 
 
 def _dtype_reason(source: Any, name: str) -> str | None:
@@ -154,7 +155,7 @@ def _reason_from_tape(tape: tf.GradientTape, target: Any, source: Any, name: str
             if tape.gradient(target, source) is not None:
                 return None
         except LookupError as error:
-            return _NO_GRADIENT.format(message=_error_message(error))
+            return _NO_GRADIENT.format(message=error_message(error))
     watched = {v.ref() for v in tape.watched_variables()}
     if not isinstance(source, tf.Variable):
         return _TENSOR.format(name=name)
@@ -165,21 +166,21 @@ def _reason_from_tape(tape: tf.GradientTape, target: Any, source: Any, name: str
     return (_BROKEN if tape._persistent else _MAYBE_BROKEN).format(name=name)
 
 
-def _reasons_from_function(f: Callable[..., Any], sources: list) -> list[str | None]:
+def reasons_from_function(f: Callable[..., Any], sources: list) -> list[str | None]:
     """Return why each source has no gradient through f, from f traced into a graph."""
-    names = _names_of(f, sources)
+    names = names_of(f, sources)
     reasons = [_dtype_reason(s, n) for s, n in zip(sources, names, strict=True)]
     floats = [i for i, reason in enumerate(reasons) if reason is None]
     with tf.GradientTape() as tape:
         for i in floats:
             if not isinstance(sources[i], tf.Variable):
                 tape.watch(sources[i])
-        L = _call(f, sources)
+        L = call_f(f, sources)
     try:
         gradients = tape.gradient(L, [sources[i] for i in floats])
     except LookupError as error:  # an op without a registered gradient: TF raises
         for i in floats:
-            reasons[i] = _NO_GRADIENT.format(message=_error_message(error))
+            reasons[i] = _NO_GRADIENT.format(message=error_message(error))
         return reasons
     todo = []
     for i, g in zip(floats, gradients, strict=True):
@@ -202,7 +203,7 @@ def _trace_reasons(f: Callable[..., Any], sources: list, todo: list[int],
         filled = list(sources)
         for i, value in zip(tensors, values, strict=True):
             filled[i] = value
-        return _call(f, filled)
+        return call_f(f, filled)
 
     specs = [tf.TensorSpec(sources[i].shape, sources[i].dtype) for i in tensors]
     try:

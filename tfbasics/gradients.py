@@ -15,31 +15,13 @@ import numpy as np
 import tensorflow as tf
 
 from tfbasics._sources import (
-    as_source,
-    call_f,
     check_target,
-    explicit_dtype,
     mixed_dtypes,
-    names_of,
     non_finite_index,
     record_tape,
     require_function,
-    source_names,
     sources_of,
-    takes_arguments,
-    unwrap,
-    variable_name,
 )
-
-# explain_none (doctor.py) still imports these by their former underscore names
-_as_source = as_source
-_call = call_f
-_explicit_dtype = explicit_dtype
-_names_of = names_of
-_source_names = source_names
-_takes_arguments = takes_arguments
-_unwrap = unwrap
-_variable_name = variable_name
 
 
 def gradient(f: Callable[..., Any], *args: Any) -> Any:

@@ -8,86 +8,15 @@ leaves half a figure. The same input gives the same bytes.
 
 from __future__ import annotations
 
-import io
 import numbers
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-
-def _write_atomically(path: str | os.PathLike, data: bytes) -> Path:
-    """Write bytes to a temporary file beside `path`, then rename it into place."""
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f"cannot write {path}: folder {path.parent} does not exist; "
-                                f"create it first")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix,
-                                             dir=path.parent)
-    except PermissionError:
-        raise PermissionError(f"cannot write {path}: folder {path.parent} is not writable; "
-                              f"choose another folder") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)  # mkstemp makes 0600; outputs are for everyone to read
-        os.replace(temporary, path)  # atomic: readers see the old file or the new, never half
-    except BaseException:
-        os.unlink(temporary)
-        raise
-    return path
-
-
-def _target(path: str | os.PathLike) -> Path:
-    """Return the figure's path after checking it ends in .png and its folder exists."""
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a file name such as 'figures/tanh.png', got "
-                        f"{type(path).__name__}")
-    path = Path(path)
-    if path.suffix.lower() != ".png":
-        raise ValueError(f"figures are written as PNG: end the path with .png (got {path})")
-    if not path.parent.is_dir():  # say so before drawing anything
-        raise FileNotFoundError(f"cannot write {path}: folder {path.parent} does not exist; "
-                                f"create it first")
-    return path
-
-
-def _save(figure: Any, path: Path) -> Path:
-    """Write a matplotlib figure to `path` as PNG, atomically."""
-    png = io.BytesIO()
-    # No Software/date metadata, so the same figure gives the same bytes on every run.
-    figure.savefig(png, format="png", dpi=100, metadata={"Software": None})
-    return _write_atomically(path, png.getvalue())
-
-
-def _new_axes(size: tuple[float, float] = (7, 4.5)) -> tuple[Any, Any]:
-    """Return a matplotlib (figure, axes) pair outside pyplot: no global state is touched."""
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=size)
-    return figure, figure.add_subplot()
-
-
-def _finish(figure: Any, axes: Any, path: Path, title: str, xlabel: str, ylabel: str,
-            legend: bool | str = True, zero_line: bool = False) -> Path:
-    """Label the axes the house way (grid, titles, legend), lay out and save the figure.
-    legend="below" puts it under the axes, for curves that fill them."""
-    if zero_line:
-        axes.axhline(0, color="grey", linewidth=0.5)
-    axes.grid(True, alpha=0.3)
-    axes.set_xlabel(xlabel)
-    axes.set_ylabel(ylabel)
-    axes.set_title(title)
-    if legend == "below":
-        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
-    elif legend:
-        axes.legend(loc="best")
-    figure.tight_layout()
-    return _save(figure, path)
+from tfbasics._figures import finish_figure, new_axes, png_path, save_figure
 
 
 def _closed_form(analytic: Any, x: np.ndarray, what: str) -> np.ndarray:
@@ -118,16 +47,16 @@ def plot_sensitivity(f: Callable[[Any], Any], start: float, stop: float, num: in
     """
     from tfbasics.gradients import sweep
 
-    path = _target(path)
+    path = png_path(path)
     w, L, dL_dw = sweep(f, start, stop, num)
     exact = None if analytic is None else _closed_form(analytic, w, "analytic")
-    figure, axes = _new_axes()
+    figure, axes = new_axes()
     axes.plot(w, L, label=label, color="tab:blue", linewidth=2)
     slope = f"d{output}/d{variable}"
     axes.plot(w, dL_dw, label=f"{slope} (GradientTape)", color="tab:orange", linewidth=2)
     if exact is not None:
         axes.plot(w, exact, "--", label=f"{slope} (analytic)", color="black", linewidth=1.2)
-    return _finish(figure, axes, path, title or f"{label} and its derivative", variable,
+    return finish_figure(figure, axes, path, title or f"{label} and its derivative", variable,
                    "value", zero_line=True)
 
 
@@ -141,14 +70,14 @@ def plot_derivatives(f: Callable[[Any], Any], start: float, stop: float, num: in
     """
     from tfbasics.gradients import derivatives
 
-    path = _target(path)
+    path = png_path(path)
     if analytic is not None and (not isinstance(analytic, (list, tuple))
                                  or len(analytic) > order):
         raise ValueError(f"analytic must be a list of at most {order} closed forms (f′, f″, "
                          f"...), e.g. [np.cos, lambda x: -np.sin(x)]")
     x, values = derivatives(f, start, stop, num, order)
     exact = [_closed_form(a, x, f"analytic[{n}]") for n, a in enumerate(analytic or [])]
-    figure, axes = _new_axes()
+    figure, axes = new_axes()
     names = [label] + ["f" + "′" * n + "(x)" if n < 4 else f"f^({n})(x)"
                        for n in range(1, order + 1)]
     for n, (name, value) in enumerate(zip(names, values, strict=True)):
@@ -156,7 +85,7 @@ def plot_derivatives(f: Callable[[Any], Any], start: float, stop: float, num: in
     for n, values_n in enumerate(exact, start=1):
         axes.plot(x, values_n, "--", color="black", linewidth=1,
                   label="analytic" if n == 1 else None)
-    return _finish(figure, axes, path, title or f"{label} and its derivatives", "x", "value",
+    return finish_figure(figure, axes, path, title or f"{label} and its derivatives", "x", "value",
                    zero_line=True)
 
 
@@ -169,12 +98,12 @@ def plot_matrix(matrix: Any, path: str | os.PathLike = "figures/matrix.png",
     drawn grey, e.g. a border between blocks. See the `advanced_autodiff` lesson.
     """
     import matplotlib
-    path = _target(path)
+    path = png_path(path)
     values = np.asarray(getattr(matrix, "numpy", lambda: matrix)(), dtype=float)
     if values.ndim != 2 or values.size == 0:
         raise ValueError(f"plot_matrix needs a 2-D matrix, got shape {values.shape}")
     rows, columns = _axis_labels(labels, values.shape)
-    figure, axes = _new_axes((6, 5))
+    figure, axes = new_axes((6, 5))
     if np.isnan(values).all():
         raise ValueError("plot_matrix got only NaN: nothing to draw")
     limit = float(np.nanmax(np.abs(values))) or 1.0
@@ -191,7 +120,7 @@ def plot_matrix(matrix: Any, path: str | os.PathLike = "figures/matrix.png",
     axes.set_yticks(range(values.shape[0]) if any(rows) else [], rows if any(rows) else [])
     axes.set_title(title)
     figure.tight_layout()
-    return _save(figure, path)
+    return save_figure(figure, path)
 
 
 def _axis_labels(labels: Any, shape: tuple[int, int]) -> tuple[list[str], list[str]]:
@@ -247,7 +176,7 @@ def plot_fit(x: Any, y: Any, curves: dict[str, Any], path: str | os.PathLike = "
 
     See the `modules` lesson.
     """
-    path = _target(path)
+    path = png_path(path)
     if not isinstance(curves, dict):
         raise TypeError(f"curves must be a dict of label: values at x, e.g. "
                         f"{{'fit': model(x)}}, got {type(curves).__name__}")
@@ -255,11 +184,11 @@ def plot_fit(x: Any, y: Any, curves: dict[str, Any], path: str | os.PathLike = "
     if len(x) != len(y):
         raise ValueError(f"x has {len(x)} values but y has {len(y)}: give one y per x")
     lines = _curves(x, curves)
-    figure, axes = _new_axes()
+    figure, axes = new_axes()
     axes.scatter(x, y, s=8, alpha=0.5, color="tab:gray", label="data")
     for (label, values), style in zip(lines.items(), ["-", "--", ":", "-."], strict=False):
         axes.plot(x, values, style, linewidth=2, label=label)
-    return _finish(figure, axes, path, title, "x", "y")
+    return finish_figure(figure, axes, path, title, "x", "y")
 
 
 def plot_curves(x: Any, curves: dict[str, Any], path: str | os.PathLike = "figures/curves.png",
@@ -268,16 +197,16 @@ def plot_curves(x: Any, curves: dict[str, Any], path: str | os.PathLike = "figur
 
     See the `advanced_autodiff` lesson.
     """
-    path = _target(path)
+    path = png_path(path)
     if not isinstance(curves, dict) or not curves:
         raise TypeError("curves must be a non-empty dict of label: values at x, e.g. "
                         "{'y': y, 'dy/dx': dy_dx}")
     x = _series(x, "x")
     lines = _curves(x, curves)
-    figure, axes = _new_axes()
+    figure, axes = new_axes()
     for label, values in lines.items():
         axes.plot(x, values, linewidth=2, label=label)
-    return _finish(figure, axes, path, title, xlabel, ylabel, zero_line=True)
+    return finish_figure(figure, axes, path, title, xlabel, ylabel, zero_line=True)
 
 
 def plot_series(values: Any, path: str | os.PathLike = "figures/series.png", title: str = "",
@@ -286,17 +215,17 @@ def plot_series(values: Any, path: str | os.PathLike = "figures/series.png", tit
 
     See the `modules` lesson.
     """
-    path = _target(path)
+    path = png_path(path)
     series = _series(values, "values")
     if log and not np.all(series > 0):
         step = int(np.argmax(~(series > 0)))
         raise ValueError(f"a log scale needs positive values, but step {step} is "
                          f"{series[step]}: pass log=False")
-    figure, axes = _new_axes()
+    figure, axes = new_axes()
     axes.plot(range(len(series)), series, linewidth=2)
     if log:
         axes.set_yscale("log")
-    return _finish(figure, axes, path, title, xlabel, ylabel, legend=False)
+    return finish_figure(figure, axes, path, title, xlabel, ylabel, legend=False)
 
 
 def plot_taylor(f: Callable[..., Any], *args: Any, gradients: dict[str, Any] | None = None,
@@ -309,14 +238,14 @@ def plot_taylor(f: Callable[..., Any], *args: Any, gradients: dict[str, Any] | N
     """
     from tfbasics.taylor import taylor_test
 
-    path = _target(path)
+    path = png_path(path)
     if gradients is not None and not isinstance(gradients, dict):
         raise TypeError("gradients must be a dict of label: gradient, e.g. "
                         "{'3w': lambda w: 3 * w}")
     tests = {"the tape's gradient": taylor_test(f, *args)}
     tests.update({label: taylor_test(f, *args, gradient=g)
                   for label, g in (gradients or {}).items()})
-    figure, axes = _new_axes()
+    figure, axes = new_axes()
     for label, test in tests.items():
         order = "—" if test.order is None else f"{test.order:.2f}"
         axes.loglog(test.steps, test.remainders, "o-", markersize=3, linewidth=1.5,
@@ -330,7 +259,7 @@ def plot_taylor(f: Callable[..., Any], *args: Any, gradients: dict[str, Any] | N
     axes.set_ylim(bottom=max(1e-18, float(np.nanmin([np.min(t.remainders[t.remainders > 0],
                                                              initial=anchor)
                                                       for t in tests.values()])) / 10))
-    return _finish(figure, axes, path, title or "Taylor remainder against the step h",
+    return finish_figure(figure, axes, path, title or "Taylor remainder against the step h",
                    "step h", "|f(w + h·u) - f(w) - h·uᵀg|")
 
 
@@ -344,12 +273,12 @@ def plot_step_error(f: Callable[[Any], Any], w: float, exact: Any,
     """
     import tensorflow as tf
 
-    path = _target(path)
+    path = png_path(path)
     if isinstance(w, bool) or not isinstance(w, numbers.Real):
         raise TypeError(f"w must be a number, got {w!r}")
     slope = float(exact(w) if callable(exact) else exact)
     steps = 10.0 ** np.linspace(-13, 0, 105)
-    figure, axes = _new_axes((7, 4.8))  # taller: the legend sits below the axes
+    figure, axes = new_axes((7, 4.8))  # taller: the legend sits below the axes
     for dtype, color in ((tf.float32, "tab:orange"), (tf.float64, "tab:blue")):
         plus = tf.constant(w + steps, dtype)
         minus = tf.constant(w - steps, dtype)
@@ -363,5 +292,5 @@ def plot_step_error(f: Callable[[Any], Any], w: float, exact: Any,
         best = float(np.cbrt(np.finfo(dtype.as_numpy_dtype).eps))
         axes.axvline(best, color=color, linestyle="--", linewidth=1,
                      label=f"eps^(1/3) = {best:.1e} ({dtype.name})")
-    return _finish(figure, axes, path, title or "Central difference error against the step h",
+    return finish_figure(figure, axes, path, title or "Central difference error against the step h",
                    "step h", "|difference quotient - f′(w)|", legend="below")

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from tfbasics.plots import _finish, _new_axes, _save, _target
+from tfbasics._figures import finish_figure, new_axes, png_path, save_figure
 
 _CONTOUR_POINTS = 101  # per axis: smooth contours, whatever the arrows' grid
 
@@ -58,13 +58,13 @@ def plot_gradient_field(f: Callable[..., Any], w0_range: tuple[float, float],
     """
     from tfbasics.sensitivity import gradient_field
 
-    path = _target(path)
+    path = png_path(path)
     if points is not None:
         points = _path_points(points)
     field = gradient_field(f, w0_range, w1_range, num=num)
     exact = None if analytic is None else _analytic_field(analytic, field.w0, field.w1)
     fine = gradient_field(f, w0_range, w1_range, num=_CONTOUR_POINTS)
-    figure, axes = _new_axes((7, 5.5))
+    figure, axes = new_axes((7, 5.5))
     filled = axes.contourf(fine.w0, fine.w1, fine.L, levels=24, cmap="viridis")
     figure.colorbar(filled, ax=axes, label="L")
     # One scale for every arrow set: the longest arrow spans 0.9 of a grid cell.
@@ -82,7 +82,7 @@ def plot_gradient_field(f: Callable[..., Any], w0_range: tuple[float, float],
         axes.plot(*points[0], "s", color="tab:red", markersize=7, label="start")
     axes.set_xlim(field.w0[0, 0], field.w0[0, -1])
     axes.set_ylim(field.w1[0, 0], field.w1[-1, 0])
-    return _finish(figure, axes, path, title or "L and its gradient field", labels[0],
+    return finish_figure(figure, axes, path, title or "L and its gradient field", labels[0],
                    labels[1], legend="below")
 
 
@@ -120,7 +120,7 @@ def plot_attributions(x: Any, attributions: Any,
     to matter; `labels` names the features of a vector. An image is (H, W) or (H, W, C) with
     C of 1, 3 or 4; its channels are summed for the heat map. See the `sensitivity` lesson.
     """
-    path = _target(path)
+    path = png_path(path)
     x = _as_numbers(x, "x")
     image = x.ndim == 2 or (x.ndim == 3 and x.shape[-1] in (1, 3, 4))
     if not image and x.ndim != 1:
@@ -137,7 +137,7 @@ def plot_attributions(x: Any, attributions: Any,
         figure = _image_rows(x, maps, mask, title)
     else:
         figure = _bars(x, maps, mask, labels, title)
-    return _save(figure, path)
+    return save_figure(figure, path)
 
 
 def _image_rows(x: np.ndarray, maps: dict[str, np.ndarray], mask: np.ndarray | None,
@@ -177,7 +177,7 @@ def _image_rows(x: np.ndarray, maps: dict[str, np.ndarray], mask: np.ndarray | N
 def _bars(x: np.ndarray, maps: dict[str, np.ndarray], mask: np.ndarray | None,
           labels: list[str] | None, title: str) -> Any:
     """Return a figure of grouped bars: one group per feature, one bar per method."""
-    figure, axes = _new_axes((max(6.0, 0.5 * len(x) + 2), 4.5))
+    figure, axes = new_axes((max(6.0, 0.5 * len(x) + 2), 4.5))
     width = 0.8 / len(maps)
     positions = np.arange(len(x))
     for k, (label, values) in enumerate(maps.items()):
@@ -211,7 +211,7 @@ def plot_completeness(model: Callable[..., Any], x: Any, baseline: Any = None,
     """
     from tfbasics.sensitivity import RULES, integrated_gradients
 
-    path = _target(path)
+    path = png_path(path)
     if not isinstance(methods, (tuple, list)) or not methods or any(
             m not in RULES for m in methods):
         raise ValueError(f"methods must be a list of quadrature rules from {', '.join(RULES)}")
@@ -223,7 +223,7 @@ def plot_completeness(model: Callable[..., Any], x: Any, baseline: Any = None,
     errors = {m: np.array([float(np.max(integrated_gradients(
         model, x, baseline, int(n), m, target).completeness_error)) for n in counts])
         for m in methods}
-    figure, axes = _new_axes()
+    figure, axes = new_axes()
     half = counts >= np.median(counts)
     for method, error in errors.items():
         shown = error > 0
@@ -236,5 +236,5 @@ def plot_completeness(model: Callable[..., Any], x: Any, baseline: Any = None,
     for power, style in ((1, ":"), (2, "--")):
         axes.loglog(counts, anchor * (counts / counts[0]) ** -float(power), style,
                     color="grey", linewidth=1, label=f"slope -{power}")
-    return _finish(figure, axes, path, title or "Completeness error against the steps",
+    return finish_figure(figure, axes, path, title or "Completeness error against the steps",
                    "steps", "|Σ attributions - (F(x) - F(baseline))|")

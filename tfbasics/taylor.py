@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from tfbasics._sources import keeps_variables
 from tfbasics.gradcheck.directions import ALL_ONES, evaluate, points_along, project
 from tfbasics.gradcheck.problem import prepare
 
@@ -76,6 +77,7 @@ def _resolution(steps: np.ndarray, remainders: np.ndarray, clean: np.ndarray,
     return float(floor / steps[0])
 
 
+@keeps_variables
 def taylor_test(f: Callable[..., Any], *args: Any, gradient: Any = None,
                 name: str | None = None) -> TaylorTest:
     """Check that `gradient` (default: the tape's) is the gradient of f at args, by the order

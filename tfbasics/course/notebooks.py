@@ -13,8 +13,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tfbasics._files import write_atomically
 from tfbasics.course import lesson as lessons
-from tfbasics.plots import _write_atomically
 
 QUIET = """\
 # TF prints C++ start-up lines before its logging starts; this hides them
@@ -111,6 +111,6 @@ def export(folder: Path, names: list[str]) -> list[Path]:
     paths = []
     for name in names:
         path = folder / f"{lessons.COURSE.index(name) + 1:02d}_{name}.ipynb"
-        _write_atomically(path, (nbformat.writes(build(name)) + "\n").encode("utf-8"))
+        write_atomically(path, (nbformat.writes(build(name)) + "\n").encode("utf-8"))
         paths.append(path)
     return paths

@@ -141,8 +141,8 @@ class View:
         self.out.print(Rule(Text(f"{outline.number} · {outline.title}", style="bold"),
                             align="left", characters="─"))
         self.out.print(_pad(_prose(outline.introduction), 0, top=1))
-        if outline.guide:
-            self.out.print(_pad(_prose(outline.guide, style="dim"), 0, top=1))
+        if outline.guide:  # under the introduction, as its source
+            self.out.print(_pad(_prose(outline.guide, style="dim"), 0))
         if outline.imports:
             self.out.print(_pad(Text("Every example below runs after these imports:",
                                      style="dim"), 2, top=1, bottom=1))
@@ -190,11 +190,15 @@ class View:
                 self.out.print(Text(" " * 6 + line if line else ""), soft_wrap=True)
         if not self.brief or self.show_code:
             self.out.print()
+        shown = section.output if section.output and not self.brief else ""
         for check in section.checks:
             mark, rest = check.claim().split(" ", 1)
             style = "bold green" if check.passed else "bold red"
             self.out.print(_pad(Text.assemble((mark, style), " ", rest), 2))
-            extras = [(check.note, "dim")] if check.note else []
+            # A passing check's note that the output above already shows (TF's error
+            # message, say) is not printed twice; a failing check's note always is.
+            repeated = check.passed and check.note.strip() and check.note.strip() in shown
+            extras = [(check.note, "dim")] if check.note and not repeated else []
             extras += [(check.timing, "dim")] if check.timing else []
             for text, extra_style in extras:
                 self.out.print(_pad(Text(text, style=extra_style), 4))

@@ -62,7 +62,7 @@ def describe_error(error: BaseException) -> str:
     import os
     import re
 
-    from tfbasics.checks import _error_message
+    from tfbasics._format import error_message
 
     if isinstance(error, EOFError):  # input(): a check has no keyboard, stdin is empty
         at = where(error)
@@ -82,7 +82,7 @@ def describe_error(error: BaseException) -> str:
         if lines and said:
             return (f"your code raised {type(error).__name__} at line {lines[-1]} {when}: "
                     f"{said[-1]}").split(". ")[0].rstrip(".")
-    message = _error_message(error)
+    message = error_message(error)
     if len(message) > 150:  # a paragraph (AutoGraph's, say): its first sentence says it
         message = message.split(". ")[0].rstrip(".")
     at = where(error)

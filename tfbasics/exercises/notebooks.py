@@ -109,14 +109,14 @@ def export(folder: Path, names: list[str]) -> list[Path]:
     """Write one exercise notebook per lesson that has exercises; return the paths."""
     import nbformat
 
+    from tfbasics._files import write_atomically
     from tfbasics.course import lesson as lessons
-    from tfbasics.plots import _write_atomically
 
     paths = []
     for name in names:
         if not any(e.lesson == name for e in exercises.catalogue()):
             continue
         path = folder / f"{lessons.COURSE.index(name) + 1:02d}_{name}_exercises.ipynb"
-        _write_atomically(path, (nbformat.writes(build(name)) + "\n").encode("utf-8"))
+        write_atomically(path, (nbformat.writes(build(name)) + "\n").encode("utf-8"))
         paths.append(path)
     return paths

@@ -15,7 +15,9 @@ A check runs in four steps, and `check_gradient` reads as them:
    of their error bounds; at a confirmed kink any slope between the one-sided ones is
    accepted. Where finite differences alone disagree, `refine` (kinks.py) looks again.
 4. `verdict` (verdict.py): pass or fail, and the leg to blame (the one whose comparisons fail
-   while all the others agree), with the element where it is most wrong.
+   while all the others agree), with the element where it is most wrong: the first of a
+   table of rules that applies, each with its words beside it. The report (report.py) is
+   the `GradientCheck` record and the notes that explain it.
 
 Directions. Full mode uses the coordinate axes, so every leg gives the whole gradient, one
 value per element, and three joint directions that move every element at once (two random,
@@ -40,8 +42,9 @@ from typing import Any
 
 import numpy as np
 
-from tfbasics.checks import _device_of, _show_item
-from tfbasics.doctor import _reasons_from_function
+from tfbasics._format import device_of, show_item
+from tfbasics._sources import keeps_variables
+from tfbasics.doctor import reasons_from_function
 from tfbasics.gradcheck.directions import JOINT, direction_label, from_coordinates, suspect_axes
 from tfbasics.gradcheck.finite_differences import finite_difference_leg
 from tfbasics.gradcheck.kinks import refine
@@ -55,16 +58,13 @@ from tfbasics.gradcheck.legs import (
     reverse_leg,
 )
 from tfbasics.gradcheck.problem import MODES, Problem, prepare
-from tfbasics.gradcheck.verdict import (
+from tfbasics.gradcheck.report import (
     GradientCheck,
-    compare,
-    elementwise_agreement,
     none_notes,
     observed_taylor_order,
-    pair_key,
-    verdict,
     within_rounding,
 )
+from tfbasics.gradcheck.verdict import compare, elementwise_agreement, pair_key, verdict
 
 __all__ = ["GradientCheck", "MODES", "check_gradient"]
 
@@ -92,6 +92,7 @@ def _join(first: list[Leg], more: list[Leg]) -> list[Leg]:
     return first
 
 
+@keeps_variables
 def check_gradient(f: Callable[..., Any], *args: Any, analytic: Any = None,
                    rtol: float | None = None, atol: float | None = None, name: str | None = None,
                    strict: bool = False, mode: str = "auto") -> GradientCheck:
@@ -142,7 +143,7 @@ def _none_pattern(f: Callable[..., Any], problem: Problem, reverse: list,
     where f shows it), and whether your formula's None pattern agrees with the tape's."""
     reasons = {}
     if len(problem.live) < len(reverse):
-        found = _reasons_from_function(f, problem.sources)
+        found = reasons_from_function(f, problem.sources)
         reasons = {i: found[i] for i, g in enumerate(reverse) if g is None}
     return none_notes(problem.names, reverse, expected, reasons)
 
@@ -150,7 +151,7 @@ def _none_pattern(f: Callable[..., Any], problem: Problem, reverse: list,
 def _fields(title: str, problem: Problem, reverse: list) -> dict:
     """Return the fields every GradientCheck of this problem shares."""
     computed = reverse if len(reverse) > 1 else reverse[0]
-    return dict(name=title, computed=computed, device=_device_of(reverse), mode=problem.mode)
+    return dict(name=title, computed=computed, device=device_of(reverse), mode=problem.mode)
 
 
 def _shown(reverse: list, expected: list | None) -> Any:
@@ -238,8 +239,8 @@ def _notes(problem: Problem, legs: list[Leg], ran: list[Leg], directions: np.nda
     kink_labels = [direction_label(problem, directions[k]).split(" (")[0] for k in kinks]
     if kink_labels:
         notes.append(f"f is not differentiable at {', '.join(kink_labels)} (one-sided slopes "
-                     + ", ".join(f"{_show_item(float(fd.low[k]))} and "
-                                 f"{_show_item(float(fd.high[k]))}" for k in kinks)
+                     + ", ".join(f"{show_item(float(fd.low[k]))} and "
+                                 f"{show_item(float(fd.high[k]))}" for k in kinks)
                      + "): any slope between them is a valid gradient there, and TF picks one")
     notes += [note for leg in ran for note in leg.notes]
     notes += [f"{next(leg.words for leg in legs if leg.name == key)} skipped ({why}); the "

@@ -41,8 +41,11 @@ def real_coordinates(values: list) -> np.ndarray:
 
 
 def abs_dot(a: np.ndarray, b: np.ndarray) -> float:
-    """Return Σ|a·b|, a block at a time (no temporary arrays of a large w's size)."""
-    return float(sum(np.abs(a[s:s + _BLOCK]) @ np.abs(b[s:s + _BLOCK])
+    """Return Σ|a·b|, a block at a time (no temporary arrays of a large w's size).
+
+    Multiplied and summed by NumPy, not by a BLAS dot: OpenBLAS's threads contend with TF's
+    on a busy machine, and a dot of 1e6 elements then takes 20 times as long."""
+    return float(sum(np.sum(np.abs(a[s:s + _BLOCK]) * np.abs(b[s:s + _BLOCK]))
                      for s in range(0, a.size, _BLOCK)))
 
 
@@ -206,7 +209,16 @@ def batched(function: Callable[[tf.Tensor], tf.Tensor],
             pass
         finally:
             logger.setLevel(level)
-    return np.array([float(function(row)) for row in rows])
+    return np.array([_value_or_nan(function, row) for row in rows])
+
+
+def _value_or_nan(function: Callable[[tf.Tensor], tf.Tensor], row: tf.Tensor) -> float:
+    """Return function(row), or NaN where f refuses the point (an assertion in f): finite
+    differences treat it as a non-finite value and stand aside."""
+    try:
+        return float(function(row))
+    except tf.errors.InvalidArgumentError:
+        return np.nan
 
 
 def evaluate(problem: Problem, count: int,
@@ -247,7 +259,10 @@ def _evaluate_by_assign(problem: Problem, points: list[tf.Tensor]) -> np.ndarray
                     sources[i].assign(part)
                 else:
                     values[i] = part
-            out[k] = float(tf.math.real(total_of(call_f(problem.f, values))))
+            try:
+                out[k] = float(tf.math.real(total_of(call_f(problem.f, values))))
+            except tf.errors.InvalidArgumentError:  # f refuses the point (an assertion)
+                out[k] = np.nan  # as a non-finite value: finite differences stand aside
     finally:
         for i, value in saved.items():
             sources[i].assign(value)

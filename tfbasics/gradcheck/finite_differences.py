@@ -19,19 +19,29 @@ _GROWTH = 1.5  # a gap this many times the previous step's: f blows up within th
 _JUMP = 1e-2  # ... where f changes by this share of its size within the step
 
 
-_OFFSETS = np.array([1.0, -1.0, 2.0, -2.0])  # w ± h·u and w ± 2h·u
+_STENCIL = np.array([1.0, -1.0, 2.0, -2.0])  # f at w ± h·u and w ± 2h·u
 
 
-def _differences(problem: Problem, directions: np.ndarray, steps: np.ndarray) -> dict:
-    """Evaluate f at w ± h·u and w ± 2h·u; return the slopes and their error estimates."""
+def richardson(fine: np.ndarray, coarse: np.ndarray, order: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return the Richardson extrapolation of two estimates from steps h (fine) and 2h
+    (coarse) whose error shrinks as h**order, and the fine one's error: a smooth f's
+    D(2h) - D(h) is (2**order - 1) times D(h)'s own error, which the extrapolation cancels.
+    Central differences have order 2, one-sided ones order 1."""
+    k = 2.0**order
+    return (k * fine - coarse) / (k - 1), np.abs(fine - coarse) / (k - 1)
+
+
+def central(problem: Problem, directions: np.ndarray, steps: np.ndarray) -> dict:
+    """Evaluate f on the stencil w ± h·u and w ± 2h·u; return the central slope extrapolated
+    from both steps (Richardson), its error estimate, and the one-sided slopes."""
     real = problem.fd_dtype.real_dtype.as_numpy_dtype
     count = len(directions)
-    values = evaluate(problem, 4 * count, offset_points(problem, directions, _OFFSETS, steps))
+    values = evaluate(problem, 4 * count, offset_points(problem, directions, _STENCIL, steps))
     f0, (fp1, fm1, fp2, fm2) = problem.f0, values.reshape(count, 4).T
     # The steps the dtype could represent: exact on an axis, nominal along a random u.
-    taken = np.abs(_OFFSETS)[:, None] * steps[None, :]
+    taken = np.abs(_STENCIL)[:, None] * steps[None, :]
     axis = directions >= 0
-    for o, offset in enumerate(_OFFSETS):
+    for o, offset in enumerate(_STENCIL):
         w = problem.w[directions[axis]]
         taken[o, axis] = np.abs((w + offset * steps[axis]).astype(real) - w)
     hp1, hm1, hp2, hm2 = taken
@@ -48,15 +58,27 @@ def _differences(problem: Problem, directions: np.ndarray, steps: np.ndarray) ->
     rounding = 2 * eps * (biggest + along) / steps
     finite = np.isfinite(np.stack([fp1, fm1, fp2, fm2])).all(axis=0) & np.isfinite(f0)
     with np.errstate(invalid="ignore", over="ignore"):
-        return {"value": (4 * d1 - d2) / 3, "error": np.abs(d1 - d2) / 3 + rounding,
+        value, error = richardson(d1, d2, 2)
+        return {"value": value, "error": error + rounding,
                 "finite": finite, "rounding": rounding, "biggest": biggest,
                 "left": (f0 - fm1) / hm1, "right": (fp1 - f0) / hp1,
                 "left2": (f0 - fm2) / hm2, "right2": (fp2 - f0) / hp2,
                 "taylor": (steps[0], f0, fp1, fm1, fp2, fm2)}
 
 
-def finite_difference_leg(problem: Problem, directions: np.ndarray,
-                          finest: bool = False) -> Leg:
+def finite_difference_leg(problem: Problem, directions: np.ndarray) -> Leg:
+    """Central differences along each direction, with an error estimate and kink detection:
+    the finite-difference leg of every check (see `_walk`)."""
+    return _walk(problem, directions, finest=False)
+
+
+def converged_leg(problem: Problem, directions: np.ndarray) -> Leg:
+    """Central differences at ever smaller steps until two neighbouring steps agree, where
+    finite differences alone disagree with the other legs (see `_walk`, kinks.refine)."""
+    return _walk(problem, directions, finest=True)
+
+
+def _walk(problem: Problem, directions: np.ndarray, finest: bool) -> Leg:
     """Central differences along each direction, with an error estimate and kink detection.
 
     Each direction starts at the base step eps^(1/3); where f is not finite there or the
@@ -98,7 +120,7 @@ def finite_difference_leg(problem: Problem, directions: np.ndarray,
     todo, level = np.arange(count), 0
     while todo.size and level <= _FD_FINEST:
         steps = base[todo] * 16.0**-level
-        found = _differences(problem, directions[todo], steps)
+        found = central(problem, directions[todo], steps)
         if level == 0:
             leg.taylor = found["taylor"]
         gap = found["right"] - found["left"]
@@ -148,8 +170,8 @@ def finite_difference_leg(problem: Problem, directions: np.ndarray,
                         # from steps h and 2h (Richardson), which cancels that error
                         left, right = found["left"][j], found["right"][j]
                         bias = abs(left - found["left2"][j]) + abs(right - found["right2"][j])
-                        low[k], high[k] = sorted((2 * left - found["left2"][j],
-                                                  2 * right - found["right2"][j]))
+                        low[k], high[k] = sorted((richardson(left, found["left2"][j], 1)[0],
+                                                  richardson(right, found["right2"][j], 1)[0]))
                         kink_margin[k] = FD_SAFETY * 3 * found["rounding"][j] + bias / 4
                     judged[k] = True
                 else:  # the jump shrank: the step straddled a kink nearby; trust finer steps
@@ -180,7 +202,7 @@ def finite_difference_leg(problem: Problem, directions: np.ndarray,
         todo, level = todo[np.array(keep, bool)], level + 1
     stepped = np.zeros(count, bool)
     if not finest:  # rounding swamps the usual step (f adds a large constant): step up
-        stepped = _step_up(problem, directions, base, ~candidate, value, error, magnitude,
+        stepped = step_up(problem, directions, base, ~candidate, value, error, magnitude,
                            rounding)
     # A kink: the gap between the one-sided slopes held at both shrinks (16 and 256 times).
     # Where f's rounding stopped a shrink, finite differences cannot tell a kink from a
@@ -232,7 +254,7 @@ def finite_difference_leg(problem: Problem, directions: np.ndarray,
     return leg
 
 
-def _step_up(problem: Problem, directions: np.ndarray, base: np.ndarray, smooth: np.ndarray,
+def step_up(problem: Problem, directions: np.ndarray, base: np.ndarray, smooth: np.ndarray,
              value: np.ndarray, error: np.ndarray, magnitude: np.ndarray,
              rounding: np.ndarray) -> np.ndarray:
     """Where an estimate is too coarse to confirm anything because of f's rounding (not of
@@ -253,7 +275,7 @@ def _step_up(problem: Problem, directions: np.ndarray, base: np.ndarray, smooth:
     for up in range(1, 5):
         if not coarse.size:
             break
-        found = _differences(problem, directions[coarse], base[coarse] * 16.0**up)
+        found = central(problem, directions[coarse], base[coarse] * 16.0**up)
         change = np.abs(found["value"] - previous)
         with np.errstate(invalid="ignore"):
             settled = found["finite"] & (change <= found["error"] + previous_error) & (

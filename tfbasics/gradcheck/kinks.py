@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from tfbasics.gradcheck.directions import base_steps, evaluate, offset_points
-from tfbasics.gradcheck.finite_differences import FD_SAFETY, finite_difference_leg
+from tfbasics.gradcheck.finite_differences import FD_SAFETY, converged_leg, richardson
 from tfbasics.gradcheck.legs import ANALYTIC, FINITE_DIFFERENCES, REVERSE, Leg
 from tfbasics.gradcheck.problem import Problem
 
@@ -25,7 +25,7 @@ def _one_sided(problem: Problem, directions: np.ndarray) -> tuple:
     out = []
     for side, sign in ((values[:3], -1.0), (values[3:], 1.0)):
         slopes = [sign * (side[i] - problem.f0) / (2**i * steps) for i in range(3)]
-        near, far = 2 * slopes[0] - slopes[1], 2 * slopes[1] - slopes[2]
+        near, far = richardson(slopes[0], slopes[1], 1)[0], richardson(slopes[1], slopes[2], 1)[0]
         out += [near, FD_SAFETY * (np.abs(near - far) + 3 * rounding)]
     return tuple(out)
 
@@ -61,7 +61,7 @@ def refine(problem: Problem, legs: list[Leg], directions: np.ndarray,
                            & ~fd.kinks & ~settled)
     if not alone.size:
         return False
-    again = finite_difference_leg(problem, directions[alone], finest=True)
+    again = converged_leg(problem, directions[alone])
     with np.errstate(invalid="ignore"):
         better = ~again.missing & (again.kinks | (
             np.abs(again.values - fd.values[alone]) > again.spread))

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import tensorflow as tf
 
+from tfbasics._format import error_message
 from tfbasics._sources import call_f, total_of
-from tfbasics.checks import _error_message
 from tfbasics.gradcheck.directions import (
     batched,
     chunks,
@@ -105,7 +105,7 @@ def forward_leg(problem: Problem, directions: np.ndarray) -> Leg:
             block = [row_tf(problem, d, problem.dtype.real_dtype) for d in directions[run[rows]]]
             values[run[rows]] = batched(jvp, block)
     except Exception as error:  # noqa: BLE001 - e.g. no forward-mode rule for an op in f
-        leg.skipped = f"{type(error).__name__}: {_error_message(error)}"
+        leg.skipped = f"{type(error).__name__}: {error_message(error)}"
         return leg
     if every_axis:  # the joint directions: projections of the JVPs along the axes
         along = np.zeros(problem.n)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
+from tfbasics._format import error_message
 from tfbasics._sources import (
     call_f,
     check_finite,
@@ -30,15 +31,8 @@ from tfbasics._sources import (
     takes_arguments,
     total_of,
 )
-from tfbasics.checks import _error_message
 from tfbasics.gradcheck.directions import abs_dot, real_coordinates
-from tfbasics.gradcheck.rounding import (
-    jitter_rounding,
-    measure_rounding,
-    narrow_rounding,
-    own_reach,
-    wide_rounding,
-)
+from tfbasics.gradcheck.rounding import measure
 
 MODES = ("auto", "full", "fast")
 _FULL_UP_TO = 128  # mode="auto": every element on its own axis up to this many coordinates
@@ -91,21 +85,10 @@ class Problem:
 
     @functools.cached_property
     def assigns(self) -> bool:
-        """Tell whether f is moved by assigning its variables, one point at a time: f
-        captures them (it takes no arguments), or reads its arguments as variables (it
-        fails, or gives another value, on tensors of the same values). Else f is evaluated
-        on tensors in the variables' dtype, batched as for tensor arguments."""
-        if not any(isinstance(self.sources[i], tf.Variable) for i in self.live):
-            return False
-        if not takes_arguments(self.f):
-            return True
-        copies = [tf.identity(s) if isinstance(s, tf.Variable) else s for s in self.sources]
-        try:
-            value = float(tf.math.real(total_of(call_f(self.f, copies))))
-        except Exception:  # noqa: BLE001 - f needs variables (it assigns, say)
-            return True
-        eps = float(np.finfo(self.dtype.real_dtype.as_numpy_dtype).eps)
-        return not abs(value - self.f0) <= 100 * eps * abs(self.f0)
+        """Tell whether f is moved by assigning its variables, one point at a time: the
+        variables that stay sources are those f captures, assigns or reads by name as well
+        (see _read_values). Else f is evaluated on tensors, batched."""
+        return any(isinstance(self.sources[i], tf.Variable) for i in self.live)
 
 
 # --- 1. prepare ------------------------------------------------------------------------------
@@ -177,6 +160,34 @@ def _formula(analytic: Any, sources: list, names: list[str]) -> list | None:
     return checked
 
 
+def _read_values(f: Callable[..., Any], sources: list) -> list:
+    """Return the sources with the tf.Variables replaced by tensors of their values where f
+    only reads them, so f is checked as on tensors: batched, and in float64 where it runs
+    there. Variables stay where f captures them (it takes no arguments, or reads them by
+    name as well: the tape's gradient differs, or is None on a tensor), assigns them, or
+    gives another value on tensors: anything but the same numbers, bit for bit, keeps them
+    (the slower check in their own dtype, never a wrong one)."""
+    if not takes_arguments(f) or not any(isinstance(s, tf.Variable) for s in sources):
+        return sources
+    values = [tf.identity(s) if isinstance(s, tf.Variable) else s for s in sources]
+    try:
+        on_values = _value_and_gradient(f, values)
+        on_variables = _value_and_gradient(f, sources)
+    except Exception:  # noqa: BLE001 - f needs variables (it assigns, say): keep them
+        return sources
+    same = all((a is None) == (b is None) and (a is None or np.array_equal(a, b))
+               for a, b in zip(on_values, on_variables, strict=True))
+    return values if same else sources
+
+
+def _value_and_gradient(f: Callable[..., Any], sources: list) -> list[np.ndarray | None]:
+    """Return Re Σ f and the tape's gradient for each source (None kept), as arrays."""
+    tape, L = record_tape(f, sources)
+    gradients = tape.gradient(L, sources)
+    return [np.asarray(tf.math.real(total_of(L)).numpy())] + [
+        None if g is None else np.asarray(tf.convert_to_tensor(g).numpy()) for g in gradients]
+
+
 def prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol: Any,
             mode: str) -> tuple[Problem, list, list | None]:
     """Turn the arguments into a Problem; return it, the tape's gradients and the formula's."""
@@ -185,6 +196,10 @@ def prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol: 
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     rtol, atol = _number(rtol, "rtol"), _number(atol, "atol")
     sources = sources_of(f, args, variables=False)  # tensors: finite differences can batch
+    variables = [id(s) for s in sources if isinstance(s, tf.Variable)]
+    if len(set(variables)) < len(variables):
+        raise ValueError("the same tf.Variable is passed twice: pass each variable once (f "
+                         "may use it as often as it likes)")
     names = names_of(f, sources)
     if len({s.dtype for s in sources}) > 1:
         raise TypeError("the arguments have different dtypes ("
@@ -195,13 +210,18 @@ def prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol: 
                         f"{dtype.name}: cast the arguments, e.g. tf.cast(w, tf.float32)")
     for source, name in zip(sources, names, strict=True):
         check_finite(np.asarray(source), name)
+    sources = _read_values(f, sources)
     try:
         tape, L = record_tape(f, sources)  # one evaluation serves the NaN check and the tape's leg
     except Exception as error:
         clear = mixed_dtypes(sources, error)
-        if clear is None:
-            raise
-        raise clear from error
+        if clear is not None:
+            raise clear from error
+        if isinstance(error, tf.errors.OpError):
+            raise ValueError(f"f fails on {describe(names, sources)}: TF says "
+                             f"{error_message(error)}; f must run at the point you "
+                             f"check (its shapes and dtypes as given)") from None
+        raise
     check_target(L, lambda: describe(names, sources))  # NaN, Inf: say where
     first = float(tf.math.real(total_of(L)))
     again = float(tf.math.real(total_of(call_f(f, sources))))
@@ -215,7 +235,7 @@ def prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol: 
         reverse = [None if g is None else tf.convert_to_tensor(g)
                    for g in tape.gradient(L, sources)]
     except LookupError as error:
-        raise LookupError(f"the tape cannot differentiate f: {_error_message(error)}; TF has "
+        raise LookupError(f"the tape cannot differentiate f: {error_message(error)}; TF has "
                           f"no gradient for an op in f (see the autodiff lesson)") from None
     for name, g in zip(names, reverse, strict=True):
         index = None if g is None else non_finite_index(np.asarray(g.numpy()))
@@ -237,23 +257,12 @@ def prepare(f: Callable[..., Any], args: tuple, analytic: Any, rtol: Any, atol: 
     formula_vector = None if formula is None else real_coordinates(formula)
     rtol = _RTOL[real] if rtol is None else rtol
     w = real_coordinates([sources[i].numpy() for i in live])
-    wide, f0_wide, g_wide, reach = (
-        wide_rounding(f, sources, live, again, tape_vector, w) if live
-        else (None, None, None, None))
-    if atol is None:
-        narrow = narrow_rounding(f, sources, live, again, w) if live and real == "float64" else None
-        # f runs in its own dtype only: the tape's gradient measured a little away
-        jitter = None if not live or g_wide is not None else (
-            jitter_rounding(f, sources, live, tape_vector) if real == "float64"
-            else own_reach(f, sources, live, tape_vector))
-        atol_vector = measure_rounding(dtype, live, tape_values, expected, rtol, again, tape_vector,
-                                       (g_wide, reach, narrow, jitter), w)
-    else:
-        atol_vector = np.full(tape_vector.size, atol)
+    rounding = measure(f, sources, live, again, tape_vector, w, tape_values, expected, rtol,
+                       atol)
     problem = Problem(
         f=f, sources=sources, names=names, dtype=dtype, live=live,
         w=w, tape=tape_vector,
         formula=formula_vector,
-        fd_dtype=wide or dtype, g_wide=g_wide, f0=again if wide is None else f0_wide, rtol=rtol,
-        atol=atol_vector, mode=chosen)
+        fd_dtype=rounding.fd_dtype, g_wide=rounding.g_wide, f0=rounding.f0, rtol=rtol,
+        atol=rounding.atol, mode=chosen)
     return problem, reverse, expected

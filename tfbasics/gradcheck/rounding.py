@@ -2,11 +2,14 @@
 
 Measured against the same gradient with f run in float64 where it runs there (the
 wide twin), else by jittering w, else estimated from how far w's rounding reaches.
+`measure` does it all and returns a `Rounding` record.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,18 +23,70 @@ _REACH_MOVE = 1e-2  # float32 without float64: w moved by this relative amount, 
 _REACH_SAFETY = 4  # this many times the gradient's move, scaled to w's rounding, allowed
 
 
+@dataclass(frozen=True)
+class Rounding:
+    """How each element's rounding was measured, and what the measurement left behind.
+
+    `how` names the measurement: "twin" (the same gradient with f run in float64), "narrow
+    twin" (float64 arguments: f run in float32, scaled down), "jitter" (w moved by a few units
+    in its last place), "own reach" (float32 f moved by a relative _REACH_MOVE), joined by " and "
+    where two were taken; "estimate" where none could be, "given" for your own atol. `atol`
+    is the allowance per real coordinate; finite differences evaluate f in `fd_dtype`, where
+    Re Σ f(w) is `f0`; `g_wide` is the tape's gradient in the float64 twin (None without one),
+    `reach` how far it moves when w rounds, `g_narrow` the float32 twin's gradient, `jitter`
+    how far the gradient moved under jitter or own reach.
+    """
+
+    fd_dtype: tf.DType
+    f0: float
+    how: str = "estimate"
+    atol: np.ndarray | None = None
+    g_wide: np.ndarray | None = None
+    reach: np.ndarray | None = None
+    g_narrow: np.ndarray | None = None
+    jitter: np.ndarray | None = None
+
+
+def measure(f: Callable[..., Any], sources: list, live: list[int], f_value: float,
+            tape: np.ndarray, w: np.ndarray, tape_values: list, expected: list | None,
+            rtol: float, atol: float | None) -> Rounding:
+    """Return the Rounding of the tape's gradient `tape` at w: the float64 twin where f runs
+    there (it also sets the dtype finite differences run in), else the other measurements,
+    and the allowance `atol` per coordinate (your own, where you give one)."""
+    dtype = sources[0].dtype
+    found = (wide_rounding(f, sources, live, f_value, tape, w) if live else None) or Rounding(
+        fd_dtype=dtype, f0=f_value)
+    if atol is not None:
+        return dataclasses.replace(found, how="given", atol=np.full(tape.size, atol))
+    real = dtype.real_dtype.name
+    narrow = narrow_rounding(f, sources, live, f_value, w) if live and real == "float64" else None
+    # f runs in its own dtype only: the tape's gradient measured a little away
+    jitter = None if not live or found.g_wide is not None else (
+        jitter_rounding(f, sources, live, tape) if real == "float64"
+        else own_reach(f, sources, live, tape))
+    how = [name for name, taken in (("narrow twin", narrow), ("jitter" if real == "float64"
+                                                              else "own reach", jitter))
+           if taken is not None]
+    found = dataclasses.replace(found, g_narrow=narrow, jitter=jitter,
+                                how=found.how if found.g_wide is not None or not how
+                                else " and ".join(how))
+    return dataclasses.replace(found, atol=measure_rounding(dtype, live, tape_values, expected,
+                                                            rtol, f_value, tape, found, w))
+
+
 def wide_rounding(f: Callable[..., Any], sources: list, live: list[int], f_value: float,
-                  tape: np.ndarray, w: np.ndarray) -> tuple:
-    """Return f in float64 (complex128) where it runs there on copies of the sources and is
-    the same function: (dtype, Re Σ f(w), the tape's gradient in real coordinates, how much
-    each element of it moves when w moves by its dtype's rounding, or None where the tape's
-    gradient is within measure_rounding's cap of the float64 one anyway). Finite differences are
-    far more precise there, and the tape's gradient in both dtypes measures the rounding of
-    each element. Else Nones: f pins its dtype, takes its variables by closure, or depends
-    on its dtype (a constant like finfo(dtype).eps)."""
+                  tape: np.ndarray, w: np.ndarray) -> Rounding | None:
+    """Return f's float64 (complex128) twin where f runs there on copies of the sources and is
+    the same function: a Rounding with that dtype, Re Σ f(w) there, the tape's gradient
+    there in real coordinates, and how much each element of it moves when w moves by its
+    dtype's rounding (None where the tape's gradient is within measure_rounding's cap of the
+    float64 one anyway). Finite differences are far more precise there, and the tape's
+    gradient in both dtypes measures the rounding of each element. Else None: f pins its
+    dtype, takes its variables by closure, or depends on its dtype (a constant like
+    finfo(dtype).eps)."""
     dtype = sources[0].dtype
     wide = tf.complex128 if dtype.is_complex else tf.float64
-    nothing = None, None, None, None
+    nothing = None
     if dtype == wide or any(isinstance(sources[i], tf.Variable) for i in live):
         return nothing
     copies = [tf.cast(s, wide) for s in sources]
@@ -52,7 +107,8 @@ def wide_rounding(f: Callable[..., Any], sources: list, live: list[int], f_value
     if not np.isfinite(g_wide).all() or abs(value - f_value) > 256 * eps * (abs(value) + wg):
         return nothing
     if most_apart(tape, g_wide) * 4 <= 1024 * eps * (abs(f_value) + wg):
-        return wide, value, g_wide, None  # within measure_rounding's cap already: reach is moot
+        # within measure_rounding's cap already: reach is moot
+        return Rounding(fd_dtype=wide, f0=value, how="twin", g_wide=g_wide)
     # Move every element of w by a relative r (random signs): the gradient moves by H·δw,
     # and by eps/r of that when w (and f's constants near it) round to the dtype.
     r = float(np.sqrt(np.finfo(np.float64).eps))
@@ -67,7 +123,8 @@ def wide_rounding(f: Callable[..., Any], sources: list, live: list[int], f_value
             [tf.convert_to_tensor(g).numpy() for g in shifted]) - g_wide)
     except Exception:  # noqa: BLE001 - f not defined there: rounding of w cannot be measured
         reach = np.zeros_like(g_wide)
-    return wide, value, g_wide, np.where(np.isfinite(reach), reach, 0.0)
+    return Rounding(fd_dtype=wide, f0=value, how="twin", g_wide=g_wide,
+                    reach=np.where(np.isfinite(reach), reach, 0.0))
 
 
 def narrow_rounding(f: Callable[..., Any], sources: list, live: list[int],
@@ -174,7 +231,7 @@ def own_reach(f: Callable[..., Any], sources: list, live: list[int],
 
 
 def measure_rounding(dtype: tf.DType, live: list[int], tape_values: list, expected: list | None,
-                     rtol: float, f_value: float, tape: np.ndarray, wide: tuple,
+                     rtol: float, f_value: float, tape: np.ndarray, found: Rounding,
                      w: np.ndarray) -> np.ndarray:
     """Return, per real coordinate, how far formula, tape and forward mode may be off beyond
     rtol of their own size: the rounding of each element of the gradient.
@@ -204,7 +261,7 @@ def measure_rounding(dtype: tf.DType, live: list[int], tape_values: list, expect
         counts.append(g.size * (2 if np.iscomplexobj(g) else 1))
     size = np.repeat(sizes, counts).astype(np.float64)
     tiny = 64 * float(np.finfo(np.float64).eps) * size
-    g_wide, reach, g_narrow, jitter = wide
+    g_wide, reach, g_narrow, jitter = found.g_wide, found.reach, found.g_narrow, found.jitter
     if g_wide is not None:
         cap = 1024 * (float(np.finfo(real).eps) * (abs(f_value) + abs_dot(w, g_wide))
                       + (0.0 if reach is None else reach))

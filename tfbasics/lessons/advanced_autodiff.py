@@ -1,8 +1,7 @@
 """Advanced automatic differentiation
 
-Control what the tape records, replace a gradient with your own, and go further: gradients
-of gradients, Jacobians, Hessians, batch Jacobians and forward mode. The lesson ends with how
-you know a gradient is right: `check_gradient`, the Taylor test, and the step of finite
+Stop and reset the tape, write your own gradients, and take Jacobians, Hessians and
+forward-mode products. Then check a gradient: `check_gradient`, the Taylor test, the step of
 differences.
 
 Guide: https://www.tensorflow.org/guide/advanced_autodiff
@@ -31,74 +30,47 @@ from tfbasics import (
 from tfbasics.checks import Check, check_close
 
 
-def stop_recording() -> list[Check]:
-    """Inside `tape.stop_recording()` the tape records nothing, so y gets no gradient.
-    Use it for work inside the `with` block that should not count, such as a metric you log.
-    """
+def controlling_the_tape() -> list[Check]:
+    """Three ways to keep y out of the gradient: dz/dy is None each time.
+
+    `t.stop_recording()` records nothing inside it (for work such as logging); `t.reset()`
+    throws away what was recorded so far (a new tape is often clearer); `tf.stop_gradient`
+    blocks one path and needs no tape."""
     x, y = tf.Variable(2.0), tf.Variable(3.0)
-    with tf.GradientTape() as t:
+    with tf.GradientTape() as t1:
         x_sq = x * x
-        with t.stop_recording():
+        with t1.stop_recording():
             y_sq = y * y  # not recorded
-        z = x_sq + y_sq
-    grad = t.gradient(z, {"x": x, "y": y})
-    print(grad["x"], grad["y"])  # dz/dx = 2x → 4, and dz/dy
-    # Verify
-    return [
-        check_close("dz/dx at x = 2", grad["x"], 2 * 2.0, by="by hand 2x"),
-        check_close("dz/dy", grad["y"], None, by="the guide: y² was not recorded"),
-    ]
-
-
-def reset_the_tape() -> list[Check]:
-    """`tape.reset()` throws away everything recorded so far and starts again.
-    Leaving the `with` block and opening a new tape is usually clearer.
-    """
-    x, y = tf.Variable(2.0), tf.Variable(3.0)
-    with tf.GradientTape() as t:
+        z1 = x_sq + y_sq
+    with tf.GradientTape() as t2:
         y_sq = y * y
-        t.reset()  # throw out all the tape recorded so far
-        z = x * x + y_sq
-    grad = t.gradient(z, {"x": x, "y": y})
-    print(grad["x"], grad["y"])  # dz/dx = 2x → 4, and dz/dy
+        t2.reset()  # throw out all the tape recorded so far
+        z2 = x * x + y_sq
+    with tf.GradientTape() as t3:
+        z3 = x**2 + tf.stop_gradient(y**2)
+    tapes = [(t1, z1), (t2, z2), (t3, z3)]
+    grads = [t.gradient(z, {"x": x, "y": y}) for t, z in tapes]
+    for grad in grads:
+        print(grad["x"], grad["y"])  # dz/dx = 2x → 4, and dz/dy
     # Verify
-    return [
-        check_close("dz/dx at x = 2 after the reset", grad["x"], 2 * 2.0, by="by hand 2x"),
-        check_close("dz/dy after the reset", grad["y"], None,
-                    by="the guide: y² was recorded before reset"),
-    ]
-
-
-def stop_gradient() -> list[Check]:
-    """`tf.stop_gradient` blocks one path, and it needs no tape. The value passes
-    through, but the tape treats it as a constant.
-    """
-    x, y = tf.Variable(2.0), tf.Variable(3.0)
-    with tf.GradientTape() as t:
-        y_sq = y**2
-        z = x**2 + tf.stop_gradient(y_sq)
-    grad = t.gradient(z, {"x": x, "y": y})
-    print(grad["x"], grad["y"])  # dz/dx = 2x → 4, and dz/dy
-    # Verify
-    return [
-        check_close("dz/dx at x = 2 with stop_gradient", grad["x"], 2 * 2.0, by="by hand 2x"),
-        check_close("dz/dy through stop_gradient", grad["y"], None,
-                    by="the guide: stop_gradient blocks it"),
-    ]
+    ways = ["with stop_recording", "after the reset", "with stop_gradient"]
+    why = ["y² was not recorded", "y² was recorded before reset", "stop_gradient blocks it"]
+    return [check for way, reason, grad in zip(ways, why, grads, strict=True) for check in [
+        check_close(f"dz/dx at x = 2 {way}", grad["x"], 2 * 2.0, by="by hand 2x"),
+        check_close(f"dz/dy {way}", grad["y"], None, by=f"the guide: {reason}"),
+    ]]
 
 
 @tf.custom_gradient
-def clip_gradients(y):
-    """Pass y through unchanged; clip the gradient flowing back to norm 0.5."""
+def clip_gradients(y):  # y unchanged; the gradient back clipped to norm 0.5
     def backward(dy):
         return tf.clip_by_norm(dy, 0.5)
     return y, backward
 
 
 def custom_gradient_clipping() -> list[Check]:
-    """`tf.custom_gradient` replaces the gradient. Here `backward` clips the upstream
-    dy = 1 to norm 0.5 before the chain rule multiplies by 2v: 0.1 at v = 0.1, not 0.2.
-    """
+    """`tf.custom_gradient` replaces a gradient. `backward` clips dy to norm 0.5: the tape gives
+    0.5·2v."""
     grads = {}
     for value in (2.0, 0.1):
         v = tf.Variable(value)
@@ -163,10 +135,8 @@ def _number_or_name(text: str) -> float | str:
 def custom_gradients_in_a_saved_model() -> list[Check]:
     """A SavedModel keeps a custom gradient with `experimental_custom_gradients=True`.
 
-    The guide sets the option; in TF 2.21 it is also the default. Saved without it, the
-    gradient still works in the process that saved the model (its gradient registry knows
-    `clip_gradients`), but in a fresh process TF raises `LookupError: No gradient defined for
-    operation 'IdentityN'`.
+    In TF 2.21 it is also the default. Saved without it, only the saving process (whose
+    registry knows `clip_gradients`) can differentiate: a fresh process raises `LookupError`.
     """
     class MyModule(tf.Module):
         @tf.function(input_signature=[tf.TensorSpec(None)])
@@ -175,9 +145,8 @@ def custom_gradients_in_a_saved_model() -> list[Check]:
 
     model = MyModule()
     export_dir = os.path.join(tempfile.mkdtemp(), "saved_model")
-    tf.saved_model.save(
-        model, export_dir,
-        options=tf.saved_model.SaveOptions(experimental_custom_gradients=True))
+    options = tf.saved_model.SaveOptions(experimental_custom_gradients=True)
+    tf.saved_model.save(model, export_dir, options=options)
     v = tf.Variable(2.0)
     loaded = tf.saved_model.load(export_dir)
     with tf.GradientTape() as t:
@@ -205,8 +174,7 @@ def custom_gradients_in_a_saved_model() -> list[Check]:
 
 
 @tf.custom_gradient
-def log1pexp(x):
-    """log(1 + eˣ) with a gradient written to stay finite for large x."""
+def log1pexp(x):  # log(1 + eˣ), with a gradient that stays finite for large x
     e = tf.exp(x)
     def grad(upstream):
         return upstream * (1 - 1 / (1 + e))  # = sigmoid(x), 1 when e is inf
@@ -214,9 +182,8 @@ def log1pexp(x):
 
 
 def custom_gradient_for_stability() -> list[Check]:
-    """In float32 e¹⁰⁰ is inf, so the plain gradient of log(1 + eˣ) is 0·inf = NaN.
-    Written as 1 - 1/(1 + eˣ), the same derivative (the sigmoid) stays finite.
-    """
+    """In float32 e¹⁰⁰ is inf and the plain gradient 0·inf = NaN. Written as 1 - 1/(1 + eˣ) it
+    gives 1."""
     x = tf.constant(100.0)
     with tf.GradientTape(persistent=True) as t:
         t.watch(x)
@@ -234,17 +201,15 @@ def custom_gradient_for_stability() -> list[Check]:
 
 
 @tf.custom_gradient
-def broken_square(x):
-    """x² whose custom gradient is wrong on purpose: 3x instead of 2x."""
+def broken_square(x):  # x², with a gradient wrong on purpose: 3x, not 2x
     def grad(upstream):
         return upstream * 3 * x
     return x * x, grad
 
 
 def a_broken_custom_gradient_is_caught() -> list[Check]:
-    """A custom gradient can be wrong. Forward mode and finite differences both say 4,
-    the tape says 6, and `check_gradient` blames the tape.
-    """
+    """A custom gradient can be wrong: here the tape says 6. Forward mode and differences say
+    4."""
     verdict = check_gradient(broken_square, 2.0, analytic=lambda x: 2 * x)
     print(verdict)
     # Verify
@@ -261,16 +226,13 @@ def a_broken_custom_gradient_is_caught() -> list[Check]:
 
 
 def two_tapes_watching_different_tensors() -> list[Check]:
-    """Several tapes can record at once. Each gives the gradient with respect to what
-    it watched.
-    """
+    """Several tapes can record at once. Each gives the gradient with respect to what it
+    watched."""
     x0, x1 = tf.constant(0.0), tf.constant(0.0)
     with tf.GradientTape() as tape0, tf.GradientTape() as tape1:
         tape0.watch(x0)
         tape1.watch(x1)
-        y0 = tf.math.sin(x0)
-        y1 = tf.nn.sigmoid(x1)
-        ys = tf.reduce_sum(y0 + y1)
+        ys = tf.math.sin(x0) + tf.nn.sigmoid(x1)
     dys_dx0 = tape0.gradient(ys, x0)
     dys_dx1 = tape1.gradient(ys, x1)
     print(dys_dx0.numpy(), dys_dx1.numpy())  # cos(0) = 1, σ(0)·(1 - σ(0)) = 0.25
@@ -283,8 +245,12 @@ def two_tapes_watching_different_tensors() -> list[Check]:
 
 
 def higher_order_gradients() -> list[Check]:
-    """A tape inside a tape gives second derivatives. `t1.gradient` runs inside `t2`'s
-    `with` block, so t2 records it and can differentiate it again.
+    r"""Nest tapes for second derivatives: the outer tape records `t1.gradient` and
+    differentiates it again. The guide's use: penalise ‖g1‖, the input gradient's size, a
+    defence against adversarial examples.
+
+    $$\frac{\partial \lVert g_1\rVert}{\partial W} = \frac{2}{\lVert g_1\rVert}\left(g_1^\top H
+    + x^\top\big((g_1 W) \odot [xW + b > 0]\big)\right), \quad H = \mathrm{relu}(xW + b)$$
     """
     x = tf.Variable(1.0)
     with tf.GradientTape() as t2:
@@ -293,20 +259,7 @@ def higher_order_gradients() -> list[Check]:
         dy_dx = t1.gradient(y, x)  # recorded by t2, so differentiable too
     d2y_dx2 = t2.gradient(dy_dx, x)
     print(dy_dx.numpy(), d2y_dx2.numpy())  # 3x² → 3.0, 6x → 6.0
-    # Verify
-    return [
-        check_close("dy/dx of x³ at x = 1", dy_dx, 3 * 1.0**2, by="by hand 3x²"),
-        check_close("d²y/dx² at x = 1", d2y_dx2, 6 * 1.0, by="by hand 6x"),
-    ]
 
-
-def input_gradient_regularization() -> list[Check]:
-    r"""Penalise the input gradient's size, a defence against adversarial examples.
-    g1 = 2·relu(xW + b)·Wᵀ depends on W twice, so the outer tape records the inner tape's work.
-
-    $$\frac{\partial \lVert g_1\rVert}{\partial W} = \frac{2}{\lVert g_1\rVert}\left(g_1^\top H
-    + x^\top\big((g_1 W) \odot [xW + b > 0]\big)\right), \quad H = \mathrm{relu}(xW + b)$$
-    """
     keras.utils.set_random_seed(1)  # the same x and weights on every run
     x = tf.random.normal([7, 5])
     layer = keras.layers.Dense(10, activation=tf.nn.relu)
@@ -327,6 +280,8 @@ def input_gradient_regularization() -> list[Check]:
     m = np.linalg.norm(G)
     through_H = (G @ W) * on  # the path through relu(xW + b)
     return [
+        check_close("dy/dx of x³ at x = 1", dy_dx, 3 * 1.0**2, by="by hand 3x²"),
+        check_close("d²y/dx² at x = 1", d2y_dx2, 6 * 1.0, by="by hand 6x"),
         check_close("d‖g1‖/dW", dg1_mag[0],
                     (2 / m * (G.T @ H + x_np.T @ through_H)).astype(np.float32),
                     by="by hand (2/‖g1‖)(g1ᵀH + xᵀ((g1W)⊙[z > 0]))"),
@@ -335,9 +290,10 @@ def input_gradient_regularization() -> list[Check]:
     ]
 
 
-def jacobian_of_a_scalar_source() -> list[Check]:
-    """`tape.jacobian` keeps each output's derivative apart instead of summing them.
-    With a scalar source it has the target's shape.
+def jacobians() -> list[Check]:
+    """`tape.jacobian` keeps each output's derivative apart. For a scalar source it has the
+    target's shape; for a tensor source, the target's then the source's, and summed over the
+    target's axes it is the gradient.
     """
     x = tf.linspace(-10.0, 10.0, 200 + 1)
     delta = tf.Variable(0.0)
@@ -345,9 +301,25 @@ def jacobian_of_a_scalar_source() -> list[Check]:
         y = tf.nn.sigmoid(x + delta)
     dy_dx = tape.jacobian(y, delta)  # σ'(x) = σ(x)(1 - σ(x)) at each point
     print(y.shape, dy_dx.shape)
+
+    x = tf.random.stateless_normal([7, 5], seed=[1, 2])
+    w = tf.Variable(tf.random.stateless_normal([5, 10], seed=[3, 4]) * 0.3)
+    with tf.GradientTape(persistent=True) as tape:
+        y = tf.tanh(x @ w)
+    j = tape.jacobian(y, w)
+    g = tape.gradient(y, w)  # the gradient of the sum of y
+    print("y:", y.shape, "w:", w.shape, "j:", j.shape, "g:", g.shape)
     # Verify
-    s = 1 / (1 + np.exp(-np.linspace(-10.0, 10.0, 201)))
-    return [check_close("dy/dδ", dy_dx, s * (1 - s), by="NumPy σ(x)(1 - σ(x))")]
+    s = 1 / (1 + np.exp(-np.linspace(-10.0, 10.0, 201, dtype=np.float32)))
+    x_np = x.numpy().astype(np.float64)
+    y_np = np.tanh(x_np @ w.numpy().astype(np.float64))
+    expected = np.einsum("ij,ik,jl->ijkl", 1 - y_np**2, x_np, np.eye(10)).astype(np.float32)
+    return [
+        check_close("dy/dδ", dy_dx, s * (1 - s), by="NumPy σ(x)(1 - σ(x)) in float32"),
+        check_close("dy[i, j]/dw[k, l]", j, expected, by="by hand (1 - y²)·x[i, k]·[j = l]"),
+        check_close("tape.gradient(y, w)", g, expected.sum(axis=(0, 1)),
+                    by="NumPy Σ of the hand Jacobian"),
+    ]
 
 
 def plot_the_sigmoid_jacobian(figures_dir: Path) -> Path:
@@ -368,53 +340,19 @@ def plot_the_sigmoid_jacobian(figures_dir: Path) -> Path:
     return path
 
 
-def jacobian_of_a_tensor_source() -> list[Check]:
-    """With a tensor source the Jacobian's shape is the target's, then the source's.
-    Summed over the target's axes it is what `tape.gradient` computes.
-    """
-    x = tf.random.stateless_normal([7, 5], seed=[1, 2])
-    w = tf.Variable(tf.random.stateless_normal([5, 10], seed=[3, 4]) * 0.3)
-    with tf.GradientTape(persistent=True) as tape:
-        y = tf.tanh(x @ w)
-    j = tape.jacobian(y, w)
-    g = tape.gradient(y, w)  # the gradient of the sum of y
-    print("y:", y.shape, "w:", w.shape, "j:", j.shape, "g:", g.shape)
-    # Verify
-    x_np = x.numpy().astype(np.float64)
-    y_np = np.tanh(x_np @ w.numpy().astype(np.float64))
-    expected = np.einsum("ij,ik,jl->ijkl", 1 - y_np**2, x_np, np.eye(10)).astype(np.float32)
-    return [
-        check_close("dy[i, j]/dw[k, l]", j, expected, by="by hand (1 - y²)·x[i, k]·[j = l]"),
-        check_close("tape.gradient(y, w)", g, expected.sum(axis=(0, 1)),
-                    by="NumPy Σ of the hand Jacobian"),
-    ]
-
-
 def hessian_with_nested_tapes() -> list[Check]:
-    """A Hessian is the Jacobian of the gradient: nest a tape, then call `jacobian`.
-    Second derivatives do not depend on their order, so it is symmetric.
+    """A Hessian is the Jacobian of the gradient: nest a tape, call `jacobian`. A Newton step
+    solves H·update = g (the guide adds ε·I to H, in case it is singular); on a quadratic
+    ½wᵀQw - bᵀw one step lands on the minimum Q⁻¹b.
     """
     w = tf.Variable([1.0, 2.0])
     with tf.GradientTape() as t2:
         with tf.GradientTape() as t1:
             L = w[0] ** 2 * w[1] + w[1] ** 3
-        g = t1.gradient(L, w)  # [2·w0·w1, w0² + 3·w1²]
-    H = t2.jacobian(g, w)  # [[2·w1, 2·w0], [2·w0, 6·w1]]
+        dL_dw = t1.gradient(L, w)  # [2·w0·w1, w0² + 3·w1²]
+    H = t2.jacobian(dL_dw, w)  # [[2·w1, 2·w0], [2·w0, 6·w1]]
     print(H.numpy())
-    # Verify
-    w0, w1 = 1.0, 2.0
-    return [
-        check_close("the gradient at (1, 2)", g, [2 * w0 * w1, w0**2 + 3 * w1**2],
-                    by="by hand [2w0w1, w0² + 3w1²]"),
-        check_close("the Hessian at (1, 2)", H, [[2 * w1, 2 * w0], [2 * w0, 6 * w1]],
-                    by="by hand [[2w1, 2w0], [2w0, 6w1]]"),
-    ]
 
-
-def newton_step_with_a_hessian() -> list[Check]:
-    """A Newton step solves H·update = g (the guide adds ε·I to H, in case it is
-    singular). On a quadratic ½wᵀQw - bᵀw one step lands on the minimum Q⁻¹b.
-    """
     Q = tf.constant([[4.0, 1.0, 0.0], [1.0, 3.0, 1.0], [0.0, 1.0, 2.0]])
     b = tf.constant([1.0, -2.0, 0.5])
     w = tf.Variable([0.5, 0.5, 0.5])
@@ -429,8 +367,13 @@ def newton_step_with_a_hessian() -> list[Check]:
     w.assign_sub(tf.reshape(update, w.shape))
     print(w.numpy())
     # Verify
+    w0, w1 = 1.0, 2.0
     Q_np, b_np = Q.numpy().astype(np.float64), b.numpy().astype(np.float64)
     return [
+        check_close("the gradient at (1, 2)", dL_dw, [2 * w0 * w1, w0**2 + 3 * w1**2],
+                    by="by hand [2w0w1, w0² + 3w1²]"),
+        check_close("the Hessian at (1, 2)", H, [[2 * w1, 2 * w0], [2 * w0, 6 * w1]],
+                    by="by hand [[2w1, 2w0], [2w0, 6w1]]"),
         check_close("the Hessian of ½wᵀQw - bᵀw", h, Q_np, by="by hand Q"),
         check_close("w after one Newton step", w, np.linalg.solve(Q_np, b_np),
                     by="NumPy's minimum Q⁻¹b"),
@@ -447,19 +390,37 @@ def _elu_slope(z: np.ndarray) -> np.ndarray:
     return np.where(z > 0, 1.0, np.exp(np.minimum(z, 0)))
 
 
+def _batch_norm_jacobian(a: np.ndarray, gamma: np.ndarray, epsilon: float) -> np.ndarray:
+    """Return d bn(a)[b, h] / d a[c, h] as a (batch, batch, features) array, by hand.
+
+    In training mode bn(a) = gamma·(a - μ)/s with μ and s² = var + epsilon taken over the
+    batch, so d(a - μ)_b/da_c = δ_bc - 1/B and ds/da_c = (a_c - μ)/(B·s):
+    d bn_b/da_c = gamma·((δ_bc - 1/B)/s - â_b·â_c/(B·s)), with â = (a - μ)/s.
+    """
+    batch = a.shape[0]
+    s = np.sqrt(a.var(axis=0) + epsilon)
+    a_hat = (a - a.mean(axis=0)) / s
+    delta = np.eye(batch)[:, :, None] - 1 / batch
+    return gamma * (delta / s - np.einsum("bh,ch->bch", a_hat, a_hat) / (batch * s))
+
+
 def batch_jacobian() -> list[Check]:
-    """If each example's outputs depend only on its own inputs, the full Jacobian is zero
-    between examples. `batch_jacobian` computes only the blocks that are not.
+    """If each example's outputs depend only on its inputs, `batch_jacobian` computes just the
+    Jacobian's diagonal blocks. It checks only that the first axes match: after
+    BatchNormalization, which mixes the batch, it returns each feature's batch sum
+    differentiated.
     """
     keras.utils.set_random_seed(2)  # the same x and weights on every run
     x = tf.random.normal([7, 5])
     layer1 = keras.layers.Dense(8, activation=tf.nn.elu)
+    bn = keras.layers.BatchNormalization()
     layer2 = keras.layers.Dense(6, activation=tf.nn.elu)
     with tf.GradientTape(persistent=True, watch_accessed_variables=False) as tape:
         tape.watch(x)
         y = layer2(layer1(x))
-    j = tape.jacobian(y, x)
-    jb = tape.batch_jacobian(y, x)
+        y_bn = layer2(bn(layer1(x), training=True))  # normalise across the batch
+    j, jb = tape.jacobian(y, x), tape.batch_jacobian(y, x)
+    j_bn, jb_bn = tape.jacobian(y_bn, x), tape.batch_jacobian(y_bn, x)
     print("j:", j.shape, "jb:", jb.shape)
     # Verify
     x_np = x.numpy().astype(np.float64)
@@ -467,13 +428,32 @@ def batch_jacobian() -> list[Check]:
     z1 = x_np @ w1 + layer1.bias.numpy()
     z2 = _elu(z1) @ w2 + layer2.bias.numpy()
     blocks = np.einsum("bo,io,bi,ki->bok", _elu_slope(z2), w2, _elu_slope(z1), w1)
-    between = (1 - np.eye(7, dtype=np.float32))[:, None, :, None]
+    between = (1 - np.eye(7))[:, None, :, None]  # 1 where two examples differ
+    # With BatchNorm, by hand: elu ∘ Dense ∘ bn ∘ elu ∘ Dense, in float64.
+    a = _elu(z1)
+    gamma = bn.gamma.numpy().astype(np.float64)
+    d_bn = _batch_norm_jacobian(a, gamma, bn.epsilon)
+    n = gamma * (a - a.mean(axis=0)) / np.sqrt(a.var(axis=0) + bn.epsilon) + bn.beta.numpy()
+    z2_bn = n @ w2 + layer2.bias.numpy()
+    full = np.einsum("bo,ho,bch,ch,ih->boci", _elu_slope(z2_bn), w2, d_bn, _elu_slope(z1), w1)
+    own = np.einsum("bobi->boi", full)  # each example's own block
+    summed = full.sum(axis=0).transpose(1, 0, 2)  # over the outputs' batch axis
     return [
         check_close("the largest entry between different examples",
-                    np.abs(j.numpy() * between).max(), np.float32(0.0),
+                    np.abs(j.numpy() * between.astype(np.float32)).max(), np.float32(0.0),
                     by="by hand: independent examples"),
         check_close("batch_jacobian", jb, blocks.astype(np.float32),
                     by="by hand diag(elu'(z2))·W2ᵀ·diag(elu'(z1))·W1ᵀ"),
+        check_close("the full Jacobian with BatchNorm", j_bn, full.astype(np.float32),
+                    by="by hand, with bn's Jacobian derived"),
+        check_close("its largest entry between different examples",
+                    np.abs(j_bn.numpy() * between.astype(np.float32)).max(),
+                    np.float32(np.abs(full * between).max()), by="by hand"),
+        check_close("batch_jacobian under BatchNorm", jb_bn, summed.astype(np.float32),
+                    by="by hand, Σ over the outputs' batch"),
+        check_close("its largest gap to each example's own block",
+                    np.abs(jb_bn.numpy() - own.astype(np.float32)).max(),
+                    np.float32(np.abs(summed - own).max()), by="by hand"),
     ]
 
 
@@ -509,67 +489,9 @@ def plot_batch_jacobian_structure(figures_dir: Path) -> Path:
     return path
 
 
-def _batch_norm_jacobian(a: np.ndarray, gamma: np.ndarray, epsilon: float) -> np.ndarray:
-    """Return d bn(a)[b, h] / d a[c, h] as a (batch, batch, features) array, by hand.
-
-    In training mode bn(a) = gamma·(a - μ)/s with μ and s² = var + epsilon taken over the
-    batch, so d(a - μ)_b/da_c = δ_bc - 1/B and ds/da_c = (a_c - μ)/(B·s):
-    d bn_b/da_c = gamma·((δ_bc - 1/B)/s - â_b·â_c/(B·s)), with â = (a - μ)/s.
-    """
-    batch = a.shape[0]
-    s = np.sqrt(a.var(axis=0) + epsilon)
-    a_hat = (a - a.mean(axis=0)) / s
-    delta = np.eye(batch)[:, :, None] - 1 / batch
-    return gamma * (delta / s - np.einsum("bh,ch->bch", a_hat, a_hat) / (batch * s))
-
-
-def batch_norm_breaks_independence() -> list[Check]:
-    """`batch_jacobian` checks only that the first axes match. After
-    BatchNormalization, which mixes the batch, it returns each feature's batch sum differentiated.
-    """
-    keras.utils.set_random_seed(2)  # the same x and weights as above
-    x = tf.random.normal([7, 5])
-    layer1 = keras.layers.Dense(8, activation=tf.nn.elu)
-    bn = keras.layers.BatchNormalization()
-    layer2 = keras.layers.Dense(6, activation=tf.nn.elu)
-    with tf.GradientTape(persistent=True, watch_accessed_variables=False) as tape:
-        tape.watch(x)
-        y = layer2(bn(layer1(x), training=True))  # normalise across the batch
-    j = tape.jacobian(y, x)
-    jb = tape.batch_jacobian(y, x)
-    print("j:", j.shape, "jb:", jb.shape)
-    # Verify
-    # The full Jacobian by hand, elu ∘ Dense ∘ bn ∘ elu ∘ Dense, in float64.
-    x_np = x.numpy().astype(np.float64)
-    w1, w2 = layer1.kernel.numpy().astype(np.float64), layer2.kernel.numpy().astype(np.float64)
-    z1 = x_np @ w1 + layer1.bias.numpy()
-    a = _elu(z1)
-    gamma = bn.gamma.numpy().astype(np.float64)
-    d_bn = _batch_norm_jacobian(a, gamma, bn.epsilon)
-    n = gamma * (a - a.mean(axis=0)) / np.sqrt(a.var(axis=0) + bn.epsilon) + bn.beta.numpy()
-    z2 = n @ w2 + layer2.bias.numpy()
-    full = np.einsum("bo,ho,bch,ch,ih->boci", _elu_slope(z2), w2, d_bn, _elu_slope(z1), w1)
-    own = np.einsum("bobi->boi", full)  # each example's own block
-    summed = full.sum(axis=0).transpose(1, 0, 2)  # over the outputs' batch axis
-    between = (1 - np.eye(7))[:, None, :, None]  # 1 where two examples differ
-    return [
-        check_close("the full Jacobian", j, full.astype(np.float32),
-                    by="by hand, with bn's Jacobian derived"),
-        check_close("its largest entry between different examples",
-                    np.abs(j.numpy() * between.astype(np.float32)).max(),
-                    np.float32(np.abs(full * between).max()), by="by hand"),
-        check_close("batch_jacobian under BatchNorm", jb, summed.astype(np.float32),
-                    by="by hand, Σ over the outputs' batch"),
-        check_close("its largest gap to each example's own block",
-                    np.abs(jb.numpy() - own.astype(np.float32)).max(),
-                    np.float32(np.abs(summed - own).max()), by="by hand"),
-    ]
-
-
 def forward_mode_jvp() -> list[Check]:
-    """Forward mode pushes a tangent v along with the values: one pass gives J·v. That is
-    cheap when there are few inputs and many outputs.
-    """
+    """Forward mode pushes a tangent v along: one pass gives J·v. It pays with few inputs, many
+    outputs."""
     x = tf.Variable([1.0, 2.0])
     v = tf.constant([1.0, 0.5])
     with tf.autodiff.ForwardAccumulator(primals=x, tangents=v) as acc:
@@ -581,8 +503,7 @@ def forward_mode_jvp() -> list[Check]:
                         3 * np.array([1.0, 2.0]) ** 2 * [1.0, 0.5], by="by hand 3x²·v")]
 
 
-def smooth(x):
-    """The function the derivatives figure shows: f(x) = sin(x)·exp(-x²/8)."""
+def smooth(x):  # f(x) = sin(x)·exp(-x²/8), the function the derivatives figure shows
     return tf.sin(x) * tf.exp(-(x**2) / 8)
 
 
@@ -598,9 +519,8 @@ def smooth_d2(x):
 
 
 def derivatives_over_a_grid() -> list[Check]:
-    """Nested tapes work over a whole grid. f is elementwise, so the gradient of Σf is
-    each point's own slope, and the outer tape differentiates the slopes again.
-    """
+    """Nested tapes work over a whole grid. f is elementwise, so each point's slope is its
+    own."""
     x = tf.linspace(-6.0, 6.0, 241)
     with tf.GradientTape() as t2:
         t2.watch(x)
@@ -638,8 +558,7 @@ A = np.array([[4, 1, 0.5, 0, 0, 0], [1, 3, 0.5, 0.5, 0, 0],
               [0, 0, 0.5, 0.5, 2, 1], [0, 0, 0, 0.5, 1, 1]], np.float32)
 
 
-def hessian_of_quadratic_plus_sine(w: tf.Variable) -> tf.Tensor:
-    """Return the Hessian of L = ½wᵀAw + Σ sin(w) at w, from nested tapes."""
+def hessian_of_quadratic_plus_sine(w):  # of L = ½wᵀAw + Σ sin(w), nested tapes
     with tf.GradientTape() as t2:
         with tf.GradientTape() as t1:
             L = 0.5 * tf.tensordot(w, tf.linalg.matvec(A, w), 1)
@@ -649,16 +568,15 @@ def hessian_of_quadratic_plus_sine(w: tf.Variable) -> tf.Tensor:
 
 
 def hessian_of_six_variables() -> list[Check]:
-    """This is the heat map's Hessian. ½wᵀAw gives A everywhere, and each sin(w[i])
-    adds -sin(w[i]) on the diagonal only.
-    """
+    """The heat map's Hessian: ½wᵀAw gives A. Each sin(w[i]) adds -sin(w[i]) on the diagonal
+    only."""
     w = tf.Variable(tf.linspace(-1.5, 1.5, 6))
     H = hessian_of_quadratic_plus_sine(w)
     print([f"{d:.3f}" for d in np.diag(H)])  # A's diagonal minus sin(w)
     # Verify
-    w_np = np.linspace(-1.5, 1.5, 6)
+    w_np = np.linspace(-1.5, 1.5, 6, dtype=np.float32)
     return [
-        check_close("the Hessian", H, (A - np.diag(np.sin(w_np))).astype(np.float32),
+        check_close("the Hessian", H, A - np.diag(np.sin(w_np)),
                     by="by hand A - diag(sin w)"),
         check_close("its largest asymmetry |H - Hᵀ|", np.abs(H.numpy() - H.numpy().T).max(),
                     np.float32(0.0), by="by hand: mixed partials commute"),
@@ -723,8 +641,8 @@ def plot_taylor_remainder(figures_dir: Path) -> Path:
 
 
 def why_the_step_is_eps_cube_root() -> list[Check]:
-    """A central difference errs by h²·|f‴|/6 + eps·|f|/h, smallest near h = eps^(1/3).
-    There the error is about eps^(2/3): 5e-3 and 2e-5 in float32, 6e-6 and 4e-11 in float64.
+    """A central difference errs by h²·|f‴|/6 + eps·|f|/h, least near h = eps^(1/3): 5e-3 in
+    float32, 6e-6 in float64. There the error is below about eps^(2/3), 2e-5 and 4e-11.
     """
     steps = 10.0 ** np.linspace(-12, 0, 49)
     best = {}
@@ -738,7 +656,7 @@ def why_the_step_is_eps_cube_root() -> list[Check]:
     # Verify
     eps32, eps64 = np.finfo(np.float32).eps, np.finfo(np.float64).eps
     return [
-        check_close("log10 of the best h in float32 and float64",
+        check_close("log10 of the best steps",
                     [np.log10(best["float32"][0]), np.log10(best["float64"][0])],
                     [np.log10(np.cbrt(eps32)), np.log10(np.cbrt(eps64))], atol=1.0,
                     by="log10 eps^(1/3) ± 1"),
@@ -762,24 +680,18 @@ def plot_finite_difference_error(figures_dir: Path) -> Path:
 
 
 EXAMPLES = [
-    stop_recording,
-    reset_the_tape,
-    stop_gradient,
+    controlling_the_tape,
     custom_gradient_clipping,
     custom_gradients_in_a_saved_model,
     custom_gradient_for_stability,
     a_broken_custom_gradient_is_caught,
     two_tapes_watching_different_tensors,
     higher_order_gradients,
-    input_gradient_regularization,
-    jacobian_of_a_scalar_source,
+    jacobians,
     plot_the_sigmoid_jacobian,
-    jacobian_of_a_tensor_source,
     hessian_with_nested_tapes,
-    newton_step_with_a_hessian,
     batch_jacobian,
     plot_batch_jacobian_structure,
-    batch_norm_breaks_independence,
     forward_mode_jvp,
     derivatives_over_a_grid,
     plot_derivatives_of_a_smooth_function,

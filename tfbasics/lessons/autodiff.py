@@ -1,10 +1,8 @@
 """Automatic differentiation with tf.GradientTape
 
 To train a model you need gradients: how much a loss changes when each weight moves a little.
-A `tf.GradientTape` records the operations you run inside its `with` block, and
-`tape.gradient` walks that record backwards to give the gradient of a target with respect to
-your variables. Half of the guide page is about the cases where you get `None` instead of a
-gradient: each is an example here, with the diagnosis `explain_none` gives.
+A `tf.GradientTape` records the operations in its `with` block; `tape.gradient` walks them
+backwards. Half of the guide page is about getting `None` instead: each case is an example.
 
 Guide: https://www.tensorflow.org/guide/autodiff
 """
@@ -25,10 +23,9 @@ from tfbasics.checks import Check, check_close, check_raises
 def gradient_of_a_cubic() -> list[Check]:
     """Record L = 4w + w³ on a tape, then ask the tape for dL/dw at w = 1.
 
-    Inside the `with` block the tape watches the trainable `tf.Variable` w and records each
-    operation on it. `tape.gradient(L, w)` replays that record backwards, applying the chain
-    rule to each operation, and gives 4 + 3w² = 7. A common slip is to label this value
-    "at w = 2": the gradient is taken where w is, and w is 1.
+    `tape.gradient(L, w)` walks the recorded operations back with the chain rule: 4 + 3w² = 7.
+    A common slip is to label this value "at w = 2": the gradient is taken where w is, and w
+    is 1.
 
     $$\\frac{dL}{dw} = 4 + 3w^2 = 7 \\quad\\text{at } w = 1$$
     """
@@ -44,8 +41,7 @@ def gradient_of_a_cubic() -> list[Check]:
 def gradient_of_two_variables() -> list[Check]:
     """Pass a list of variables and the tape gives one gradient per variable, in order.
 
-    Each gradient is a partial derivative: how L moves when that one variable moves and the
-    others stay put.
+    Each is a partial derivative: how L moves when that one variable moves and the rest stay.
     """
     w1, w2 = tf.Variable(1.0), tf.Variable(2.0)
     with tf.GradientTape() as tape:
@@ -62,9 +58,7 @@ def gradient_of_two_variables() -> list[Check]:
 def gradients_of_a_linear_layer() -> list[Check]:
     """A tape works on tensors of any shape: here a layer y = x @ w + b and its loss.
 
-    The gradient with respect to each source has the source's own shape, and a list or dict
-    of sources gets an answer in kind. With loss = mean(y²) over the two outputs,
-    dloss/dy = y, so dloss/dw = xᵀy and dloss/db = y: the chain rule, by hand.
+    Each gradient has its source's shape; by the chain rule, dloss/dw = xᵀy and dloss/db = y.
     """
     w = tf.Variable(tf.random.stateless_normal((3, 2), seed=[1, 2]), name="w")
     b = tf.Variable(tf.zeros(2, dtype=tf.float32), name="b")
@@ -74,7 +68,6 @@ def gradients_of_a_linear_layer() -> list[Check]:
         loss = tf.reduce_mean(y**2)
     [dl_dw, dl_db] = tape.gradient(loss, [w, b])
     grad = tape.gradient(loss, {"w": w, "b": b})  # a dict in, a dict out
-    print(w.shape, dl_dw.shape)
     print(grad["b"])
     # Verify
     y_np = np.array(x) @ w.numpy() + b.numpy()  # (1, 2)
@@ -89,8 +82,7 @@ def gradients_of_a_linear_layer() -> list[Check]:
 def gradients_of_a_keras_layer() -> list[Check]:
     """A Keras layer keeps its weights in `trainable_variables`: ask the tape for those.
 
-    In TF 2.21 `tf.keras` is Keras 3, whose weights are `keras.Variable`s; the tape watches
-    them like `tf.Variable`s. The unit that relu cut to 0 gets a zero gradient.
+    In TF 2.21 these are Keras 3's `keras.Variable`s, which the tape watches like `tf.Variable`s.
     """
     init = keras.initializers.GlorotUniform(seed=0)
     layer = keras.layers.Dense(2, activation="relu", kernel_initializer=init)
@@ -117,8 +109,7 @@ def gradients_of_a_keras_layer() -> list[Check]:
 def what_the_tape_watches() -> list[Check]:
     """The tape watches trainable variables only; everything else gets a None gradient.
 
-    Not a `tf.constant`, not a variable made with `trainable=False`, and not `Variable + 1.0`,
-    a new `tf.Tensor`; a variable that L never uses gets None too. `explain_none` says why.
+    `tape.watched_variables()` lists what it watched; `explain_none` says why the rest is None.
     """
     w1 = tf.Variable(1.0, name="w1")
     c1 = tf.constant(-2.0)  # a constant: the tape does not watch it
@@ -143,40 +134,29 @@ def what_the_tape_watches() -> list[Check]:
     ]
 
 
-def watching_a_constant() -> list[Check]:
-    """`tape.watch(w)` makes the tape record a tensor: call it in the `with` block, first.
+def watching_what_you_choose() -> list[Check]:
+    """`tape.watch(x)` records any tensor; `watch_accessed_variables=False` turns auto-watching off.
 
-    Without it the tape ignores a `tf.constant`, and its gradient is None.
+    Without `tape.watch` a `tf.constant` gets None; with automatic watching off, so does x0.
     """
     w = tf.constant(-3.0)
     with tf.GradientTape() as tape:
         tape.watch(w)
         L = w**4
     dL_dw = tape.gradient(L, w)  # dL/dw = 4w³ → -108 at w = -3
-    # Verify
-    return [check_close("dL/dw at the watched w = -3", dL_dw, 4 * (-3.0) ** 3,
-                        by="by hand 4·(-3)³")]
+    print(dL_dw)
 
-
-def watching_only_what_you_choose() -> list[Check]:
-    """`watch_accessed_variables=False` turns automatic watching off; watch what you need.
-
-    The tape records only what you `tape.watch`: x0 takes part in the sum but gets None;
-    x1 gets d softplus(x1)/dx1 = sigmoid(x1).
-    """
-    x0 = tf.Variable(0.0)
-    x1 = tf.Variable(10.0)
+    x0, x1 = tf.Variable(0.0), tf.Variable(10.0)
     with tf.GradientTape(watch_accessed_variables=False) as tape:
         tape.watch(x1)
-        y0 = tf.math.sin(x0)
-        y1 = tf.nn.softplus(x1)
-        y = y0 + y1
-        ys = tf.reduce_sum(y)
-    grad = tape.gradient(ys, {"x0": x0, "x1": x1})  # dys/dx1 = sigmoid(x1)
+        y = tf.math.sin(x0) + tf.nn.softplus(x1)
+    grad = tape.gradient(y, {"x0": x0, "x1": x1})  # dy/dx1 = sigmoid(x1)
     print("dy/dx0:", grad["x0"])
     print("dy/dx1:", grad["x1"].numpy())
     # Verify
     return [
+        check_close("dL/dw at the watched w = -3", dL_dw, 4 * (-3.0) ** 3,
+                    by="by hand 4·(-3)³"),
         check_close("dy/dx0 for the unwatched x0", grad["x0"], None,
                     by="the guide: not watched"),
         check_close("dy/dx1", grad["x1"], 1 / (1 + np.exp(-10.0)), by="NumPy sigmoid(10)"),
@@ -198,11 +178,28 @@ def gradient_of_an_intermediate_result() -> list[Check]:
     return [check_close("dz/dy at x = 3", dz_dy, 2 * 3.0**2, by="by hand 2y = 2·3²")]
 
 
+def gradient_of_a_vector_variable() -> list[Check]:
+    """A vector variable gets a gradient of its own shape: one slope per element.
+
+    L = Σw² is one scalar built from every element, so dL/dw[i] = 2w[i].
+    """
+    w = tf.Variable([1.0, -3.0])
+    with tf.GradientTape() as tape:
+        L = tf.reduce_sum(w**2)
+    dL_dw = tape.gradient(L, w)  # L = Σw² = 10; dL/dw = 2w = [2, -6]
+    print(dL_dw)
+    # Verify
+    w_np = np.array([1.0, -3.0])
+    return [
+        check_close("dL/dw at w = [1, -3]", dL_dw, 2 * w_np, by="NumPy 2w"),
+    ]
+
+
 def persistent_tape() -> list[Check]:
     """A persistent tape answers several `gradient` calls; a plain one answers once.
 
-    A plain tape frees its record as soon as `gradient` returns; `persistent=True` keeps it
-    (and every intermediate result in memory) until you `del tape`.
+    A plain tape frees its record when `gradient` returns; `persistent=True` keeps it until
+    `del tape`.
     """
     w1 = tf.Variable([1.0, -3.0])
     with tf.GradientTape(persistent=True) as tape:
@@ -211,9 +208,8 @@ def persistent_tape() -> list[Check]:
     dw2_dw1 = tape.gradient(w2, w1)  # 2 for each element
     dL_dw2 = tape.gradient(L, w2)  # 2·w2 = [4, -12]
     dL_dw1 = tape.gradient(L, w1)  # chain rule: 2·w2 · 2 = 8·w1 = [8, -24]
-    del tape  # a persistent tape holds its record until you drop it
+    del tape
     print(dw2_dw1.numpy(), dL_dw2.numpy(), dL_dw1.numpy())
-
     with tf.GradientTape() as once:  # a plain tape: one gradient() call
         L_once = w1**2
     print(once.gradient(L_once, w1))
@@ -231,68 +227,35 @@ def persistent_tape() -> list[Check]:
 def gradient_of_several_targets() -> list[Check]:
     """A gradient is about one scalar: several targets give the gradient of their sum.
 
-    For a dict or list of targets, the tape sums every target's gradient for each source.
+    It sums a dict or list of targets, or a tensor's elements; each one's own gradient is a
+    Jacobian.
     """
-    x = tf.Variable(2.0)
+    x, w = tf.Variable(2.0), tf.Variable(-1.0)
     with tf.GradientTape(persistent=True) as tape:
         y0 = x**2
         y1 = 1 / x
+        y = x * [3.0, 4.0]
+        L = [2 * w, w**4]  # [-2, 1] at w = -1
     each = [tape.gradient(y0, x), tape.gradient(y1, x)]  # 2x = 4 and -1/x² = -0.25
     summed = tape.gradient({"y0": y0, "y1": y1}, x)  # 4 - 0.25 = 3.75
+    dy_dx = tape.gradient(y, x)  # d(3x + 4x)/dx = 7
+    dL_dw = tape.gradient(L, w)  # d(2w + w⁴)/dw = 2 + 4w³ → -2 at w = -1
     # Verify
     return [
         check_close("dy0/dx and dy1/dx at x = 2", each, [2 * 2.0, -1 / 2.0**2],
                     by="by hand 2x and -1/x²"),
         check_close("the gradient of {y0, y1}", summed, 2 * 2.0 - 1 / 2.0**2,
                     by="by hand 2x - 1/x²"),
-    ]
-
-
-def gradient_of_a_tensor_target() -> list[Check]:
-    """A non-scalar target is summed too: the tape differentiates the sum of its elements.
-
-    A list of targets such as [2w, w⁴] is summed the same way. Each element's own gradient
-    is a Jacobian (the next lesson).
-    """
-    x = tf.Variable(2.0)
-    with tf.GradientTape() as tape:
-        y = x * [3.0, 4.0]
-    dy_dx = tape.gradient(y, x)  # d(3x + 4x)/dx = 7
-
-    w = tf.Variable(-1.0)
-    with tf.GradientTape() as tape:
-        L = [2 * w, w**4]  # [-2, 1] at w = -1
-    dL_dw = tape.gradient(L, w)  # d(2w + w⁴)/dw = 2 + 4w³ → -2 at w = -1
-    # Verify
-    return [
         check_close("d(x·[3, 4])/dx at x = 2", dy_dx, 3.0 + 4.0, by="the guide, 3 + 4"),
         check_close("dL/dw of the list [2w, w⁴] at w = -1", dL_dw, 2 + 4 * (-1.0) ** 3,
                     by="by hand 2 + 4w³"),
     ]
 
 
-def gradient_of_a_vector_variable() -> list[Check]:
-    """A vector variable gets a gradient of its own shape: one slope per element.
-
-    L = Σw² is one scalar built from every element, so dL/dw[i] = 2w[i].
-    """
-    w = tf.Variable([1.0, -3.0])
-    with tf.GradientTape() as tape:
-        L = tf.reduce_sum(w**2)
-    dL_dw = tape.gradient(L, w)  # L = Σw² = 10; dL/dw = 2w = [2, -6]
-    print(dL_dw)  # the gradient has w's shape
-    # Verify
-    w_np = np.array([1.0, -3.0])
-    return [
-        check_close("dL/dw at w = [1, -3]", dL_dw, 2 * w_np, by="NumPy 2w"),
-    ]
-
-
 def sigmoid_over_a_grid() -> list[Check]:
     """For an elementwise function, the gradient of the sum is each element's own slope.
 
-    y[i] depends only on x[i], so one backward pass gives the slope σ(x)(1 - σ(x)) at each
-    of the guide's 201 points.
+    y[i] depends on x[i] only, so one call gives σ'(x) at each of the guide's 201 points.
     """
     x = tf.linspace(-10.0, 10.0, 200 + 1)
     with tf.GradientTape() as tape:
@@ -326,15 +289,15 @@ def plot_sigmoid_and_its_slope(figures_dir: Path) -> Path:
 def tanh_sensitivity() -> list[Check]:
     """The slope of tanh over a watched grid: 1 at w = 0, exactly 0 where tanh(w) is ±1.
 
-    TF's float32 tanh on the CPU returns exactly ±1 from |w| ≈ 8 (the exact tanh rounds to
-    ±1 in float32 from |w| ≈ 9); there 1 - tanh² = 1 - 1 cancels to 0.
+    TF's float32 tanh on the CPU is exactly ±1 from |w| ≈ 8 (the exact tanh rounds to ±1 in
+    float32 from |w| ≈ 9): there its slope 1 - tanh² cancels to exactly 0.
     """
     w = tf.linspace(-10.0, 10.0, 129)  # a tf.Tensor, not a tf.Variable
     with tf.GradientTape() as tape:
         tape.watch(w)
         L = tf.tanh(w)
     dL_dw = tape.gradient(L, w)  # dL/dw = 1 - tanh²(w), at each of the 129 points
-    print(dL_dw[::16].numpy())  # at w = -10, -7.5, ..., 7.5, 10
+    print(dL_dw[::32].numpy())  # at w = -10, -5, 0, 5, 10
     # Verify
     w_np = np.linspace(-10.0, 10.0, 129)
     one = np.abs(L.numpy()) == 1.0  # where TF's tanh(w) is exactly ±1
@@ -364,30 +327,24 @@ def plot_tanh_sensitivity(figures_dir: Path) -> Path:
 def control_flow() -> list[Check]:
     """Python `if` and `while` just decide which operations the tape records.
 
-    The variable of the branch not taken gets None: v1 at x = 1, v0 at x = -1. x gets None
-    too, though watched: it only chose which operation ran.
+    The branch not taken gets None, and so does x, though watched: it only chose the branch.
     """
-    v0 = tf.Variable(2.0)
-    v1 = tf.Variable(2.0)
-
-    def gradients_at(x):
+    v0, v1 = tf.Variable(2.0), tf.Variable(2.0)
+    grads = []
+    for x in (tf.constant(1.0), tf.constant(-1.0)):
         with tf.GradientTape() as tape:
             tape.watch(x)
             if x > 0.0:
                 result = v0
             else:
-                result = v1**2
-        return tape.gradient(result, [v0, v1, x])
-
-    taken = gradients_at(tf.constant(1.0))  # x > 0: result = v0
-    other = gradients_at(tf.constant(-1.0))  # x < 0: result = v1², d/dv1 = 2·v1
-    print(taken)
-    print(other)
+                result = v1**2  # d/dv1 = 2·v1 = 4
+        grads.append(tape.gradient(result, [v0, v1, x]))
+        print(grads[-1])
     # Verify
     return [
-        check_close("d result/d [v0, v1, x] at x = 1", taken, [1.0, None, None],
+        check_close("d result/d [v0, v1, x] at x = 1", grads[0], [1.0, None, None],
                     by="by hand, result = v0"),
-        check_close("d result/d [v0, v1, x] at x = -1", other, [None, 2 * 2.0, None],
+        check_close("d result/d [v0, v1, x] at x = -1", grads[1], [None, 2 * 2.0, None],
                     by="by hand, result = v1², 2·v1"),
     ]
 
@@ -395,24 +352,26 @@ def control_flow() -> list[Check]:
 def none_when_not_connected() -> list[Check]:
     """When the target does not depend on a source, its gradient is `None`, not 0.
 
-    TF says None, not 0, so that a slip (you meant to use x) does not pass as a zero
-    gradient.
+    So a slip does not pass as a zero gradient; ask for zeros with `UnconnectedGradients.ZERO`.
     """
-    x = tf.Variable(2.0)
-    y = tf.Variable(3.0)
-    with tf.GradientTape() as tape:
+    x, y = tf.Variable([2.0, 2.0]), tf.Variable(3.0)
+    with tf.GradientTape(persistent=True) as tape:
         z = y * y
     dz_dx = tape.gradient(z, x)
-    print(dz_dx)
+    zeros = tape.gradient(z, x, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+    print(dz_dx, zeros)
     # Verify
-    return [check_close("dz/dx for z = y²", dz_dx, None, by="the guide: not connected")]
+    return [
+        check_close("dz/dx for z = y²", dz_dx, None, by="the guide: not connected"),
+        check_close("dz/dx with UnconnectedGradients.ZERO", zeros, [0.0, 0.0],
+                    by="by hand: zeros of x's shape"),
+    ]
 
 
 def none_after_replacing_a_variable() -> list[Check]:
     """A common slip: `x = x + 1` replaces the variable with a tensor, which is not watched.
 
-    After `x = x + 1`, x is a new `tf.Tensor`, so the second pass gives None. Write
-    `x.assign_add(1)` to change the variable in place instead.
+    So the second pass gives None; `x.assign_add(1)` changes the variable in place instead.
     """
     x = tf.Variable(2.0)
     grads = []
@@ -432,14 +391,11 @@ def none_after_replacing_a_variable() -> list[Check]:
 def none_through_numpy() -> list[Check]:
     """The tape cannot follow a calculation that leaves TensorFlow, e.g. through NumPy.
 
-    `np.mean` gives a NumPy array; `tf.reduce_mean` turns it into a new constant, with no
-    history. `explain_none` traces f and finds the step that left TF.
+    NumPy's result comes back as a new constant, with no history; `explain_none` finds the step.
     """
     x = tf.Variable([[1.0, 2.0], [3.0, 4.0]], dtype=tf.float32)
-
     def f(x):
-        x2 = x**2
-        y = np.mean(x2, axis=0)  # this step is calculated with NumPy
+        y = np.mean(x**2, axis=0)  # this step is calculated with NumPy
         return tf.reduce_mean(y, axis=0)  # a constant made from NumPy's result
 
     with tf.GradientTape() as tape:
@@ -454,8 +410,7 @@ def none_through_numpy() -> list[Check]:
 def none_through_an_integer() -> list[Check]:
     """Integers have no gradient, even when you watch them.
 
-    `tf.constant(10)` is an int32 (TF logs a warning that a watched tensor must be
-    floating). Write 10.0, not 10; more often the slip gives a dtype error instead.
+    `tf.constant(10)` is int32, and TF warns that a watched tensor must be floating: write 10.0.
     """
     x = tf.constant(10)
     with tf.GradientTape() as g:
@@ -472,12 +427,10 @@ def none_through_an_integer() -> list[Check]:
 def none_through_a_stateful_op() -> list[Check]:
     """A variable's state stops gradients: the tape sees its value, not how it got there.
 
-    Reading x1 after `x1.assign_add(x0)` starts a new history, so y = x1² has no path back
-    to x0. (The same holds for `tf.data` iterators and queues.)
+    After `x1.assign_add(x0)`, y = x1² has no path to x0. `tf.data` iterators and queues stop
+    it too.
     """
-    x0 = tf.Variable(3.0)
-    x1 = tf.Variable(0.0)
-
+    x0, x1 = tf.Variable(3.0), tf.Variable(0.0)
     def f(x0):
         x1.assign_add(x0)  # update x1 = x1 + x0
         return x1**2  # y = (x1 + x0)², but the tape starts from x1's new value
@@ -494,11 +447,10 @@ def none_through_a_stateful_op() -> list[Check]:
 def no_gradient_registered() -> list[Check]:
     """Some ops have no gradient at all; then the tape raises `LookupError`, not None.
 
-    `tf.image.adjust_contrast` runs `AdjustContrastv2`, which has no registered gradient.
-    To differentiate through it, give it one (`tf.custom_gradient`) or use other ops.
+    `adjust_contrast` runs `AdjustContrastv2`, which has none: write one with
+    `tf.custom_gradient`.
     """
-    image = tf.Variable([[[0.5, 0.0, 0.0]]])
-    delta = tf.Variable(0.1)
+    image, delta = tf.Variable([[[0.5, 0.0, 0.0]]]), tf.Variable(0.1)
     with tf.GradientTape() as tape:
         new_image = tf.image.adjust_contrast(image, delta)
     try:
@@ -512,29 +464,11 @@ def no_gradient_registered() -> list[Check]:
                          lambda: again.gradient(new_image, [image, delta]), LookupError)]
 
 
-def zeros_instead_of_none() -> list[Check]:
-    """Pass `unconnected_gradients=tf.UnconnectedGradients.ZERO` to get zeros, not None.
-
-    The zeros have the source's shape. Use it on purpose, e.g. to add gradients up: a None
-    is often a mistake worth seeing.
-    """
-    x = tf.Variable([2.0, 2.0])
-    y = tf.Variable(3.0)
-    with tf.GradientTape() as tape:
-        z = y**2
-    dz_dx = tape.gradient(z, x, unconnected_gradients=tf.UnconnectedGradients.ZERO)
-    print(dz_dx)
-    # Verify
-    return [check_close("dz/dx with UnconnectedGradients.ZERO", dz_dx, [0.0, 0.0],
-                        by="by hand: zeros of x's shape")]
-
-
 def keras_today() -> list[Check]:
     """Keras 3 is the Keras of TF 2.21, and the `seaborn-*` plot styles are gone.
 
-    Keras 3 runs on JAX, TensorFlow or PyTorch, and since TF 2.16 `tf.keras` is Keras 3
-    (multi-backend Keras up to 2.3 ran on TensorFlow, CNTK or Theano). matplotlib 3.6
-    deprecated the `seaborn-*` styles (now `seaborn-v0_8-*`) and 3.8 removed them.
+    Since TF 2.16 `tf.keras` is Keras 3 (JAX, TensorFlow or PyTorch; no longer CNTK or Theano).
+    matplotlib 3.6 deprecated the `seaborn-*` styles (now `seaborn-v0_8-*`); 3.8 removed them.
     """
     print(keras.__version__, keras.backend.backend())
     grids = [s for s in matplotlib.style.available if "whitegrid" in s]
@@ -564,13 +498,11 @@ EXAMPLES = [
     gradients_of_a_linear_layer,
     gradients_of_a_keras_layer,
     what_the_tape_watches,
-    watching_a_constant,
-    watching_only_what_you_choose,
+    watching_what_you_choose,
     gradient_of_an_intermediate_result,
+    gradient_of_a_vector_variable,
     persistent_tape,
     gradient_of_several_targets,
-    gradient_of_a_tensor_target,
-    gradient_of_a_vector_variable,
     sigmoid_over_a_grid,
     plot_sigmoid_and_its_slope,
     tanh_sensitivity,
@@ -582,6 +514,5 @@ EXAMPLES = [
     none_through_an_integer,
     none_through_a_stateful_op,
     no_gradient_registered,
-    zeros_instead_of_none,
     keras_today,
 ]

@@ -1,14 +1,8 @@
 """Devices and distribution
 
-TensorFlow runs each op on a device: a CPU, or a GPU when it sees one. You can list the
-devices, see where each op ran, pin work to a device with `tf.device`, and spread a batch over
-several devices with a distribution strategy, which keeps a copy of each variable on every
-device and adds up their gradients for you.
-
-You need no second GPU to try this. The first example splits the CPU into two logical devices
-before TF starts them, so one machine shows mirrored replicas, and two worker processes
-talking over 127.0.0.1 show multi-worker training. Every distributed gradient is checked
-against the whole batch's gradient from its closed form.
+TensorFlow runs each op on a device: pin ops with `tf.device`, or spread a batch over devices
+with a strategy. No second GPU needed: the CPU splits in two, and two local processes make a
+cluster.
 
 Guides: https://www.tensorflow.org/guide/gpu and
 https://www.tensorflow.org/guide/distributed_training
@@ -43,30 +37,26 @@ def configure() -> None:
             gpus[0], [tf.config.LogicalDeviceConfiguration(memory_limit=1024)] * 2)
 
 
-def replica_devices() -> list[str]:
-    """Return the devices to spread work over: the GPUs if any, else the CPUs."""
+def replica_devices() -> list[str]:  # the GPUs if TF sees any, else the CPUs
     devices = (tf.config.list_logical_devices("GPU")
                or tf.config.list_logical_devices("CPU"))
     return [device.name for device in devices]
 
 
-def regression_batch() -> tuple[tf.Tensor, tf.Tensor]:
-    """Return a batch of 8 examples: x of shape (8, 2) and y of shape (8,)."""
+def regression_batch():  # 8 examples: x of shape (8, 2) and y of shape (8,)
     x = tf.random.stateless_normal([8, 2], seed=[7, 7])
     y = tf.random.stateless_normal([8], seed=[8, 8])
     return x, y
 
 
-def batch_share(context):
-    """Return replica i's share of the batch: the i-th of n equal parts."""
+def batch_share(context):  # replica i's share of the batch: the i-th of n parts
     x, y = regression_batch()
     size = 8 // context.num_replicas_in_sync
     start = context.replica_id_in_sync_group * size
     return x[start:start + size], y[start:start + size]
 
 
-def replica_gradient(w, x_part, y_part):
-    """Return this replica's share of d/dw mean((x·w - y)²) over all 8."""
+def replica_gradient(w, x_part, y_part):  # its share of d/dw mean((x·w - y)²)
     with tf.GradientTape() as tape:
         L = tf.reduce_sum((tf.linalg.matvec(x_part, w) - y_part) ** 2) / 8
     return tape.gradient(L, w)
@@ -91,12 +81,7 @@ def numpy_sgd(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, lr: float,
 def device_placement_log() -> list[Check]:
     """Start your program by turning on the placement log and splitting the CPU in two.
 
-    `tf.debugging.set_log_device_placement(True)` makes TF print the device of each op it
-    runs, and `tf.config.set_logical_device_configuration` makes one physical CPU two logical
-    ones. Both act only before TF starts its devices, so they come first. Ops made inside
-    `with tf.device(...)` then run there: `sin(b)` runs on CPU:1, after TF copies b over.
-    Run after TF has started (as in `python -m tfbasics.lessons`), it logs nothing; the log
-    in the claims comes from this same code, run as a fresh program.
+    Both act only before TF starts its devices, so the claims' log is from this code run anew.
     """
     tf.debugging.set_log_device_placement(True)  # before any op runs
     cpu = tf.config.list_physical_devices("CPU")[0]
@@ -129,10 +114,7 @@ def device_placement_log() -> list[Check]:
 def list_devices() -> list[Check]:
     """Physical devices are the hardware TF found; logical devices are what it runs ops on.
 
-    `tf.config.list_physical_devices()` lists the hardware, `tf.config.list_logical_devices()`
-    the devices you place ops on: here the two logical CPUs of the split above (with one GPU,
-    the course splits the GPU in two as well). `replica_devices()` returns the two to spread
-    work over: the GPUs if TF sees any, else the CPUs.
+    Here the logical ones are the CPU's two halves; `replica_devices()` picks those to use.
     """
     print(tf.config.list_physical_devices())
     print(tf.config.list_logical_devices())
@@ -149,13 +131,10 @@ def list_devices() -> list[Check]:
 
 
 def memory_growth() -> list[Check]:
-    """By default TF maps nearly all of a GPU's memory; memory growth makes it take only what
-    it needs.
+    """TF maps nearly all of a GPU's memory; memory growth makes it take only what it needs.
 
-    `tf.config.experimental.set_memory_growth(gpu, True)` applies to GPUs only, and only
-    before TF starts them: later it raises `RuntimeError`, and a GPU split into logical
-    devices refuses it with `ValueError`. Without a GPU the loop has nothing to do; the claims
-    show that the CPU refuses memory growth with `ValueError`.
+    It works on GPUs only, before TF starts them: later it raises `RuntimeError`, on a split
+    GPU `ValueError`. Without a GPU the loop does nothing; the CPU refuses it with `ValueError`.
     """
     gpus = tf.config.list_physical_devices("GPU")
     try:
@@ -178,15 +157,11 @@ def memory_growth() -> list[Check]:
 
 
 def soft_device_placement() -> list[Check]:
-    """With soft device placement on, an op placed on a device that does not exist runs on one
-    that does.
+    """With soft placement on, an op placed on a device that does not exist runs on one that does.
 
-    In TF 2 eager code it is on by default, so the guide's matmul under
-    `tf.device("/device:GPU:7")` runs here on the first device. Turned off with
-    `tf.config.set_soft_device_placement(False)`, the same op raises `InvalidArgumentError`
-    ("Could not satisfy device specification"), where the guide says `RuntimeError`.
+    It is on by default in TF 2, so the matmul on GPU:7 runs here on the first device. Turned
+    off, the op raises `InvalidArgumentError`, where the guide says `RuntimeError`.
     """
-    print(tf.config.get_soft_device_placement())
     with tf.device("/device:GPU:7"):  # there is no GPU:7 here
         a = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
         b = tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
@@ -219,9 +194,7 @@ def soft_device_placement() -> list[Check]:
 def manual_replication() -> list[Check]:
     """A strategy replicates work for you; you can also do it by hand with `tf.device`.
 
-    As in the guide, each device computes `tf.matmul(a, b)` on its own copy of a and b, and
-    `tf.add_n` sums the results on the CPU. A strategy automates this, and also splits the
-    batch between the devices and keeps their variables in sync.
+    Each device multiplies its own copy of a and b; `tf.add_n` sums the results on the CPU.
     """
     c = []
     for device in replica_devices():
@@ -248,11 +221,8 @@ def manual_replication() -> list[Check]:
 def mirrored_strategy() -> list[Check]:
     """`tf.distribute.MirroredStrategy` runs one replica of your step on each device.
 
-    A variable created in `strategy.scope()` is mirrored: one copy per device, kept in sync.
-    `experimental_distribute_values_from_function` gives each replica its share of the batch,
-    `strategy.run` calls `replica_gradient` once per replica, and `strategy.reduce(SUM, ...)`
-    all-reduces the replicas' gradients. Each replica divides its squared errors by the global
-    batch size 8, not by its own 4, so the sum is exactly the whole batch's gradient.
+    A variable made in `strategy.scope()` has a copy per device. Each replica's gradient
+    divides by the global batch size 8, so `strategy.reduce(SUM, ...)` gives the whole batch's.
 
     $$\\frac{\\partial L}{\\partial w} = \\frac{2}{N}\\, x^\\top (xw - y), \\quad N = 8$$
     """
@@ -273,27 +243,23 @@ def mirrored_strategy() -> list[Check]:
                     [short_name(v.device) for v in strategy.experimental_local_results(w)],
                     [short_name(device) for device in replica_devices()[:2]],
                     by="replica_devices()"),
-        check_close("the replicas' gradients",
+        check_close("each part",
                     list(strategy.experimental_local_results(per_replica)),
                     [numpy_gradient(w_np, x[:4], y[:4]) / 2,
                      numpy_gradient(w_np, x[4:], y[4:]) / 2],
-                    by="NumPy, half of each half's (2/4)·xᵀ(xw - y)"),
+                    by="NumPy (2/8)·xᵀ(xw - y) of each half"),
         check_close("their sum dL/dw", dL_dw, numpy_gradient(w_np, x, y),
                     by="NumPy (2/N)·xᵀ(xw - y) of the whole batch"),
     ]
 
 
 def multi_worker_strategy() -> list[Check]:
-    """`tf.distribute.MultiWorkerMirroredStrategy` does the same across processes, which may
-    run on other machines.
+    """`MultiWorkerMirroredStrategy` does the same across processes, on one machine or many.
 
-    Each worker runs this same program. It reads the cluster and its own task in it from the
-    `TF_CONFIG` environment variable, e.g. for the first of two workers
+    Each worker runs this program, its cluster and task read from `TF_CONFIG`, e.g.
     `{"cluster": {"worker": ["127.0.0.1:20000", "127.0.0.1:20001"]}, "task": {"type":
-    "worker", "index": 0}}`. Without `TF_CONFIG`, as in the course's own process, the strategy
-    is a cluster of one worker. The course also runs this code in two processes on 127.0.0.1,
-    tasks 0 and 1: each computes the gradient of its half, and `strategy.reduce` sums them
-    over the network, so both hold the whole batch's gradient.
+    "worker", "index": 0}}`. Without it there is one worker; run as tasks 0 and 1, each
+    worker's `reduce` sums both halves.
     """
     strategy = tf.distribute.MultiWorkerMirroredStrategy()  # reads TF_CONFIG
     with strategy.scope():
@@ -323,17 +289,13 @@ def multi_worker_strategy() -> list[Check]:
 
 
 def default_strategy() -> list[Check]:
-    """Outside any `strategy.scope()`, `tf.distribute.get_strategy()` returns the default
-    strategy: one replica, on the device TF would use anyway.
+    """Outside any scope, `tf.distribute.get_strategy()` returns the default strategy: one replica.
 
-    It lets library code call `scope`, `run` and `reduce` whether you distribute or not, and
-    does nothing special: the SUM over its one replica is the value itself. Inside a scope,
-    `get_strategy()` returns that scope's strategy.
+    Library code can call `run` and `reduce` either way. Inside a scope it returns that strategy.
     """
     default = tf.distribute.get_strategy()
-    print(default.num_replicas_in_sync, tf.distribute.has_strategy())
     total = default.reduce(tf.distribute.ReduceOp.SUM, tf.constant(1.0), axis=None)
-    print(total)
+    print(default.num_replicas_in_sync, tf.distribute.has_strategy(), total)
     mirrored = tf.distribute.MirroredStrategy(replica_devices()[:2])
     with mirrored.scope():
         print(tf.distribute.get_strategy() is mirrored)
@@ -352,26 +314,18 @@ def default_strategy() -> list[Check]:
 
 
 def keras_fit_in_a_strategy_scope() -> list[Check]:
-    """To train a Keras model on several devices, create and compile it in `strategy.scope()`;
-    `model.fit` then splits each batch between the replicas.
+    """Build and compile a Keras model in `strategy.scope()`: `fit` then splits each batch.
 
-    Here one Dense layer fits the regression batch with 4 plain SGD steps of 2 examples, once
-    under `MirroredStrategy` and once on one device, from the same weights with
-    `shuffle=False`. `batch_size=2` is the global batch, so each replica gets 1 example of it;
-    yet the weights after training equal the one-device weights to float32 rounding, and 4
-    steps of w ← w - lr·(2/n)·xᵀ(xw + b - y) in NumPy.
+    `batch_size=2` is the global batch: 1 example per replica, and the weights match one device's.
     """
     x, y = regression_batch()
-
     def trained(strategy):  # the same model, data and SGD steps, in its scope
         with strategy.scope():
             start = keras.initializers.Constant([[0.5], [-0.5]])
             model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(
                 1, kernel_initializer=start)])
-            model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1),
-                          loss="mse")
-        model.fit(x, y[:, None], batch_size=2, epochs=1, shuffle=False,
-                  verbose=0)  # 4 steps
+            model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+        model.fit(x, y[:, None], batch_size=2, shuffle=False, verbose=0)  # 4 steps
         return model
 
     mirrored = trained(tf.distribute.MirroredStrategy(replica_devices()[:2]))
@@ -386,7 +340,7 @@ def keras_fit_in_a_strategy_scope() -> list[Check]:
                      .experimental_local_results(kernel.value)],
                     [short_name(device) for device in replica_devices()[:2]],
                     by="replica_devices()"),
-        check_close("the mirrored fit's kernel and bias", [kernel, bias],
+        check_close("mirrored kernel, bias", [kernel, bias],
                     [one_device.layers[0].kernel, one_device.layers[0].bias],
                     by="the one-device fit"),
         check_close("its kernel column and bias", [kernel[:, 0], bias[0]], [w_np, b_np],
@@ -395,14 +349,9 @@ def keras_fit_in_a_strategy_scope() -> list[Check]:
 
 
 def distributed_dataset() -> list[Check]:
-    """In a custom training loop, `strategy.experimental_distribute_dataset` splits each global
-    batch of a `tf.data.Dataset` between the replicas.
+    """`strategy.experimental_distribute_dataset` splits each batch of a `tf.data.Dataset`.
 
-    Each replica averages its per-example losses with
-    `tf.nn.compute_average_loss(per_example_loss, global_batch_size=8)`, which divides by the
-    global batch size 8, not by the 4 examples the replica holds. So the SUM of the replicas'
-    losses is the whole batch's mean squared error, and the SUM of their gradients its
-    gradient. The step runs in a `tf.function`, as the guide's does.
+    `compute_average_loss` divides by the global batch 8, so the replicas' SUM is the batch's.
     """
     strategy = tf.distribute.MirroredStrategy(replica_devices()[:2])
     with strategy.scope():
@@ -425,8 +374,7 @@ def distributed_dataset() -> list[Check]:
         dL_dw_parts, L_parts, sizes = distributed_step(x_parts, y_parts)
     dL_dw = strategy.reduce(tf.distribute.ReduceOp.SUM, dL_dw_parts, axis=None)
     L = strategy.reduce(tf.distribute.ReduceOp.SUM, L_parts, axis=None)
-    print(sizes)
-    print(L, dL_dw, sep="\n")
+    print(L.numpy(), dL_dw.numpy())
     # Verify
     w_np, x_np, y_np = np.array([0.5, -0.5]), x.numpy(), y.numpy()
     return [

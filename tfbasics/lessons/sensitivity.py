@@ -1,13 +1,8 @@
 """Sensitivity: gradient fields and what a model's output depends on
 
-A gradient is a sensitivity: how much an output moves when one input moves a little. So far
-each sensitivity has been along a line. Here you look at a loss of two weights over the
-whole plane, see where its gradient points, and watch gradient descent follow it.
-
-Then you ask a trained model which of its inputs its output depends on, with saliency
-(|dy/dx|) and integrated gradients, the method of TF's integrated-gradients tutorial. The
-model learns from 8×8 images made here, whose labels depend on four known pixels only, so
-every attribution is checked against an answer known in advance.
+A gradient is a sensitivity: how much an output moves when an input moves. See a loss's
+gradient field, then ask a trained model which inputs matter, by saliency and integrated
+gradients.
 
 Guides: https://www.tensorflow.org/guide/autodiff and
 https://www.tensorflow.org/tutorials/interpretability/integrated_gradients
@@ -35,8 +30,7 @@ x_line = np.linspace(-2.0, 2.0, 21, dtype=np.float32)
 y_line = 3 * x_line + 2 + 0.5 * np.sin(3 * x_line)  # a line, and a wiggle
 
 
-def line_loss(a, b):
-    """L(a, b) = mean((a·x + b - y)²): one L per point (a, b) of a grid."""
+def line_loss(a, b):  # L(a, b) = mean((a·x + b - y)²): one L per point (a, b)
     residual = a[..., None] * x_line + b[..., None] - y_line
     return tf.reduce_mean(residual**2, axis=-1)
 
@@ -47,32 +41,7 @@ def line_gradient(a, b):
     return 2 * np.mean(r * x_line, axis=-1), 2 * np.mean(r, axis=-1)
 
 
-def the_gradient_of_a_loss_over_a_grid() -> list[Check]:
-    """Evaluate the loss of a line fit at every point of a grid of (a, b), on one tape.
-
-    The tape differentiates the sum of L over the grid. Each grid point's L depends on that
-    point's a and b only, so the sum's gradient holds every point's own gradient: one
-    backward pass gives the whole field, with no Python loop over the points.
-    """
-    a, b = tf.meshgrid(tf.linspace(-1.0, 6.0, 15), tf.linspace(-2.0, 5.0, 15))
-    with tf.GradientTape() as tape:
-        tape.watch([a, b])  # tensors, not variables: watch them
-        L = line_loss(a, b)  # shape (15, 15): one L per grid point
-    dL_da, dL_db = tape.gradient(L, [a, b])  # of ΣL: each point's own gradient
-    print(L.shape, dL_da.shape)
-    # Verify
-    grid = np.meshgrid(np.linspace(-1.0, 6.0, 15), np.linspace(-2.0, 5.0, 15))
-    by_hand = line_gradient(*grid)
-    return [
-        check_close("dL/da on the 15×15 grid", dL_da, by_hand[0], rtol=1e-5, atol=1e-5,
-                    by="by hand 2·mean(r·x)"),
-        check_close("dL/db on the grid", dL_db, by_hand[1], rtol=1e-5, atol=1e-5,
-                    by="by hand 2·mean(r)"),
-    ]
-
-
-def descend(a0, b0, lr=0.1, num_steps=60):
-    """Return the points gradient descent on line_loss visits from (a0, b0)."""
+def descend(a0, b0, lr=0.1, num_steps=60):  # the points it visits from (a0, b0)
     a, b = tf.Variable(a0), tf.Variable(b0)
     points = [(a0, b0)]
     for _ in range(num_steps):
@@ -85,21 +54,33 @@ def descend(a0, b0, lr=0.1, num_steps=60):
     return np.array(points)
 
 
-def gradient_descent_follows_the_field() -> list[Check]:
-    """Gradient descent steps against the gradient, so its path follows the field's arrows.
+def the_gradient_of_a_loss_over_a_grid() -> list[Check]:
+    """Evaluate the loss of a line fit at every point of a grid of (a, b), on one tape.
 
-    Each step moves (a, b) by -lr·∇L at the point where it stands. The loss is a bowl, so
-    the path ends at the least-squares line that NumPy solves exactly.
+    One gradient of ΣL holds each point's own; gradient descent down it ends at the least-squares
+    fit.
     """
+    a, b = tf.meshgrid(tf.linspace(-1.0, 6.0, 15), tf.linspace(-2.0, 5.0, 15))
+    with tf.GradientTape() as tape:
+        tape.watch([a, b])  # tensors, not variables: watch them
+        L = line_loss(a, b)  # shape (15, 15): one L per grid point
+    dL_da, dL_db = tape.gradient(L, [a, b])  # of ΣL: each point's own gradient
+    print(L.shape, dL_da.shape)
     points = descend(0.0, -1.0)
     print(points[-1])  # where 60 steps end
     # Verify
+    grid = np.meshgrid(np.linspace(-1.0, 6.0, 15), np.linspace(-2.0, 5.0, 15))
+    by_hand = line_gradient(*grid)
     design = np.stack([x_line, np.ones_like(x_line)], axis=1).astype(np.float64)
     exact = np.linalg.lstsq(design, y_line, rcond=None)[0]
     downhill = -0.1 * np.stack(line_gradient(points[:-1, 0], points[:-1, 1]), axis=1)
     return [
-        check_close("each step", np.diff(points, axis=0), downhill, rtol=1e-4, atol=1e-5,
-                    by="-lr·∇L by hand"),
+        check_close("dL/da on the 15×15 grid", dL_da, by_hand[0], rtol=1e-5, atol=1e-5,
+                    by="by hand 2·mean(r·x)"),
+        check_close("dL/db", dL_db, by_hand[1], rtol=1e-5, atol=1e-5,
+                    by="by hand 2·mean(r)"),
+        check_close("each descent step", np.diff(points, axis=0), downhill, rtol=1e-4,
+                    atol=1e-5, by="-lr·∇L by hand"),
         check_close("(a, b) after 60 steps", points[-1], exact, atol=1e-4, rtol=0,
                     by="NumPy's least squares"),
     ]
@@ -123,9 +104,7 @@ def plot_the_gradient_field(figures_dir: Path) -> Path:
 KNOWN_PIXELS = [(1, 2), (2, 5), (5, 1), (6, 6)]  # the labels depend on these
 
 
-def images(count, seed):
-    """Return count random 8×8 images in [-1, 1] and their labels: 1 where
-    the four known pixels add up to more than 0, else 0."""
+def images(count, seed):  # 8×8 in [-1, 1]; label 1 if the known pixels sum > 0
     x = np.random.default_rng(seed).uniform(-1, 1, (count, 8, 8))
     rows, columns = zip(*KNOWN_PIXELS, strict=True)
     y = x[:, rows, columns].sum(axis=1) > 0
@@ -133,8 +112,7 @@ def images(count, seed):
 
 
 @functools.cache
-def train_classifier(shuffle_labels=False):
-    """Return a small Keras model trained on 8192 images by gradient descent."""
+def train_classifier(shuffle_labels=False):  # a small model, trained on 8192 images
     x, y = images(8192, seed=0)
     if shuffle_labels:  # the same images, their labels dealt out at random
         y = np.random.default_rng(1).permutation(y)
@@ -162,8 +140,7 @@ def train_classifier(shuffle_labels=False):
     return model
 
 
-def known_mask():
-    """Return an 8×8 array of booleans: True on the known pixels."""
+def known_mask():  # an 8×8 array of booleans: True on the known pixels
     mask = np.zeros((8, 8), dtype=bool)
     mask[tuple(zip(*KNOWN_PIXELS, strict=True))] = True
     return mask
@@ -172,13 +149,11 @@ def known_mask():
 def a_model_trained_on_four_pixels() -> list[Check]:
     """Train a small model on images whose label is decided by four known pixels.
 
-    The other 60 pixels are noise: a model that learned the rule ignores them. So you know
-    in advance what an attribution method should find, before you run one.
+    The other 60 pixels are noise, so you know in advance what an attribution should find.
     """
     model = train_classifier()
     x_test, y_test = images(500, seed=2)
-    logits = model(x_test)[:, 0]
-    accuracy = np.mean((logits.numpy() > 0) == (y_test == 1))
+    accuracy = np.mean((model(x_test)[:, 0].numpy() > 0) == (y_test == 1))
     print(f"test accuracy {accuracy:.3f}")
     # Verify
     return [check_close("test accuracy", accuracy, 1.0, atol=0.02, rtol=0,
@@ -188,10 +163,8 @@ def a_model_trained_on_four_pixels() -> list[Check]:
 def saliency_lights_up_the_known_pixels() -> list[Check]:
     """Saliency asks how the model's output moves with each input pixel: |dy/dx|.
 
-    Watch the images on a tape, ask for the gradient of the logits, and take its size. The
-    tape differentiates the sum of the logits, and each image's logit depends on that image
-    only, so one call gives every image's map. Summed over 200 images, the map's mass sits
-    on the known pixels.
+    One call gives all 200 maps, as each logit depends on its own image. Their mass sits on 4
+    pixels.
     """
     model = train_classifier()
     x = tf.constant(images(200, seed=2)[0])
@@ -201,7 +174,6 @@ def saliency_lights_up_the_known_pixels() -> list[Check]:
     saliency = tf.abs(tape.gradient(logits, x))  # (200, 8, 8)
     mass = tf.reduce_sum(saliency, axis=0)
     share = (mass / tf.reduce_sum(mass)).numpy()  # each pixel's share
-    print(np.round(share, 2))
     print(f"share on the known pixels {share[known_mask()].sum():.3f}")
     # Verify
     mask = known_mask()
@@ -216,10 +188,7 @@ def saliency_lights_up_the_known_pixels() -> list[Check]:
 def integrated_gradients_share_out_the_logit() -> list[Check]:
     """Integrated gradients average dy/dx along a straight path from a baseline to the image.
 
-    Times x - baseline, the attributions of an image add up to logit(x) - logit(baseline),
-    up to the error of the integration rule. Here the baseline is the all-zero image, the
-    average one, and the trapezoid rule over 50 steps takes every path point of every image
-    in one batch and one tape call.
+    Times x - baseline, they add up to logit(x) - logit(0), up to the trapezoid rule's error.
     """
     model = train_classifier()
     x = images(200, seed=2)[0]
@@ -230,8 +199,7 @@ def integrated_gradients_share_out_the_logit() -> list[Check]:
         tape.watch(path)
         logits = model(path)[:, 0]
     grads = tf.reshape(tape.gradient(logits, path), [51, 200, 8, 8])
-    # the trapezoid rule: the mean of each interval's two ends
-    mean_grad = tf.reduce_mean((grads[:-1] + grads[1:]) / 2, axis=0)
+    mean_grad = tf.reduce_mean((grads[:-1] + grads[1:]) / 2, axis=0)  # trapezoids
     attributions = (x - baseline) * mean_grad
     mass = tf.reduce_sum(tf.abs(attributions), axis=0)
     share = (mass / tf.reduce_sum(mass)).numpy()
@@ -256,9 +224,8 @@ def integrated_gradients_share_out_the_logit() -> list[Check]:
 def shuffled_labels_leave_nothing_to_find() -> list[Check]:
     """The check above can fail: train on the same images with shuffled labels.
 
-    Now no pixel decides the label, the model learns noise, and the attribution spreads over
-    all 64 pixels, about 4/64 of it on the known ones. `integrated_gradients` does what the
-    previous example wrote out, for a batch, and also returns the completeness error.
+    Noise spreads the attribution: ~4/64 on the known pixels. `integrated_gradients` is the code
+    above.
     """
     model = train_classifier(shuffle_labels=True)
     x = images(200, seed=2)[0]
@@ -287,11 +254,12 @@ def plot_the_attributions(figures_dir: Path) -> Path:
     return path
 
 
-def a_linear_model_gets_exact_attributions() -> list[Check]:
-    """For a linear model y = x·w + b the gradient is w everywhere on the path.
+def completeness_against_steps() -> list[Check]:
+    """The completeness error measures the integration rule: it shrinks as steps grow.
 
-    So integrated gradients are (x - x′)·w exactly, whatever the number of steps, and they
-    add up to y(x) - y(x′) to rounding.
+    For a linear model y = x·w + b the gradient is w all along the path, so one step gives
+    (x - x′)·w exactly. Otherwise the trapezoid rule's error falls as 1/steps², a left Riemann
+    sum's as 1/steps.
     """
     keras.utils.set_random_seed(1)
     linear = keras.Sequential([keras.Input((5,)), keras.layers.Dense(1)])
@@ -299,36 +267,25 @@ def a_linear_model_gets_exact_attributions() -> list[Check]:
     baseline = np.full(5, 0.5, dtype=np.float32)
     ig = integrated_gradients(linear, x, baseline, steps=1)
     print(ig.attributions[0])
-    # Verify
-    w = linear.layers[0].kernel.numpy()[:, 0].astype(np.float64)
-    return [
-        check_close("IG of the linear model", ig.attributions, (x - baseline) * w,
-                    by="(x - x′)·w by hand"),
-        check_close("completeness error", ig.completeness_error, np.zeros(4), atol=1e-5,
-                    by="exact integration"),
-    ]
 
-
-def completeness_against_steps() -> list[Check]:
-    """The completeness error measures the integration rule: it shrinks as steps grow.
-
-    The trapezoid rule's error falls as 1/steps² on a smooth model, a left Riemann sum's as
-    1/steps. The slope of log(error) against log(steps) is the observed order, the same idea
-    as the Taylor test of the advanced lesson.
-    """
     model = train_classifier()
-    x = images(50, seed=2)[0]
+    x_images = images(50, seed=2)[0]
     steps = [8, 16, 32, 64, 128]
     order = {}
     for method in ("trapezoid", "riemann_left"):
-        errors = [integrated_gradients(model, x, steps=n, method=method)
+        errors = [integrated_gradients(model, x_images, steps=n, method=method)
                   .completeness_error.max() for n in steps]
         slope = np.polyfit(np.log(steps), np.log(errors), 1)[0]
         order[method] = -slope  # error ∝ steps^-order
         print(f"{method}: errors {errors[0]:.1e} ... {errors[-1]:.1e}, "
               f"order {order[method]:.2f}")
     # Verify
+    w = linear.layers[0].kernel.numpy()[:, 0].astype(np.float64)
     return [
+        check_close("IG of the linear model", ig.attributions, (x - baseline) * w,
+                    by="(x - x′)·w by hand"),
+        check_close("its completeness error", ig.completeness_error, np.zeros(4), atol=1e-5,
+                    by="exact here"),
         check_close("the trapezoid rule's observed order", order["trapezoid"], 2.0,
                     atol=0.15, rtol=0, by="its error ∝ 1/steps²"),
         check_close("a left Riemann sum's observed order", order["riemann_left"], 1.0,
@@ -350,14 +307,10 @@ def plot_completeness_against_steps(figures_dir: Path) -> Path:
 def a_saturated_unit_fools_saliency() -> list[Check]:
     """Saliency is blind where a unit saturates; integrated gradients are not.
 
-    In y = tanh(10·x0) + 0.1·x1 at x0 = 3, tanh is flat: dy/dx0 = 10·(1 - tanh²(30)) rounds
-    to 0 in float32, though moving x0 from 0 to 3 raised y by tanh(30) ≈ 1. Integrated
-    gradients walk the path from the baseline 0, where tanh is steep, and give x0 that 1.
-    This is why the method exists.
+    At x0 = 3 tanh(10·x0) is flat: dy/dx0 is 0 in float32, yet x0 raised y by ≈ 1. IG sees it.
     """
     def f(x):
         return tf.tanh(10 * x[:, 0]) + 0.1 * x[:, 1]
-
     x = np.array([[3.0, 1.0]], dtype=np.float32)
     saliency = np.abs(input_sensitivity(f, x))
     ig = integrated_gradients(f, x, steps=100)
@@ -373,14 +326,12 @@ def a_saturated_unit_fools_saliency() -> list[Check]:
 
 EXAMPLES = [
     the_gradient_of_a_loss_over_a_grid,
-    gradient_descent_follows_the_field,
     plot_the_gradient_field,
     a_model_trained_on_four_pixels,
     saliency_lights_up_the_known_pixels,
     integrated_gradients_share_out_the_logit,
     shuffled_labels_leave_nothing_to_find,
     plot_the_attributions,
-    a_linear_model_gets_exact_attributions,
     completeness_against_steps,
     plot_completeness_against_steps,
     a_saturated_unit_fools_saliency,

@@ -1,12 +1,7 @@
 """Introduction to tensors
 
-A tensor is a multi-dimensional array with one dtype, like a NumPy array, but immutable: you
-never change a tensor, you make a new one. Every value TensorFlow computes with is a tensor,
-so what you learn here (shapes, dtypes, indexing, reshaping, broadcasting) is used in every
-lesson after this one.
-
-Each example follows the guide page from top to bottom and checks what TF computes against
-NumPy, plain Python or the numbers the guide prints. `tf.concat` comes from the basics page.
+A tensor is a multi-dimensional array with one dtype, like a NumPy array, but immutable.
+Shapes, dtypes, indexing and broadcasting come back in every lesson after this one.
 
 Guides: https://www.tensorflow.org/guide/tensor and https://www.tensorflow.org/guide/basics
 """
@@ -24,9 +19,7 @@ from tfbasics.checks import Check, check_close, check_raises
 def ranks_and_dtypes() -> list[Check]:
     """A scalar has rank 0, a vector rank 1, a matrix rank 2: the rank is the number of axes.
 
-    `tf.constant` infers the dtype from a Python value: ints become `int32` and floats
-    `float32`, unless you ask for another with `dtype=`. The guide's 3-axis tensor holds 0 to
-    29 in shape (3, 2, 5).
+    `tf.constant` makes Python ints `int32` and floats `float32`, unless you pass `dtype=`.
     """
     rank_0_tensor = tf.constant(4)  # a Python int: int32
     rank_1_tensor = tf.constant([2.0, 3.0, 4.0])  # Python floats: float32
@@ -34,8 +27,7 @@ def ranks_and_dtypes() -> list[Check]:
     rank_3_tensor = tf.constant([[[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]],
                                  [[10, 11, 12, 13, 14], [15, 16, 17, 18, 19]],
                                  [[20, 21, 22, 23, 24], [25, 26, 27, 28, 29]]])
-    print(rank_0_tensor)
-    print(rank_1_tensor)
+    print(rank_0_tensor, rank_1_tensor)
     print(rank_2_tensor.dtype, rank_3_tensor.ndim, rank_3_tensor.shape)
     # Verify
     tensors = [rank_0_tensor, rank_1_tensor, rank_2_tensor, rank_3_tensor]
@@ -52,8 +44,6 @@ def ranks_and_dtypes() -> list[Check]:
 def tensors_are_immutable() -> list[Check]:
     """You can never change a tensor's contents, only make a new tensor.
 
-    `x + 1` gives a new tensor and leaves x as it was; `x[0] = 9.0` raises a `TypeError`.
-    Because a tensor never changes, TF can share it freely between ops, devices and graphs.
     State that must change, such as a model's weights, lives in a `tf.Variable` (next lesson).
     """
     x = tf.constant([1.0, 2.0, 3.0])
@@ -71,9 +61,7 @@ def tensors_are_immutable() -> list[Check]:
 def convert_to_numpy() -> list[Check]:
     """`tensor.numpy()` and `np.array(tensor)` give you a NumPy copy of a tensor.
 
-    The array has the tensor's values and dtype. Both always copy: writing into the array
-    leaves the tensor as it was. `np.asarray(tensor)` on the CPU gives a read-only view of the
-    tensor's own memory, with no copy; from a GPU every conversion copies to the host.
+    Writing into a copy leaves the tensor as it was; on the CPU, `np.asarray` is a read-only view.
     """
     rank_2_tensor = tf.constant([[1, 2], [3, 4], [5, 6]], dtype=tf.float16)
     array = rank_2_tensor.numpy()  # a copy; np.array(rank_2_tensor) is one too
@@ -104,13 +92,11 @@ def convert_to_numpy() -> list[Check]:
 def basic_math() -> list[Check]:
     """Add, multiply and join tensors, with ops or with operators.
 
-    `a + b`, `a * b` and `a @ b` call `tf.add`, `tf.multiply` and `tf.matmul`: `*` multiplies
-    element by element, `@` is the matrix product. `tf.concat`, from the basics page, joins
-    tensors along one axis; the other axes must match.
+    `a * b` multiplies element by element; `a @ b` is the matrix product, `tf.matmul(a, b)`.
     """
     a = tf.constant([[1, 2], [3, 4]])
     b = tf.constant([[1, 1], [1, 1]])  # or tf.ones([2, 2], dtype=tf.int32)
-    print(a @ b)  # tf.matmul(a, b)
+    print((a @ b).numpy())  # tf.matmul(a, b)
     x = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     rows = tf.concat([x, x, x], axis=0)  # the rows of each, one after another
     columns = tf.concat([x, x, x], axis=1)
@@ -136,14 +122,11 @@ def basic_math() -> list[Check]:
 def reductions() -> list[Check]:
     """Find the largest value, its index, and the softmax of each row.
 
-    `tf.math.argmax` gives one index per column, an `int64` whatever the values are; ask for
-    `output_type=tf.int32` for a smaller one. An op also accepts what `tf.convert_to_tensor`
-    converts: a list as `tf.constant` would (ints to int32), a NumPy array with its dtype.
+    `tf.math.argmax` returns `int64` unless you ask for `output_type=tf.int32`.
     """
     c = tf.constant([[4.0, 5.0], [10.0, 1.0]])
-    print(tf.reduce_max(c))
-    print(tf.math.argmax(c))  # per column: [1, 0]
-    print(tf.nn.softmax(c))  # each row sums to 1
+    print(tf.reduce_max(c), tf.math.argmax(c))  # argmax per column: [1, 0]
+    print(tf.nn.softmax(c).numpy())  # each row sums to 1
     print(tf.reduce_max([1, 2, 3]))  # a list becomes a tensor
     print(tf.reduce_max(np.array([1, 2, 3])))  # NumPy's ints are int64
     # Verify
@@ -164,15 +147,20 @@ def reductions() -> list[Check]:
 
 
 def shapes() -> list[Check]:
-    """A tensor's shape is the length of each axis; its size is the product of those lengths.
+    """A tensor's shape is the length of each axis: `.shape` in Python, `tf.shape(t)` a tensor.
 
-    `.shape` is a `tf.TensorShape` you index like a list. Axes usually go from global to
-    local, batch first and features last, so each feature vector is contiguous in memory.
+    While tracing, `.shape` has `None` for an axis TF cannot know; `tf.shape` runs with the data.
     """
     rank_4_tensor = tf.zeros([3, 2, 4, 5])
     print(rank_4_tensor.dtype, rank_4_tensor.ndim, rank_4_tensor.shape)
     print(rank_4_tensor.shape[0], rank_4_tensor.shape[-1])  # first and last axis
     print(tf.size(rank_4_tensor).numpy())  # the number of elements
+    print(tf.rank(rank_4_tensor), tf.shape(rank_4_tensor))
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
+    def length(v):
+        print("tracing with shape", v.shape)  # Python runs this once, while tracing
+        return tf.shape(v)[0]  # runs on every call, with the data
+    print(length(tf.zeros([7])), length(tf.zeros([3])))
     # Verify
     return [
         check_close("the dtype, .ndim and .shape",
@@ -183,29 +171,6 @@ def shapes() -> list[Check]:
                     by="its first and last entries"),
         check_close("tf.size", tf.size(rank_4_tensor), np.int32(3 * 2 * 4 * 5),
                     by="by hand 3·2·4·5, an int32"),
-    ]
-
-
-def rank_and_shape_as_tensors() -> list[Check]:
-    """`.ndim` and `.shape` are plain Python values; `tf.rank` and `tf.shape` return tensors.
-
-    In a graph, `.shape` is what TF knows while tracing, and an axis it cannot know yet is
-    `None`; `tf.shape` is an op that runs with the data. A `tf.function` for vectors of any
-    length traces once with the shape (None,), and `tf.shape` gives each call's length.
-    """
-    rank_4_tensor = tf.zeros([3, 2, 4, 5])
-    print(tf.rank(rank_4_tensor))
-    print(tf.shape(rank_4_tensor))
-
-    @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
-    def length(v):
-        print("tracing with shape", v.shape)  # Python runs this once, while tracing
-        return tf.shape(v)[0]  # runs on every call, with the data
-
-    print(length(tf.zeros([7])))
-    print(length(tf.zeros([3])))
-    # Verify
-    return [
         check_close("the types of .ndim and .shape",
                     [type(rank_4_tensor.ndim).__name__, type(rank_4_tensor.shape).__name__],
                     ["int", "TensorShape"], by="the guide"),
@@ -222,13 +187,10 @@ def rank_and_shape_as_tensors() -> list[Check]:
 def indexing() -> list[Check]:
     """Index and slice with Python's rules: start at 0, negatives count from the end.
 
-    An integer index removes its axis, a `start:stop:step` slice keeps it, and `[::-1]`
-    reverses. With several axes, give one index or slice per axis: `[:, :, 4]` takes the last
-    feature at every location of every example in a (3, 2, 5) batch.
+    An integer index removes its axis and a slice keeps it; give one index or slice per axis.
     """
     rank_1_tensor = tf.constant([0, 1, 1, 2, 3, 5, 8, 13, 21, 34])
-    print(rank_1_tensor[0])  # a scalar
-    print(rank_1_tensor[2:7])  # a vector: from 2 up to 7
+    print(rank_1_tensor[0], rank_1_tensor[2:7])  # a scalar, a vector
     rank_2_tensor = tf.constant([[1, 2], [3, 4], [5, 6]], dtype=tf.float16)
     print(rank_2_tensor[:, 1].numpy())  # the second column
     rank_3_tensor = tf.reshape(tf.range(30), [3, 2, 5])
@@ -259,14 +221,11 @@ def indexing() -> list[Check]:
 def reshaping() -> list[Check]:
     """`tf.reshape` gives the same values in the same memory order, indexed by a new shape.
 
-    TF stores a tensor row-major, the last index fastest; a reshape keeps that order, so it
-    need not move any data, and `[-1]` shows it. Merging neighbouring axes, (3, 2, 5) to
-    (3·2, 5) or (3, 2·5), keeps each slice whole; `-1` asks TF to work out one length.
+    TF stores a tensor row-major (last index fastest), so a reshape moves no data.
     """
     x = tf.constant([[1], [2], [3]])
-    print(x.shape.as_list())
     reshaped = tf.reshape(x, [1, 3])  # a new tensor; x keeps its shape
-    print(reshaped)
+    print(x.shape.as_list(), reshaped)
     rank_3_tensor = tf.reshape(tf.range(30), [3, 2, 5])
     print(tf.reshape(rank_3_tensor, [-1]).numpy())  # the memory order
     print(tf.reshape(rank_3_tensor, [3, -1]).shape)  # TF works out the 10
@@ -287,9 +246,7 @@ def reshaping() -> list[Check]:
 def bad_reshapes() -> list[Check]:
     """The guide's bad reshapes: any shape with 30 elements "works", but may scramble the data.
 
-    `[2, 3, 5]` does not swap the first two axes: it cuts the same memory into new slices, as
-    NumPy's reshape does; `tf.transpose` swaps them. In `[5, 6]` each row of 6 runs across
-    the (2, 5) blocks. `[7, -1]` fails, since 30 is not a multiple of 7.
+    `[2, 3, 5]` cuts the same memory into new slices; only `tf.transpose` swaps the axes.
     """
     rank_3_tensor = tf.reshape(tf.range(30), [3, 2, 5])
     resliced = tf.reshape(rank_3_tensor, [2, 3, 5])  # same order, new slices
@@ -318,9 +275,7 @@ def bad_reshapes() -> list[Check]:
 def casting_dtypes() -> list[Check]:
     """`tf.cast` makes a tensor of another dtype; casting a float to an integer truncates.
 
-    float16 keeps about three significant digits; uint8 drops the fraction: 2.2 becomes 2.
-    Unlike NumPy, TF does not promote dtypes: an int32 tensor plus a float32 tensor is an
-    error, so cast one of them first.
+    Unlike NumPy, TF does not promote dtypes: to add an int32 and a float32 tensor, cast one.
     """
     the_f64_tensor = tf.constant([2.2, 3.3, 4.4], dtype=tf.float64)
     the_f16_tensor = tf.cast(the_f64_tensor, dtype=tf.float16)
@@ -342,9 +297,7 @@ def casting_dtypes() -> list[Check]:
 def broadcasting() -> list[Check]:
     """Under NumPy's rules, a smaller tensor is stretched to fit a bigger one in an op.
 
-    A scalar stretches to any shape, and so does an axis of length 1; both arguments may
-    stretch at once: a (3, 1) times a (4,) is (3, 4), the outer product. `tf.broadcast_to`
-    makes the guide's x_stretch and y_stretch for real; `x * y` reads only 3 + 4 values.
+    A scalar or an axis of length 1 stretches, in both arguments at once, without copying data.
     """
     x = tf.constant([1, 2, 3])
     y = tf.constant(2)
@@ -352,10 +305,9 @@ def broadcasting() -> list[Check]:
     print(x * y)  # the same as tf.multiply(x, 2) and x * z
     column = tf.reshape(x, [3, 1])
     row = tf.range(1, 5)
-    print(column * row)  # (3, 1) times (4,) is (3, 4)
+    print((column * row).numpy())  # (3, 1) times (4,) is (3, 4)
     x_stretch = tf.broadcast_to(column, [3, 4])  # each row repeats one value
     y_stretch = tf.broadcast_to(row, [3, 4])  # each row is a copy of row
-    print(x_stretch.numpy())
     # Verify
     x_np = np.array([1, 2, 3], dtype=np.int32)
     guide_x_stretch = np.array([[1, 1, 1, 1], [2, 2, 2, 2], [3, 3, 3, 3]], dtype=np.int32)
@@ -379,8 +331,7 @@ def broadcasting() -> list[Check]:
 def ragged_tensors() -> list[Check]:
     """Rows of different lengths need `tf.ragged.constant`; `tf.constant` refuses them.
 
-    A `tf.Tensor` must be rectangular: every row of an axis has the same length. A
-    `tf.RaggedTensor` keeps each row's own length, so its shape reads (4, None).
+    A `tf.RaggedTensor` keeps each row's own length, so its shape reads (4, None).
     """
     ragged_list = [[0, 1, 2, 3], [4, 5], [6, 7, 8], [9]]
     ragged_tensor = tf.ragged.constant(ragged_list)
@@ -399,11 +350,9 @@ def ragged_tensors() -> list[Check]:
 
 
 def string_tensors() -> list[Check]:
-    """A string tensor holds byte strings; a string's length is not one of its axes.
+    """A string tensor holds byte strings; `tf.strings` ops split, measure and parse them.
 
-    Text is stored as UTF-8, and `tf.strings.length` counts bytes unless you ask for
-    `unit="UTF8_CHAR"`: the guide's "🥳👍" is 8 bytes, 2 characters. `tf.strings.split` of a
-    vector gives a `tf.RaggedTensor`, since each string has its own number of words.
+    `tf.strings.length` counts UTF-8 bytes unless you ask for `unit="UTF8_CHAR"`.
     """
     tensor_of_strings = tf.constant(["Gray wolf", "Quick brown fox", "Lazy dog"])
     print(tensor_of_strings)  # shape (3,)
@@ -411,10 +360,17 @@ def string_tensors() -> list[Check]:
     emoji = tf.constant("🥳👍")
     print(emoji)  # its UTF-8 bytes
     print(tf.strings.length(emoji), tf.strings.length(emoji, unit="UTF8_CHAR"))
+    print(tf.strings.to_number(tf.strings.split("1 10 100")))
+    print(tf.strings.bytes_split(tf.constant("Duck")))
+    print(tf.io.decode_raw(tf.constant("Duck"), tf.uint8))
+    duck = tf.constant("アヒル 🦆")
+    print(tf.strings.unicode_decode(duck, "UTF-8"))
     # Verify
     strings = ["Gray wolf", "Quick brown fox", "Lazy dog"]
     words = [s.split() for s in strings]
     split = tf.strings.split(tensor_of_strings)
+    text = "アヒル 🦆"
+    numbers = tf.strings.to_number(tf.strings.split("1 10 100"))
     return [
         check_close("tensor_of_strings", tensor_of_strings,
                     np.array([s.encode() for s in strings], dtype=object), by="Python's encode"),
@@ -431,25 +387,6 @@ def string_tensors() -> list[Check]:
                     [tf.strings.length(emoji), tf.strings.length(emoji, unit="UTF8_CHAR")],
                     [np.int32(len("🥳👍".encode())), np.int32(len("🥳👍"))],
                     by="Python's len"),
-    ]
-
-
-def bytes_and_characters() -> list[Check]:
-    """`tf.cast` cannot turn strings into numbers: you parse them or take them apart.
-
-    `tf.strings.to_number` parses text into float32 numbers. `tf.strings.bytes_split` and
-    `tf.io.decode_raw` give a string's bytes, `tf.strings.unicode_split` its characters and
-    `tf.strings.unicode_decode` their code points: in "アヒル 🦆" a character is 1 to 4 bytes.
-    """
-    print(tf.strings.to_number(tf.strings.split("1 10 100")))
-    print(tf.strings.bytes_split(tf.constant("Duck")))
-    print(tf.io.decode_raw(tf.constant("Duck"), tf.uint8))
-    duck = tf.constant("アヒル 🦆")
-    print(tf.strings.unicode_decode(duck, "UTF-8"))
-    # Verify
-    text = "アヒル 🦆"
-    numbers = tf.strings.to_number(tf.strings.split("1 10 100"))
-    return [
         check_raises("tf.cast(tf.constant('1.5'), tf.float32)",
                      lambda: tf.cast(tf.constant("1.5"), tf.float32), tf.errors.UnimplementedError,
                      note="tf.strings.to_number parses text"),
@@ -459,8 +396,9 @@ def bytes_and_characters() -> list[Check]:
                     [bytes([b]) for b in b"Duck"], by="Python's bytes"),
         check_close("tf.io.decode_raw", tf.io.decode_raw(tf.constant("Duck"), tf.uint8),
                     np.frombuffer(b"Duck", dtype=np.uint8), by="NumPy frombuffer"),
-        check_close("duck's characters", tf.strings.unicode_split(duck, "UTF-8"),
-                    [char.encode("utf-8") for char in text], by="Python's encode"),
+        check_close("duck's characters, decoded",
+                    [c.decode() for c in tf.strings.unicode_split(duck, "UTF-8").numpy()],
+                    list(text), by="Python's list"),
         check_close("tf.strings.unicode_decode", tf.strings.unicode_decode(duck, "UTF-8"),
                     np.array([ord(char) for char in text], dtype=np.int32),
                     by="Python's ord, as int32"),
@@ -470,12 +408,11 @@ def bytes_and_characters() -> list[Check]:
 def sparse_tensors() -> list[Check]:
     """A sparse tensor stores only its non-zero values and where they are.
 
-    For data that is mostly zeros, that saves memory: here 2 values and their indices stand
-    for a (3, 4) tensor. `tf.sparse.to_dense` fills in the zeros.
+    Here 2 values and their indices stand for a (3, 4) tensor; `tf.sparse.to_dense` adds the zeros.
     """
     sparse_tensor = tf.sparse.SparseTensor(indices=[[0, 0], [1, 2]],
                                            values=[1, 2], dense_shape=[3, 4])
-    print(tf.sparse.to_dense(sparse_tensor))
+    print(tf.sparse.to_dense(sparse_tensor).numpy())
     # Verify
     dense = np.zeros((3, 4), dtype=np.int32)
     dense[0, 0], dense[1, 2] = 1, 2
@@ -494,7 +431,6 @@ EXAMPLES = [
     basic_math,
     reductions,
     shapes,
-    rank_and_shape_as_tensors,
     indexing,
     reshaping,
     bad_reshapes,
@@ -502,6 +438,5 @@ EXAMPLES = [
     broadcasting,
     ragged_tensors,
     string_tensors,
-    bytes_and_characters,
     sparse_tensors,
 ]

@@ -1,12 +1,7 @@
 """Introduction to variables
 
 A `tf.Variable` holds state that your program changes, such as a model's weights. It looks
-like a tensor and most ops accept it, but unlike a tensor you can change its value in place
-with `assign`; its dtype and shape stay fixed.
-
-Each example follows the guide page and checks what TF does against NumPy or the values the
-guide prints. Where the guide asks for a GPU, the check says what happens on your machine,
-with a GPU or without one.
+like a tensor and most ops accept it, but you can change its value in place with `assign`.
 
 Guide: https://www.tensorflow.org/guide/variable
 """
@@ -23,9 +18,7 @@ from tfbasics.devices import short_name
 def create_a_variable() -> list[Check]:
     """Create a variable from an initial value: a tensor, a list, bools or complex numbers.
 
-    The variable takes its dtype and shape from that value and keeps them for life. Like a
-    tensor it has a `.shape`, a `.dtype` and a `.numpy()`; Python complex numbers become
-    `complex128`. Printed, a variable shows its name, shape, dtype and value.
+    Printed, a variable shows its name, shape, dtype and value; the dtype and shape never change.
     """
     my_tensor = tf.constant([[1.0, 2.0], [3.0, 4.0]])
     my_variable = tf.Variable(my_tensor)
@@ -52,10 +45,7 @@ def create_a_variable() -> list[Check]:
 def ops_on_variables_return_tensors() -> list[Check]:
     """Most tensor ops accept a variable, but what they return is a plain `tf.Tensor`.
 
-    A variable is a container for a tensor: an op reads the tensor inside and computes a new
-    one, and only `assign` writes back into the container. So `tf.reshape` makes a reshaped
-    copy (the variable itself cannot be reshaped), and `my_variable + 1.0` is a new tensor
-    with no state: that is why a tape does not watch `Variable + 1.0` (the autodiff lesson).
+    An op reads the variable's value and makes a new tensor; only `assign` writes into a variable.
     """
     my_variable = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
     print(tf.convert_to_tensor(my_variable))  # its value, as a tensor
@@ -83,9 +73,7 @@ def ops_on_variables_return_tensors() -> list[Check]:
 def assign_in_place() -> list[Check]:
     """`assign` writes new values into the same variable; its dtype and shape stay fixed.
 
-    TF reuses the variable's memory where it can, so the new value is converted to the
-    variable's dtype (the ints 1, 2 become float32), and a value of another shape is refused,
-    since it would not fit.
+    The new value is converted to the variable's dtype; a value of another shape is refused.
     """
     a = tf.Variable([2.0, 3.0])
     a.assign([1, 2])  # ints are converted to the variable's float32
@@ -102,8 +90,7 @@ def assign_in_place() -> list[Check]:
 def copies_and_updates() -> list[Check]:
     """A variable made from another copies its value; `assign_add` and `assign_sub` update it.
 
-    `tf.Variable(a)` duplicates a's tensor, so the two never share memory: assigning to a
-    leaves b alone. `a.assign_add(x)` is a += x done in place, and `assign_sub` is a -= x.
+    `tf.Variable(a)` never shares a's memory, and `a.assign_add(x)` is `a += x` done in place.
     """
     a = tf.Variable([2.0, 3.0])
     b = tf.Variable(a)  # a copy: changing a leaves b alone
@@ -125,16 +112,13 @@ def copies_and_updates() -> list[Check]:
 def names_and_trainable() -> list[Check]:
     """Two variables may share a name; `trainable=False` keeps one out of gradients.
 
-    A name is a label, kept when you save and load a model, not an identity: the two "Mark"
-    variables hold different tensors, and `a == b` compares their values element by element.
-    A step counter should not be trained, so you create it with `trainable=False` and
-    `tf.GradientTape` does not watch it.
+    A name is a label for saving a model, not an identity; a tape does not watch `step_counter`.
     """
     my_tensor = tf.constant([[1.0, 2.0], [3.0, 4.0]])
     a = tf.Variable(my_tensor, name="Mark")
     b = tf.Variable(my_tensor + 1, name="Mark")  # same name, different values
     print(a.name, b.name)
-    print(a == b)  # element by element
+    print((a == b).numpy())  # element by element
     step_counter = tf.Variable(1, trainable=False)
     print(step_counter)
     # Verify
@@ -152,21 +136,17 @@ def names_and_trainable() -> list[Check]:
 def placement_on_a_device() -> list[Check]:
     """`tf.device` chooses where variables live and ops run; every result says where it is.
 
-    Here the variables live on the CPU and the matmul runs there. The guide then asks for the
-    multiply on GPU:0: with a GPU it runs there, and without one TF runs it on the CPU instead
-    of failing, because soft placement is on by default. Copying between devices is slow, so
-    keep a variable where the ops that use it run.
+    Without a GPU, TF runs the guide's GPU:0 multiply on the CPU: soft placement is on by default.
     """
     with tf.device("CPU:0"):
         a = tf.Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
         b = tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
         c = tf.matmul(a, b)
         row = tf.Variable([[1.0, 2.0, 3.0]])
-    print(c)
-    print(c.device)
     with tf.device("GPU:0"):
         k = a * row  # broadcast: [[1, 4, 9], [4, 10, 18]]
-    print(k.device)
+    print(c.numpy())
+    print(c.device, k.device)
     # Verify
     gpus = len(tf.config.list_logical_devices("GPU"))
     a_np = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
