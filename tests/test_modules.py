@@ -52,8 +52,7 @@ def floats(values):
 CHECK_EXAMPLES = [example for example in modules.EXAMPLES if "figures_dir" not in
                   example.__code__.co_varnames[:example.__code__.co_argcount]]
 # Training, saving and Keras fits take seconds each: the inner loop runs the other examples.
-HEAVY = {"fit_with_gradient_descent", "training_in_mini_batches", "checkpoint_round_trip",
-         "save_and_reload", "a_loaded_model_is_not_its_class", "fit_with_keras",
+HEAVY = {"fit_with_gradient_descent", "training_in_mini_batches", "save_and_reload",
          "keras_model_of_the_guide"}
 EXAMPLES = [pytest.param(example, marks=pytest.mark.slow) if example.__name__ in HEAVY
             else example for example in CHECK_EXAMPLES]
