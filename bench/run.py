@@ -173,7 +173,9 @@ import numpy as np
 import tensorflow as tf
 from tfbasics import check_gradient, gradient
 helper, n = sys.argv[1], int(sys.argv[2])
-call = {"gradient": gradient, "check_gradient": check_gradient}[helper]
+slope = lambda w: np.sin(w) + w * np.cos(w)
+call = {"gradient": gradient, "check_gradient": check_gradient,
+        "check_formula": lambda f, w: check_gradient(f, w, analytic=slope)}[helper]
 f = lambda w: tf.reduce_sum(tf.sin(w) * w)
 call(f, np.linspace(-1.0, 1.0, 10, dtype=np.float32))  # load kernels and caches
 w = np.linspace(-1.0, 1.0, n, dtype=np.float32)
@@ -208,7 +210,8 @@ def bench_check_scaling(rounds: int) -> tuple[list[tuple], list[str]]:
         times = interleaved({"gradient": lambda w=w: gradient(f, w),
                              "check": lambda w=w: check_gradient(f, w)}, rounds, 1)
         memory = {}
-        for helper in ("gradient", "check_gradient"):
+        helpers = ("gradient", "check_gradient") + (("check_formula",) if n == 1_000_000 else ())
+        for helper in helpers:
             peaks = [float(subprocess.run(
                 [sys.executable, "-c", PROBE, helper, str(n)], capture_output=True, text=True,
                 check=True).stdout.split()[1]) for _ in range(3)]
@@ -229,6 +232,9 @@ def bench_check_scaling(rounds: int) -> tuple[list[tuple], list[str]]:
                          memory["check_gradient"] / size, 40.0,
                          f"{memory['check_gradient']:.0f} MiB for a {size:.1f} MiB float32 "
                          f"input; `gradient()` {memory['gradient']:.0f} MiB"))
+            rows.append(("the same with your formula (`analytic=`)",
+                         memory["check_formula"] / size, 40.0,
+                         f"{memory['check_formula']:.0f} MiB"))
     return rows, lines
 
 
