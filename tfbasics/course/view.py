@@ -197,7 +197,8 @@ class View:
             self.out.print(_pad(Text.assemble((mark, style), " ", rest), 2))
             # A passing check's note that the output above already shows (TF's error
             # message, say) is not printed twice; a failing check's note always is.
-            repeated = check.passed and check.note.strip() and check.note.strip() in shown
+            note = check.note.strip()
+            repeated = check.passed and len(note) >= 20 and note in shown
             extras = [(check.note, "dim")] if check.note and not repeated else []
             extras += [(check.timing, "dim")] if check.timing else []
             for text, extra_style in extras:
