@@ -232,7 +232,8 @@ def bench_check_scaling(rounds: int) -> tuple[list[tuple], list[str]]:
                          memory["check_gradient"] / size, 40.0,
                          f"{memory['check_gradient']:.0f} MiB for a {size:.1f} MiB float32 "
                          f"input; `gradient()` {memory['gradient']:.0f} MiB"))
-            rows.append(("extra peak memory at n = 1e6 with your formula (`analytic=`) / input size",
+            rows.append(("extra peak memory at n = 1e6 with your formula (`analytic=`) / "
+                         "input size",
                          memory["check_formula"] / size, 40.0,
                          f"{memory['check_formula']:.0f} MiB"))
     return rows, lines
