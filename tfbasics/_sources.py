@@ -39,8 +39,9 @@ def keeps_variables(check: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return check(f, *args, **options)
         finally:
-            for variable, value in saved:
-                variable.assign(value)
+            for variable, value in saved:  # only what changed: most checks move nothing
+                if variable.numpy().tobytes() != value.numpy().tobytes():
+                    variable.assign(value)
     return wrapper
 
 
