@@ -167,3 +167,60 @@ def test_steps_that_straddle_a_kink_do_not_fail_the_right_gradient(offset):
     assert not wrong.passed, wrong
     if offset < 1e12:
         assert wrong.order == pytest.approx(1.0, abs=0.1), wrong
+
+
+# A red team's cases (hand derivations as oracles). Before, each wrong gradient here passed:
+# f's rounding was taken at its largest value over all steps, up to h = 1/4, where a steep f
+# is far larger than at w, so only the largest steps counted and the order was read there.
+STEEP = [
+    # cosh(140w) at 0.01: slope 140·sinh(1.4); the gradient 0 and 1% off must fail
+    (lambda w: tf.cosh(140 * w), np.float64(0.01), 140 * np.sinh(1.4)),
+    # w¹⁵⁰ at 1: slope 150
+    (lambda w: w**150, np.float64(1.0), 150.0),
+    # Σ exp(w) over 40 elements near 100 (large logits): slope exp(w), beyond 32 elements
+    (lambda w: tf.reduce_sum(tf.exp(w)), np.where(np.arange(40) % 3, 100.0, 99.0), None),
+]
+
+
+@pytest.mark.parametrize("case", range(len(STEEP)), ids=["cosh", "w150", "exp40"])
+def test_a_steep_f_is_judged_at_small_steps_not_its_largest(case):
+    f, at, slope = STEEP[case]
+    slope = np.exp(at) if slope is None else slope
+    right = taylor_test(f, at, gradient=slope)
+    assert right.passed and right.order == pytest.approx(2.0, abs=0.1), right
+    for wrong in (0 * slope, 1.01 * slope):
+        test = taylor_test(f, at, gradient=wrong)
+        assert not test.passed and test.order == pytest.approx(1.0, abs=0.1), test
+
+
+@pytest.mark.parametrize("offset", [1e10, 3e10])
+@pytest.mark.parametrize("slope", [2.03, 2.05, 1.97])
+def test_an_error_that_cancels_the_curvature_never_passes(offset, slope):
+    # w² + offset at 1 with g = 2 + e: R(h) = h² - e·h crosses 0 near h = e, at the last
+    # steps above f's rounding, where r(h)/h alone understates e (before: order 2.38, PASS)
+    test = taylor_test(lambda w: w**2 + offset, np.float64(1.0), gradient=slope)
+    assert not test.passed, test
+    assert test.order is None or test.order < 1.5, test
+
+
+def test_at_a_large_w_the_step_taken_is_not_taken_for_an_error():
+    # sin(w) at 1e8: w + h rounds to a multiple of 1.5e-8, so below that the step is not h;
+    # the point's rounding counts with f's (before: the tape's gradient failed, order 1)
+    at = np.float64(1e8)
+    assert taylor_test(lambda w: tf.sin(w), at).passed
+    wrong = taylor_test(lambda w: tf.sin(w), at, gradient=1.02 * np.cos(at))
+    assert not wrong.passed and wrong.order == pytest.approx(1.0, abs=0.1), wrong
+    # (w - 1e9)² at 1e9 + 1: slope 2 by hand
+    f = lambda w: (w - 1e9) ** 2  # noqa: E731
+    right = taylor_test(f, np.float64(1e9 + 1), gradient=2.0)
+    assert right.passed and right.order == pytest.approx(2.0, abs=0.1), right
+    assert not taylor_test(f, np.float64(1e9 + 1), gradient=2.04).passed
+
+
+@pytest.mark.xfail(strict=True, reason="a known limit: a kink closer to w than the smallest "
+                   "step above f's rounding reads as order 1, like a wrong gradient")
+def test_a_kink_closer_than_the_rounding_lets_the_steps_see():
+    # relu(w - 1e-9) + 1e6 at 0: slope 0; f's rounding (1e-10) hides every step below 1e-8,
+    # and every step above straddles the kink: r(h) = h - 1e-9, as an error of 1 would give
+    test = taylor_test(lambda w: tf.nn.relu(w - 1e-9) + 1e6, np.float64(0.0), gradient=0.0)
+    assert test.passed or test.order is None, test

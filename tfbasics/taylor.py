@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from tfbasics._sources import keeps_variables
-from tfbasics.gradcheck.directions import ALL_ONES, evaluate, points_along, project
+from tfbasics.gradcheck.directions import ALL_ONES, abs_dot, evaluate, points_along, project
 from tfbasics.gradcheck.problem import prepare
 
 _STEPS = 39  # h = 2^-2 ... 2^-40 (times the direction's scale), down to rounding noise
@@ -46,9 +46,10 @@ class TaylorTest:
                 + (f"\n      {self.note}" if self.note else ""))
 
 
-def _clean(steps: np.ndarray, remainders: np.ndarray, noise: float,
+def _clean(steps: np.ndarray, remainders: np.ndarray, noise: np.ndarray,
            slack: float = 0.0) -> np.ndarray:
-    """Return where r stands well above f's rounding noise (and g's own rounding, `slack`·h:
+    """Return where r stands well above the rounding noise at each step (and g's own
+    rounding, `slack`·h:
     a float32 gradient against f in float64, which along a direction where f is linear is
     all the remainder there is, and not an error in g)."""
     return np.isfinite(remainders) & (remainders > _CLEAN * noise + slack * steps)
@@ -82,15 +83,27 @@ def _vanishes(remainders: np.ndarray, clean: np.ndarray) -> bool:
         np.all(after < remainders[k] / 16.0))
 
 
-def _resolution(steps: np.ndarray, remainders: np.ndarray, clean: np.ndarray,
+def _resolution(steps: np.ndarray, signed: np.ndarray, clean: np.ndarray,
                 floor: float) -> float:
-    """Return the smallest error uᵀ(g - ∇f) the steps can see: r(h)/h at the smallest clean
-    step (below it, rounding hides the error term h·uᵀ(g - ∇f)); where no step is clean, the
-    error term stayed under the rounding `floor` even at the largest step."""
-    if clean.any():
-        k = int(np.flatnonzero(clean)[-1])
-        return float(remainders[k] / steps[k])
-    return float(floor / steps[0])
+    """Return the largest error e = uᵀ(∇f - g) the steps cannot rule out: r(h)/h at the
+    smallest clean step (below it, rounding hides the error term e·h); where no step is
+    clean, the error term stayed under the rounding `floor` even at the largest step.
+
+    An error can cancel f's curvature: R(h) = e·h + b·h² is small at h near -e/b, so r(h)/h
+    there understates e (w² + 3e10 with g 2.5% off: r/h is 0.6% of g at the last clean
+    step). The signed remainders at the smallest pair of clean neighbouring steps, h and 2h
+    (where the order is read), give e itself, (4·R(h) - R(2h)) / 2h, the b·h² term
+    cancelled: the larger of the two counts.
+    """
+    if not clean.any():
+        return float(floor / steps[0])
+    k = int(np.flatnonzero(clean)[-1])
+    seen = abs(signed[k]) / steps[k]
+    pairs = np.flatnonzero(clean[1:] & clean[:-1]) + 1  # the order is read from such pairs
+    if pairs.size:
+        k = int(pairs[-1])
+        seen = max(seen, abs(4 * signed[k] - signed[k - 1]) / (2 * steps[k]))
+    return float(seen)
 
 
 @keeps_variables
@@ -108,7 +121,8 @@ def taylor_test(f: Callable[..., Any], *args: Any, gradient: Any = None,
     order is read only from steps where the remainder stands above f's rounding; where those
     steps cannot show an error of 1% in g (f adds a large constant, or rounds in float32),
     the test says it cannot tell (`passed=False`, `order=None`, a note saying what to do)
-    rather than pass. See the `advanced_autodiff` lesson.
+    rather than pass. A kink of f closer to w than the smallest step above rounding reads as
+    order 1, as a wrong gradient does (docs/verifier.md). See the `advanced_autodiff` lesson.
 
     >>> taylor_test(lambda w: w**3, 2.0, gradient=lambda w: 3 * w**2).order   # ≈ 2.0
     >>> taylor_test(lambda w: w**3, 2.0, gradient=lambda w: 2 * w**2).order   # ≈ 1.0
@@ -130,6 +144,7 @@ def taylor_test(f: Callable[..., Any], *args: Any, gradient: Any = None,
                           f"the gradient is not finite at {where}")
     eps = np.finfo(problem.fd_dtype.real_dtype.as_numpy_dtype).eps
     own_eps = np.finfo(problem.dtype.real_dtype.as_numpy_dtype).eps  # g's own rounding
+    spread = abs_dot(problem.w, g)  # Σ|w·g|: how far the point's rounding moves f
     tests = []
     kinked = False
     axes = tuple(range(problem.n)) if problem.n <= _AXES_UP_TO else ()
@@ -138,32 +153,39 @@ def taylor_test(f: Callable[..., Any], *args: Any, gradient: Any = None,
         slope = float(project(problem, g, along)[0])
         values = evaluate(problem, _STEPS, lambda rows, d=direction: points_along(
             problem, np.full(rows.stop - rows.start, d), steps[rows]))
-        remainders = np.abs(values - problem.f0 - steps * slope)
-        noise = eps * max(abs(problem.f0), float(np.max(np.abs(values), initial=0.0)))
+        signed = values - problem.f0 - steps * slope
+        remainders = np.abs(signed)
+        # The rounding at each step: of f there and at w (a steep f rounds far more at the
+        # largest steps than at the smallest), and of the point w + h·u itself, which moves
+        # f by up to eps·Σ|w·g| (at w = 1e8 a step below 1e-8 is not the step taken).
+        point = abs(problem.w[direction] * g[direction]) if direction >= 0 else spread
+        noise = eps * (np.maximum(abs(problem.f0), np.abs(values)) + point)
         # f's intermediates may round more than f's value shows (log(1 + w²) near 0 rounds
         # at eps, not eps·|f|): where the smallest steps' remainders have stopped shrinking,
         # they are that rounding, measured.
         tail = remainders[-_TAIL:][np.isfinite(remainders[-_TAIL:])]
-        noise = max(noise, float(np.median(tail)) if tail.size else 0.0)
+        noise = np.maximum(noise, float(np.median(tail)) if tail.size else 0.0)
         slack = abs(8 * own_eps * float(project(problem, np.abs(g), along)[0]))
         clean = _clean(steps, remainders, noise, slack)
         # The size an error in g is measured against: the terms of uᵀg, or where they
-        # vanish (an optimum) f's curvature along u over the largest step.
+        # vanish (an optimum) f's curvature along u at the smallest clean step (the largest
+        # step's would count a steep f's growth far from w).
         terms = float(project(problem, np.abs(g), np.array(
             [direction if direction >= 0 else ALL_ONES]))[0])
-        size = max(terms, float(remainders[0] / steps[0] ** 2)
-                   if np.isfinite(remainders[0]) else 0.0)
-        floor = _CLEAN * noise + slack * steps[0]
+        k = int(np.flatnonzero(clean)[-1]) if clean.any() else 0
+        size = max(terms, float(remainders[k] / steps[k] ** 2)
+                   if np.isfinite(remainders[k]) else 0.0)
+        floor = _CLEAN * noise[0] + slack * steps[0]
         # f flat along u to its rounding (an argument it ignores there) and g zero along it
-        flat = terms == 0.0 and bool(np.all(remainders[np.isfinite(remainders)]
-                                            <= _FLAT * noise))
+        finite = np.isfinite(remainders)
+        flat = terms == 0.0 and bool(np.all(remainders[finite] <= _FLAT * noise[finite]))
         order = _order(steps, remainders, clean)
         if order is not None and order < 1.5 and _vanishes(remainders, clean):
             kinked = True  # order 1 only where steps straddle a kink: this direction can't tell
             tests.append((None, False, remainders, noise))
             continue
         tests.append((order,
-                      flat or _resolution(steps, remainders, clean, floor) <= _RESOLVES * size,
+                      flat or _resolution(steps, signed, clean, floor) <= _RESOLVES * size,
                       remainders, noise))
     remainders = tests[0][2]
     measured = [order for order, _, _, _ in tests if order is not None]
@@ -179,16 +201,18 @@ def taylor_test(f: Callable[..., Any], *args: Any, gradient: Any = None,
                           "read; try a point farther from the kink, or subtract any constant "
                           "from f")
     if not all(resolved for _, resolved, _, _ in tests):
-        noise = max(noise for _, _, _, noise in tests)
+        rounding = max(float(np.nanmin(noise)) for _, _, _, noise in tests)
         dtype = problem.fd_dtype.real_dtype.name
         return TaylorTest(title, steps, remainders, None, False,
-                          f"cannot tell: f's {dtype} rounding (f is about "
-                          f"{abs(problem.f0):.3g} here, rounded to about {noise:.2g}) hides the "
-                          f"remainder at every step small enough to show an error of "
-                          f"{_RESOLVES:.0%} in g; subtract any constant from f, or evaluate "
-                          f"f in float64 (float64 arguments, not float32 variables)")
+                          f"cannot tell: {dtype} rounding (f is about {abs(problem.f0):.3g} "
+                          f"here, and it and the point w + h·u round to about "
+                          f"{rounding:.2g}) hides the remainder at every step small enough to "
+                          f"show an error of {_RESOLVES:.0%} in g; subtract any constant from "
+                          f"f, or evaluate f in float64 (float64 arguments, not float32 "
+                          f"variables)")
     if not measured:
-        if all(np.all(r[np.isfinite(r)] <= _CLEAN * noise) for _, _, r, noise in tests):
+        if all(np.all(r[np.isfinite(r)] <= _CLEAN * noise[np.isfinite(r)])
+               for _, _, r, noise in tests):
             return TaylorTest(title, steps, remainders, None, True,
                               "the remainder is rounding noise at every step: f is linear "
                               "along each direction and g matches its slope")
