@@ -25,7 +25,9 @@ _DIRECTIONS = (-1, -2, -3)  # three seeded random directions: g must fit f along
 _AXES_UP_TO = 32  # and every axis too, for w of at most this many elements
 _FLAT = 2  # f does not move beyond this many times its rounding: flat along u
 _TAIL = 4  # the smallest steps, whose remainders show f's rounding as it is
-_RESOLVES = 1e-2  # the steps must be able to see an error of 1% of the terms of uᵀg
+_RESOLVES = 1e-2  # the steps must be able to see an error of 1% of the terms of uᵀg: the
+# error they show, with rounding's share, must be under half of that
+_STILL_FROM = 18  # from h = 2^-20 on, f not moving at all is rounding, not a coincidence
 
 
 @dataclass
@@ -84,26 +86,26 @@ def _vanishes(remainders: np.ndarray, clean: np.ndarray) -> bool:
 
 
 def _resolution(steps: np.ndarray, signed: np.ndarray, clean: np.ndarray,
-                floor: float) -> float:
-    """Return the largest error e = uᵀ(∇f - g) the steps cannot rule out: r(h)/h at the
-    smallest clean step (below it, rounding hides the error term e·h); where no step is
-    clean, the error term stayed under the rounding `floor` even at the largest step.
+                noise: np.ndarray, floor: float) -> float:
+    """Return how large an error e = uᵀ(∇f - g) may be, for all the steps show.
 
-    An error can cancel f's curvature: R(h) = e·h + b·h² is small at h near -e/b, so r(h)/h
-    there understates e (w² + 3e10 with g 2.5% off: r/h is 0.6% of g at the last clean
-    step). The signed remainders at the smallest pair of clean neighbouring steps, h and 2h
-    (where the order is read), give e itself, (4·R(h) - R(2h)) / 2h, the b·h² term
-    cancelled: the larger of the two counts.
+    Where two neighbouring steps h and 2h are clean, their signed remainders R = e·h + b·h²
+    + c·h³ give e itself: (4·R(h) - R(2h)) / 2h = e - 2c·h², the curvature cancelled, give or
+    take their rounding, (4·noise(h) + noise(2h)) / 2h. The smallest two such pairs count
+    (an error and a cubic term cancel at one pair at most). r(h)/h alone would count f's
+    curvature b·h as error, and understate e where e·h cancels b·h² (w² + 3e10 with g 2.5%
+    off: r/h is 0.6% of g at the last clean step). With one clean step only, r/h there is
+    all there is; with none, the error term stayed under the rounding `floor` even at the
+    largest step.
     """
     if not clean.any():
         return float(floor / steps[0])
-    k = int(np.flatnonzero(clean)[-1])
-    seen = abs(signed[k]) / steps[k]
-    pairs = np.flatnonzero(clean[1:] & clean[:-1]) + 1  # the order is read from such pairs
-    if pairs.size:
-        k = int(pairs[-1])
-        seen = max(seen, abs(4 * signed[k] - signed[k - 1]) / (2 * steps[k]))
-    return float(seen)
+    pairs = np.flatnonzero(clean[1:] & clean[:-1]) + 1
+    if not pairs.size:
+        k = int(np.flatnonzero(clean)[-1])
+        return float(abs(signed[k]) / steps[k])
+    return float(max((abs(4 * signed[k] - signed[k - 1]) + 4 * noise[k] + noise[k - 1])
+                     / (2 * steps[k]) for k in pairs[-2:]))
 
 
 @keeps_variables
@@ -112,8 +114,8 @@ def taylor_test(f: Callable[..., Any], *args: Any, gradient: Any = None,
     """Check that `gradient` (default: the tape's) is the gradient of f at args, by the order
     at which the first-order Taylor remainder shrinks along three seeded random directions,
     and along every axis when w has at most 32 elements (the smallest order counts;
-    `remainders` are the first direction's). Above 32 elements an error in g orthogonal to
-    the three random directions can hide: `check_gradient` compares every element.
+    `remainders` are the first direction's). Above 32 elements an error in a few elements,
+    under 1% of all the terms of uᵀg, can hide: `check_gradient` compares every element.
 
     `gradient` is a value or a function of the arguments, one per argument, as `analytic`
     in `check_gradient`. f is evaluated in float64 where it allows; where it does not (f
@@ -121,8 +123,9 @@ def taylor_test(f: Callable[..., Any], *args: Any, gradient: Any = None,
     order is read only from steps where the remainder stands above f's rounding; where those
     steps cannot show an error of 1% in g (f adds a large constant, or rounds in float32),
     the test says it cannot tell (`passed=False`, `order=None`, a note saying what to do)
-    rather than pass. A kink of f closer to w than the smallest step above rounding reads as
-    order 1, as a wrong gradient does (docs/verifier.md). See the `advanced_autodiff` lesson.
+    rather than pass. Where g is 0 (an optimum) a pass says how small f's slope is known
+    to be. A kink of f closer to w than the smallest step above rounding reads as order 1,
+    as a wrong gradient does (docs/verifier.md). See the `advanced_autodiff` lesson.
 
     >>> taylor_test(lambda w: w**3, 2.0, gradient=lambda w: 3 * w**2).order   # ≈ 2.0
     >>> taylor_test(lambda w: w**3, 2.0, gradient=lambda w: 2 * w**2).order   # ≈ 1.0
@@ -147,13 +150,16 @@ def taylor_test(f: Callable[..., Any], *args: Any, gradient: Any = None,
     spread = abs_dot(problem.w, g)  # Σ|w·g|: how far the point's rounding moves f
     tests = []
     kinked = False
+    zero: list[float] = []
     axes = tuple(range(problem.n)) if problem.n <= _AXES_UP_TO else ()
     for direction in _DIRECTIONS + axes:  # seeded random directions, and each axis if few
         along = np.array([direction])
         slope = float(project(problem, g, along)[0])
-        values = evaluate(problem, _STEPS, lambda rows, d=direction: points_along(
-            problem, np.full(rows.stop - rows.start, d), steps[rows]))
-        signed = values - problem.f0 - steps * slope
+        # along an axis, the steps an element takes along a random direction: h·max(1, |w|)
+        hs = steps * (problem.scale[direction] if direction >= 0 else 1.0)
+        values = evaluate(problem, _STEPS, lambda rows, d=direction, hs=hs: points_along(
+            problem, np.full(rows.stop - rows.start, d), hs[rows]))
+        signed = values - problem.f0 - hs * slope
         remainders = np.abs(signed)
         # The rounding at each step: of f there and at w (a steep f rounds far more at the
         # largest steps than at the smallest), and of the point w + h·u itself, which moves
@@ -162,31 +168,41 @@ def taylor_test(f: Callable[..., Any], *args: Any, gradient: Any = None,
         noise = eps * (np.maximum(abs(problem.f0), np.abs(values)) + point)
         # f's intermediates may round more than f's value shows (log(1 + w²) near 0 rounds
         # at eps, not eps·|f|): where the smallest steps' remainders have stopped shrinking,
-        # they are that rounding, measured.
+        # they are that rounding, measured. (Where they still shrink step by step, they are
+        # the remainder itself: at w = 1e8 the smallest step along u is 1e8·2^-40.)
         tail = remainders[-_TAIL:][np.isfinite(remainders[-_TAIL:])]
-        noise = np.maximum(noise, float(np.median(tail)) if tail.size else 0.0)
+        if tail.size and not (tail.size == _TAIL and np.all(tail[1:] <= tail[:-1] / 1.5)):
+            noise = np.maximum(noise, float(np.median(tail)))
+        # Nor do they when f does not move at all at a small step (1 - cos w near 0 is built
+        # from cos w ≈ 1): the change h·uᵀg it missed there is below its rounding.
+        still = (values == problem.f0) & (np.arange(_STEPS) >= _STILL_FROM)
+        if still.any():
+            noise = np.maximum(noise, float(np.max(hs[still])) * abs(slope))
         slack = abs(8 * own_eps * float(project(problem, np.abs(g), along)[0]))
-        clean = _clean(steps, remainders, noise, slack)
-        # The size an error in g is measured against: the terms of uᵀg, or where they
-        # vanish (an optimum) f's curvature along u at the smallest clean step (the largest
-        # step's would count a steep f's growth far from w).
+        clean = _clean(hs, remainders, noise, slack)
+        # The size an error in g is measured against: the terms of uᵀg; only where g is 0
+        # along u (an optimum) f's curvature along u at the smallest clean step, over a
+        # step of max(1, |w|). (Not where g is merely small against the curvature: at
+        # Σw² at [1, 1e-9], a sign-flipped g[1] is far below 1% of it.)
         terms = float(project(problem, np.abs(g), np.array(
             [direction if direction >= 0 else ALL_ONES]))[0])
         k = int(np.flatnonzero(clean)[-1]) if clean.any() else 0
-        size = max(terms, float(remainders[k] / steps[k] ** 2)
-                   if np.isfinite(remainders[k]) else 0.0)
-        floor = _CLEAN * noise[0] + slack * steps[0]
+        size = terms if terms > 0.0 else (
+            float(remainders[k] / hs[k] ** 2) * (hs[k] / steps[k])
+            if np.isfinite(remainders[k]) else 0.0)
+        floor = _CLEAN * noise[0] + slack * hs[0]
         # f flat along u to its rounding (an argument it ignores there) and g zero along it
         finite = np.isfinite(remainders)
         flat = terms == 0.0 and bool(np.all(remainders[finite] <= _FLAT * noise[finite]))
-        order = _order(steps, remainders, clean)
+        order = _order(hs, remainders, clean)
         if order is not None and order < 1.5 and _vanishes(remainders, clean):
             kinked = True  # order 1 only where steps straddle a kink: this direction can't tell
             tests.append((None, False, remainders, noise))
             continue
-        tests.append((order,
-                      flat or _resolution(steps, signed, clean, floor) <= _RESOLVES * size,
-                      remainders, noise))
+        seen = _resolution(hs, signed, clean, noise, floor)
+        if terms == 0.0 and not flat:
+            zero.append(seen)  # g is 0 along u: a slope up to `seen` there is not excluded
+        tests.append((order, flat or seen <= _RESOLVES / 2 * size, remainders, noise))
     remainders = tests[0][2]
     measured = [order for order, _, _, _ in tests if order is not None]
     if measured and min(measured) < 1.5:  # an error in g seen above f's rounding
@@ -220,6 +236,11 @@ def taylor_test(f: Callable[..., Any], *args: Any, gradient: Any = None,
                           "too few steps where f is finite and the remainder is above rounding "
                           "noise to measure an order; try another point")
     order = min(measured)  # the worst direction decides
-    return TaylorTest(title, steps, remainders, order, True,
-                      "" if len(measured) == len(tests) else
-                      f"measured along {len(measured)} of {len(tests)} directions")
+    notes = [] if len(measured) == len(tests) else [
+        f"measured along {len(measured)} of {len(tests)} directions"]
+    if zero:  # at an optimum 1% of g is 0: what the steps show is an absolute bound
+        bound = max(zero)
+        digits = 10.0 ** (np.floor(np.log10(bound)) - 1) if bound > 0 else 1.0
+        notes.append(f"g is 0 along {len(zero)} of {len(tests)} directions: f's slope "
+                     f"there is only known to be below {np.ceil(bound / digits) * digits:.2g}")
+    return TaylorTest(title, steps, remainders, order, True, "; ".join(notes))
