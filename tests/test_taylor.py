@@ -260,7 +260,9 @@ def test_a_confident_classifier_s_loss_is_not_taken_for_rounding():
     z = np.array([25.0, 0.0])
     p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
     right = taylor_test(f, z, gradient=p - np.array([1.0, 0.0]))
-    assert right.passed and right.order == pytest.approx(2.0, abs=0.1), right
+    # f rounds at eps of its intermediates, near 1: the steps above that show g (1.4e-11)
+    # to about 1% only, so the test may not be able to tell; it must never fail it
+    assert right.passed or (right.order is None and "cannot tell" in right.note), right
     wrong = taylor_test(f, z, gradient=1.05 * (p - np.array([1.0, 0.0])))
     assert not wrong.passed, wrong
 
@@ -280,3 +282,35 @@ def test_a_slope_part_below_the_intermediates_rounding():
     z = np.array([0.0, -18.0])
     p = np.exp(z) / np.exp(z).sum()  # softmax: the slope of log Σ exp, by hand
     assert taylor_test(tf.reduce_logsumexp, z, gradient=p).passed
+
+
+# A third red team's cases.
+def test_an_order_read_where_the_remainder_grows_is_no_order():
+    # v·tanh v near its inflection (1.12) in float32: only h = 1/4 ... 1/16 stand above
+    # rounding, where h² and h³ cancel and r grows as h shrinks; the slope is tanh v +
+    # v·(1 - tanh² v) by hand. Before: the right gradient failed with order 1.24.
+    v = tf.Variable(np.float32(1.12))
+    w = np.float64(np.float32(1.12))
+    slope = np.float32(np.tanh(w) + w * (1 - np.tanh(w) ** 2))
+    right = taylor_test(lambda: v * tf.tanh(v), v, gradient=slope)
+    assert right.passed or right.order is None, right
+    assert not taylor_test(lambda: v * tf.tanh(v), v, gradient=np.float32(1.1 * slope)).passed
+
+
+def test_a_quadratic_near_its_optimum_is_resolved_at_larger_steps():
+    # Σw² at [1, 1e-7] and least squares near its solution (slope Aᵀ(Aw - b), NumPy): the
+    # smallest clean steps round too much to show g's small elements to 1%, larger ones do
+    # (f is quadratic: the estimate of the error is exact there). Before: cannot tell.
+    at = np.array([1.0, 1e-7])
+    f = lambda w: tf.reduce_sum(w**2)  # noqa: E731
+    assert taylor_test(f, at, gradient=2 * at).passed
+    assert not taylor_test(f, at, gradient=np.array([2.0, -2e-7])).passed
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(20, 10)), rng.normal(size=20)
+    w = np.linalg.lstsq(a, b, rcond=None)[0] + 1e-6 * rng.normal(size=10)
+    slope = a.T @ (a @ w - b)
+    loss = lambda w: 0.5 * tf.reduce_sum((tf.linalg.matvec(tf.constant(a), w) - b) ** 2)  # noqa: E731
+    assert taylor_test(loss, w, gradient=slope).passed
+    off = slope.copy()
+    off[3] *= 1.02
+    assert not taylor_test(loss, w, gradient=off).passed

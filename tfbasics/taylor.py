@@ -63,10 +63,18 @@ def _order(steps: np.ndarray, remainders: np.ndarray, clean: np.ndarray) -> floa
     A wrong gradient's error term h·uᵀ(g - ∇f) wins over the h² term only once h is small
     enough, so the order is read there: the median slope of log r against log h over the last
     three pairs of neighbouring clean steps.
+
+    An order below 1.5 is returned only where r shrinks at each of those pairs (a slope of
+    at least 1/2): an error term e·h does. Where r grows as h shrinks, the clean steps are
+    the largest few only, before r settles to its leading term (w·tanh w near its inflection
+    in float32: h² and h³ cancel there), and the reading is None: no order is known.
     """
     slopes = [np.log2(remainders[k] / remainders[k + 1]) / np.log2(steps[k] / steps[k + 1])
               for k in range(len(steps) - 1) if clean[k] and clean[k + 1]]
-    return float(np.median(slopes[-3:])) if len(slopes) >= 2 else None
+    if len(slopes) < 2:
+        return None
+    order = float(np.median(slopes[-3:]))
+    return None if order < 1.5 and min(slopes[-3:]) < 0.5 else order
 
 
 def _vanishes(remainders: np.ndarray, clean: np.ndarray) -> bool:
@@ -90,22 +98,34 @@ def _resolution(steps: np.ndarray, signed: np.ndarray, clean: np.ndarray,
     """Return how large an error e = uᵀ(∇f - g) may be, for all the steps show.
 
     Where two neighbouring steps h and 2h are clean, their signed remainders R = e·h + b·h²
-    + c·h³ give e itself: (4·R(h) - R(2h)) / 2h = e - 2c·h², the curvature cancelled, give or
-    take their rounding, (4·noise(h) + noise(2h)) / 2h. The smallest two such pairs count
-    (an error and a cubic term cancel at one pair at most). r(h)/h alone would count f's
-    curvature b·h as error, and understate e where e·h cancels b·h² (w² + 3e10 with g 2.5%
-    off: r/h is 0.6% of g at the last clean step). With one clean step only, r/h there is
-    all there is; with none, the error term stayed under the rounding `floor` even at the
-    largest step.
+    + c·h³ + d·h⁴ give E(h) = (4·R(h) - R(2h)) / 2h = e - 2c·h² - 6d·h³: the curvature
+    cancelled, give or take their rounding, u(h) = (4·noise(h) + noise(2h)) / 2h. What is
+    left, β(h) = -2c·h² - 6d·h³, shrinks 4- to 8-fold a step, so the estimates a step up and
+    a step down measure it: |β(h)| ≤ |E(2h) - E(h)| / 3 and ≤ 4·|E(h) - E(h/2)| / 3 (the
+    larger counts: one of them may vanish where the cubic and quartic terms cancel, never
+    both). So |e| ≤ |E(h)| + that + the rounding, at every h with both neighbours; small
+    steps leave more rounding, large ones more β, and the best h counts. Without three
+    neighbouring clean pairs, the larger of the last two E's and r(h)/h at the last clean
+    step. (r(h)/h alone would count f's curvature b·h as error, and understate e where e·h
+    cancels b·h²: w² + 3e10 with g 2.5% off, r/h is 0.6% of g at the last clean step.) With
+    no clean step, the error term stayed under the rounding `floor` even at the largest.
     """
     if not clean.any():
         return float(floor / steps[0])
+    last = int(np.flatnonzero(clean)[-1])
     pairs = np.flatnonzero(clean[1:] & clean[:-1]) + 1
     if not pairs.size:
-        k = int(np.flatnonzero(clean)[-1])
-        return float(abs(signed[k]) / steps[k])
-    return float(max((abs(4 * signed[k] - signed[k - 1]) + 4 * noise[k] + noise[k - 1])
-                     / (2 * steps[k]) for k in pairs[-2:]))
+        return float(abs(signed[last]) / steps[last])
+    estimates = (4 * signed[pairs] - signed[pairs - 1]) / (2 * steps[pairs])
+    rounding = (4 * noise[pairs] + noise[pairs - 1]) / (2 * steps[pairs])
+    bounds = [abs(estimates[j]) + max(abs(estimates[j - 1] - estimates[j]) / 3,
+                                      4 * abs(estimates[j] - estimates[j + 1]) / 3)
+              + rounding[j - 1] / 3 + rounding[j] + 4 * rounding[j + 1] / 3
+              for j in range(1, len(pairs) - 1) if pairs[j + 1] - pairs[j - 1] == 2]
+    if bounds:
+        return float(min(bounds))
+    return float(max(np.max(np.abs(estimates[-2:]) + rounding[-2:]),
+                     abs(signed[last]) / steps[last]))
 
 
 @keeps_variables
